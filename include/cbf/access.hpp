@@ -1,0 +1,185 @@
+// The only code that reads host records: one accessor per contract field, over any adapted type.
+//
+// A field is read from `cbf::record_traits<R>::NAME(r)` when the host specialised it, else from a
+// data member `r.NAME`, else it is missing. See docs/adapting-your-records.md.
+#pragma once
+
+#include <cbf/time.hpp>
+
+#include <concepts>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace cbf {
+
+/// Customization point: specialise for a record type whose members do not carry the contract's
+/// field names. Each static function `NAME(const R&)` you provide is the field NAME; fields you
+/// leave out are missing (or read from a member of that name). Text fields must return a view or a
+/// reference (std::string_view, const std::string&, const std::optional<std::string>&, const char*),
+/// timestamps a std::chrono::sys_time of any duration, an optional of one, or cbf::TimeField,
+/// numbers an arithmetic type or an optional of one.
+template <class Record>
+struct record_traits {};
+
+namespace detail {
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
+inline constexpr bool owns_text =
+    std::is_same_v<std::remove_cvref_t<T>, std::string> ||
+    std::is_same_v<std::remove_cvref_t<T>, std::optional<std::string>>;
+
+// Text is read as a view into the host's record: a temporary string would dangle.
+template <class Raw>
+[[nodiscard]] constexpr std::string_view as_text(Raw&& raw) noexcept {
+  static_assert(std::is_lvalue_reference_v<Raw> || !owns_text<Raw>,
+                "cbf: a text field accessor returns a std::string by value, which would dangle; "
+                "return a const reference or a std::string_view (docs/adapting-your-records.md)");
+  using T = std::remove_cvref_t<Raw>;
+  if constexpr (is_optional<T>::value) {
+    return raw ? std::string_view(*raw) : std::string_view{};
+  } else if constexpr (std::is_convertible_v<T, const char*>) {
+    const char* p = raw;
+    return p ? std::string_view(p) : std::string_view{};
+  } else {
+    static_assert(std::is_convertible_v<const T&, std::string_view>,
+                  "cbf: a text field must be a string, a string_view or an optional of one "
+                  "(docs/adapting-your-records.md)");
+    return std::string_view(raw);
+  }
+}
+
+template <class Raw>
+[[nodiscard]] constexpr TimeField as_time(const Raw& raw) noexcept {
+  static_assert(std::is_convertible_v<const Raw&, TimeField>,
+                "cbf: a timestamp field must be a std::chrono::sys_time<D>, an optional of one, or "
+                "cbf::TimeField (docs/adapting-your-records.md)");
+  return TimeField(raw);
+}
+
+template <class Raw>
+[[nodiscard]] constexpr std::optional<double> as_number(const Raw& raw) noexcept {
+  if constexpr (is_optional<Raw>::value) {
+    static_assert(std::is_arithmetic_v<typename Raw::value_type>,
+                  "cbf: a number field must be arithmetic or an optional of an arithmetic type");
+    return raw ? std::optional<double>(static_cast<double>(*raw)) : std::nullopt;
+  } else {
+    static_assert(std::is_arithmetic_v<Raw>,
+                  "cbf: a number field must be arithmetic or an optional of an arithmetic type");
+    return static_cast<double>(raw);
+  }
+}
+
+/// A record behind a pointer or reference_wrapper is read through it, so hosts can pass indices.
+template <class R>
+[[nodiscard]] constexpr const auto& deref(const R& r) noexcept {
+  if constexpr (std::is_pointer_v<R>) {
+    return *r;
+  } else if constexpr (requires { typename R::type; requires std::is_same_v<R, std::reference_wrapper<typename R::type>>; }) {
+    return r.get();
+  } else {
+    return r;
+  }
+}
+
+}  // namespace detail
+
+// Declares, for one field NAME: detection (traits or member), and the raw read.
+#define CBF_DETAIL_FIELD(NAME)                                                          \
+  namespace detail {                                                                     \
+  template <class R>                                                                     \
+  concept traits_has_##NAME = requires(const R& r) { record_traits<R>::NAME(r); };       \
+  template <class R>                                                                     \
+  concept member_has_##NAME = requires(const R& r) { r.NAME; };                          \
+  }                                                                                      \
+  template <class R>                                                                     \
+  concept has_##NAME = detail::traits_has_##NAME<R> || detail::member_has_##NAME<R>;    \
+  namespace detail {                                                                     \
+  template <class R>                                                                     \
+  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {               \
+    if constexpr (traits_has_##NAME<R>) {                                                \
+      return record_traits<R>::NAME(r);                                                  \
+    } else {                                                                             \
+      return (r.NAME);                                                                   \
+    }                                                                                    \
+  }                                                                                      \
+  }
+
+#define CBF_DETAIL_TEXT_FIELD(NAME)                                                   \
+  CBF_DETAIL_FIELD(NAME)                                                              \
+  namespace field {                                                                   \
+  /** The text field NAME of a record, empty when missing. */                        \
+  template <class R>                                                                  \
+  [[nodiscard]] constexpr std::string_view NAME(const R& r) noexcept {                \
+    if constexpr (has_##NAME<R>) {                                                    \
+      return detail::as_text(detail::raw_##NAME(r));                                  \
+    } else {                                                                          \
+      return {};                                                                      \
+    }                                                                                 \
+  }                                                                                   \
+  }
+
+#define CBF_DETAIL_TIME_FIELD(NAME)                                                   \
+  CBF_DETAIL_FIELD(NAME)                                                              \
+  namespace field {                                                                   \
+  /** The timestamp field NAME of a record, missing when the record has none. */      \
+  template <class R>                                                                  \
+  [[nodiscard]] constexpr TimeField NAME(const R& r) noexcept {                       \
+    if constexpr (has_##NAME<R>) {                                                    \
+      return detail::as_time(detail::raw_##NAME(r));                                  \
+    } else {                                                                          \
+      return {};                                                                      \
+    }                                                                                 \
+  }                                                                                   \
+  }
+
+#define CBF_DETAIL_NUMBER_FIELD(NAME)                                                 \
+  CBF_DETAIL_FIELD(NAME)                                                              \
+  namespace field {                                                                   \
+  /** The number field NAME of a record, empty when missing. */                      \
+  template <class R>                                                                  \
+  [[nodiscard]] constexpr std::optional<double> NAME(const R& r) noexcept {           \
+    if constexpr (has_##NAME<R>) {                                                    \
+      return detail::as_number(detail::raw_##NAME(r));                                \
+    } else {                                                                          \
+      return std::nullopt;                                                            \
+    }                                                                                 \
+  }                                                                                   \
+  }
+
+CBF_DETAIL_TEXT_FIELD(shop_id)
+CBF_DETAIL_TEXT_FIELD(customer_id)
+CBF_DETAIL_TEXT_FIELD(tags)
+CBF_DETAIL_TEXT_FIELD(currency_code)
+CBF_DETAIL_TEXT_FIELD(locale)
+CBF_DETAIL_TEXT_FIELD(session_id)
+CBF_DETAIL_TEXT_FIELD(event_type)
+CBF_DETAIL_TEXT_FIELD(page_type)
+CBF_DETAIL_TEXT_FIELD(product_id)
+CBF_DETAIL_TEXT_FIELD(category_id)
+CBF_DETAIL_TEXT_FIELD(search_query)
+CBF_DETAIL_TEXT_FIELD(device_type)
+CBF_DETAIL_TEXT_FIELD(browser_type)
+CBF_DETAIL_TEXT_FIELD(referrer_type)
+CBF_DETAIL_TEXT_FIELD(order_id)
+CBF_DETAIL_TEXT_FIELD(attribution_type)
+CBF_DETAIL_TIME_FIELD(created_at)
+CBF_DETAIL_TIME_FIELD(updated_at)
+CBF_DETAIL_TIME_FIELD(start_time)
+CBF_DETAIL_TIME_FIELD(end_time)
+CBF_DETAIL_NUMBER_FIELD(view_duration)
+CBF_DETAIL_NUMBER_FIELD(attribution_value)
+
+#undef CBF_DETAIL_NUMBER_FIELD
+#undef CBF_DETAIL_TIME_FIELD
+#undef CBF_DETAIL_TEXT_FIELD
+#undef CBF_DETAIL_FIELD
+
+}  // namespace cbf

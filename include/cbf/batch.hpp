@@ -1,0 +1,136 @@
+// A batch of customers: group records by (shop_id, customer_id), compute each key, ordered output.
+#pragma once
+
+#include <cbf/compute.hpp>
+#include <cbf/concepts.hpp>
+#include <cbf/context.hpp>
+
+#include <algorithm>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cbf {
+
+/// Every key's result, ordered by (shop_id, customer_id) as byte strings, and the batch totals.
+struct BatchResult {
+  Timestamp as_of{};
+  std::vector<CustomerResult> customers;
+  Diagnostics diagnostics;  ///< all records of the batch, those without a customer_id included
+};
+
+namespace detail {
+
+/// A record's key and where it is; records without a customer_id have no key.
+template <class Record>
+struct Keyed {
+  std::string_view shop_id;
+  std::string_view customer_id;
+  const Record* record;
+};
+
+template <class Record>
+[[nodiscard]] bool key_less(const Keyed<Record>& a, std::string_view shop, std::string_view customer) {
+  return a.shop_id != shop ? a.shop_id < shop : a.customer_id < customer;
+}
+
+/// The keyed records of a range, sorted by key (stable: input order within a key).
+template <class Range>
+[[nodiscard]] auto keyed_records(const Range& records, RecordCounts& counts) {
+  using Record = record_of<Range>;
+  std::vector<Keyed<Record>> keyed;
+  for (const auto& item : records) {
+    const Record& r = deref(item);
+    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    if (customer_id.empty()) {
+      ++counts.missing_field;  // no key: it can belong to no customer
+      continue;
+    }
+    keyed.push_back(Keyed<Record>{id_or_empty(field::shop_id(r)), customer_id, &r});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return key_less(a, b.shop_id, b.customer_id);
+  });
+  return keyed;
+}
+
+/// Cursor over one kind's keyed records: the pointers of the current key.
+template <class Record>
+struct KeyCursor {
+  const std::vector<Keyed<Record>>* keyed;
+  std::size_t next = 0;
+  std::vector<const Record*> current;
+
+  [[nodiscard]] bool has_key() const { return next < keyed->size(); }
+  [[nodiscard]] const Keyed<Record>& head() const { return (*keyed)[next]; }
+
+  /// Takes the records of this key, if the head has it.
+  void take(std::string_view shop, std::string_view customer) {
+    current.clear();
+    while (next < keyed->size() && (*keyed)[next].shop_id == shop &&
+           (*keyed)[next].customer_id == customer)
+      current.push_back((*keyed)[next++].record);
+  }
+};
+
+}  // namespace detail
+
+/// Features of every customer of a batch (contract §4.16): one row per key found in any input.
+/// `as_of` defaults to the latest valid stamp of the whole batch (§4.1).
+template <class Customers, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] BatchResult compute_batch(const Customers& customers, const Interactions& interactions,
+                                        const Sessions& sessions, const Attributions& attributions,
+                                        const Config& config) {
+  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  validate(config);
+
+  BatchResult result;
+  result.as_of = resolve_as_of(config, interactions, sessions, attributions);
+  const auto keyed_c = detail::keyed_records(customers, result.diagnostics.customer);
+  const auto keyed_i = detail::keyed_records(interactions, result.diagnostics.interaction);
+  const auto keyed_s = detail::keyed_records(sessions, result.diagnostics.session);
+  const auto keyed_a = detail::keyed_records(attributions, result.diagnostics.attribution);
+
+  detail::KeyCursor<record_of<Customers>> cc{&keyed_c, 0, {}};
+  detail::KeyCursor<record_of<Interactions>> ci{&keyed_i, 0, {}};
+  detail::KeyCursor<record_of<Sessions>> cs{&keyed_s, 0, {}};
+  detail::KeyCursor<record_of<Attributions>> ca{&keyed_a, 0, {}};
+
+  CustomerContext ctx;
+  for (;;) {
+    // The smallest key at the head of any cursor is the next customer.
+    const std::string_view* shop = nullptr;
+    const std::string_view* customer = nullptr;
+    const auto consider = [&](const auto& cursor) {
+      if (!cursor.has_key()) return;
+      const auto& h = cursor.head();
+      if (!shop || detail::key_less(h, *shop, *customer)) {
+        shop = &h.shop_id;
+        customer = &h.customer_id;
+      }
+    };
+    consider(cc);
+    consider(ci);
+    consider(cs);
+    consider(ca);
+    if (!shop) break;
+    const std::string key_shop(*shop);
+    const std::string key_customer(*customer);
+    cc.take(key_shop, key_customer);
+    ci.take(key_shop, key_customer);
+    cs.take(key_shop, key_customer);
+    ca.take(key_shop, key_customer);
+
+    build_context(ctx, cc.current, ci.current, cs.current, ca.current, config, result.as_of);
+    result.diagnostics += ctx.diagnostics;
+    result.customers.push_back(CustomerResult{key_shop, key_customer, result.as_of,
+                                              compute_features(ctx), ctx.diagnostics});
+  }
+  return result;
+}
+
+}  // namespace cbf

@@ -1,0 +1,18 @@
+// cbf: customer behavior features. The umbrella header; it only includes.
+#pragma once
+
+#include <cbf/access.hpp>
+#include <cbf/batch.hpp>
+#include <cbf/compute.hpp>
+#include <cbf/concepts.hpp>
+#include <cbf/config.hpp>
+#include <cbf/context.hpp>
+#include <cbf/events.hpp>
+#include <cbf/families/engagement.hpp>
+#include <cbf/families/purchase.hpp>
+#include <cbf/families/search.hpp>
+#include <cbf/features.hpp>
+#include <cbf/format.hpp>
+#include <cbf/records.hpp>
+#include <cbf/time.hpp>
+#include <cbf/version.hpp>

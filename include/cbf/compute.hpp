@@ -1,0 +1,69 @@
+// One customer end to end: records → context → families → CustomerBehaviorFeatures.
+#pragma once
+
+#include <cbf/context.hpp>
+#include <cbf/families/engagement.hpp>
+#include <cbf/families/purchase.hpp>
+#include <cbf/families/search.hpp>
+
+#include <span>
+#include <string>
+
+namespace cbf {
+
+/// Every feature of one customer from a built context. Families run in dependency order.
+[[nodiscard]] inline CustomerBehaviorFeatures compute_features(const CustomerContext& ctx) {
+  CustomerBehaviorFeatures out;
+
+  const PurchaseFeatures purchase = purchase_features(ctx);
+  out.total_purchases = purchase.total_purchases;
+  out.avg_purchase_value = purchase.avg_purchase_value;
+  out.purchase_frequency = purchase.purchase_frequency;
+  out.purchase_consistency = purchase.purchase_consistency;
+  out.seasonal_purchase_pattern = purchase.seasonal_purchase_pattern;
+
+  const EngagementFeatures engagement = engagement_features(ctx);
+  out.total_sessions = engagement.total_sessions;
+  out.avg_session_duration = engagement.avg_session_duration;
+  out.page_views_per_session = engagement.page_views_per_session;
+  out.bounce_rate = engagement.bounce_rate;
+  out.engagement_score = engagement.engagement_score;
+
+  SearchFeatures search = search_features(ctx);
+  out.search_frequency = search.search_frequency;
+  out.search_query_diversity = search.search_query_diversity;
+  out.product_discovery_method = std::move(search.product_discovery_method);
+  out.category_exploration = search.category_exploration;
+
+  // Features 15–30 (shopping, device & channel, temporal, segmentation) are not computed yet:
+  // they stay empty / zero rather than guessed.
+  return out;
+}
+
+/// One customer's features and diagnostics. `customer` is one customer record, a range of the
+/// key's customer rows (the first counts), or `no_records<Customer>`; the other ranges hold the
+/// customer's records in any order. Throws InvalidParameter or MissingAsOf.
+template <class CustomerOrRange, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] CustomerResult compute_customer(const CustomerOrRange& customer,
+                                              const Interactions& interactions,
+                                              const Sessions& sessions,
+                                              const Attributions& attributions,
+                                              const Config& config) {
+  const auto build = [&](const auto& customers) {
+    return make_context(customers, interactions, sessions, attributions, config);
+  };
+  CustomerContext ctx = [&] {
+    if constexpr (std::ranges::range<CustomerOrRange>) {
+      return build(customer);
+    } else {
+      static_assert(customer_record<CustomerOrRange>,
+                    "cbf: the customer record type does not provide `customer_id`; adapt it as "
+                    "docs/adapting-your-records.md shows");
+      return build(std::span<const CustomerOrRange>(&customer, 1));
+    }
+  }();
+  return CustomerResult{std::string(ctx.shop_id), std::string(ctx.customer_id), ctx.as_of,
+                        compute_features(ctx), ctx.diagnostics};
+}
+
+}  // namespace cbf

@@ -1,0 +1,46 @@
+// The four record kinds of the contract (§1) as concepts over adapted host types.
+#pragma once
+
+#include <cbf/access.hpp>
+
+#include <ranges>
+#include <type_traits>
+
+namespace cbf {
+
+/// A customer row: needs `customer_id`; reads `shop_id`, `created_at` when present.
+template <class R>
+concept customer_record = has_customer_id<R>;
+
+/// An interaction (event) row: needs `customer_id`, `event_type`, `created_at`.
+template <class R>
+concept interaction_record = has_customer_id<R> && has_event_type<R> && has_created_at<R>;
+
+/// A session row: needs `customer_id`, `session_id`, `start_time`.
+template <class R>
+concept session_record = has_customer_id<R> && has_session_id<R> && has_start_time<R>;
+
+/// An order attribution row: needs `customer_id`, `order_id`, `created_at`.
+template <class R>
+concept attribution_record = has_customer_id<R> && has_order_id<R> && has_created_at<R>;
+
+/// The record type of a range, seen through pointers and reference_wrappers.
+template <class Range>
+using record_of = std::remove_cvref_t<decltype(detail::deref(*std::ranges::begin(std::declval<Range&>())))>;
+
+/// A range of records that stay in place while a calculator runs (read, never copied).
+template <class Range>
+concept record_range =
+    std::ranges::forward_range<Range> &&
+    std::is_lvalue_reference_v<std::ranges::range_reference_t<Range>>;
+
+}  // namespace cbf
+
+// Used at API boundaries so that an unadapted type fails with one readable message.
+#define CBF_DETAIL_REQUIRE_RANGE(RANGE, CONCEPT, WHAT)                                          \
+  static_assert(::cbf::record_range<RANGE>,                                                     \
+                "cbf: " WHAT " must be a forward range of lvalue records (a container, a view "  \
+                "of one, or pointers to records), since records are read in place");            \
+  static_assert(CONCEPT<::cbf::record_of<RANGE>>,                                               \
+                "cbf: the " WHAT " record type does not provide the contract's required fields; " \
+                "adapt it as docs/adapting-your-records.md shows")

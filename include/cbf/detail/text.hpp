@@ -1,0 +1,93 @@
+// ASCII text rules of the contract (§0 Text): trimming, case folding, comparisons without allocation.
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace cbf::detail {
+
+/// True for the contract's ASCII whitespace: space, \t, \n, \v, \f, \r.
+[[nodiscard]] constexpr bool is_ascii_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/// Lower-cases A–Z only; every other byte is kept as it is.
+[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// The text without leading and trailing ASCII whitespace.
+[[nodiscard]] constexpr std::string_view trim(std::string_view s) noexcept {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && is_ascii_space(s[b])) ++b;
+  while (e > b && is_ascii_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+/// An id as the contract reads it: empty when blank, else exactly as given.
+[[nodiscard]] constexpr std::string_view id_or_empty(std::string_view s) noexcept {
+  return trim(s).empty() ? std::string_view{} : s;
+}
+
+/// Compares two already-trimmed texts as their lower-cased forms, byte by byte.
+[[nodiscard]] constexpr std::strong_ordering compare_folded(std::string_view a,
+                                                            std::string_view b) noexcept {
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto ca = static_cast<unsigned char>(ascii_lower(a[i]));
+    const auto cb = static_cast<unsigned char>(ascii_lower(b[i]));
+    if (ca != cb) return ca <=> cb;
+  }
+  return a.size() <=> b.size();
+}
+
+/// True when two already-trimmed texts are equal after ASCII case folding.
+[[nodiscard]] constexpr bool equal_folded(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && compare_folded(a, b) == 0;
+}
+
+/// A categorical value normalised as the contract says: trimmed and lower-cased (allocates once).
+[[nodiscard]] inline std::string normalized_label(std::string_view s) {
+  const std::string_view t = trim(s);
+  std::string out(t.size(), '\0');
+  for (std::size_t i = 0; i < t.size(); ++i) out[i] = ascii_lower(t[i]);
+  return out;
+}
+
+/// Walks a search query in its normalised form (trimmed, lower-cased, whitespace runs as one space).
+class QueryCursor {
+ public:
+  constexpr explicit QueryCursor(std::string_view query) noexcept : rest_(trim(query)) {}
+
+  /// The next byte of the normalised form, or -1 at its end.
+  constexpr int next() noexcept {
+    if (rest_.empty()) return -1;
+    if (is_ascii_space(rest_.front())) {
+      while (is_ascii_space(rest_.front())) rest_.remove_prefix(1);  // trimmed: never runs off the end
+      return ' ';
+    }
+    const char c = ascii_lower(rest_.front());
+    rest_.remove_prefix(1);
+    return static_cast<unsigned char>(c);
+  }
+
+ private:
+  std::string_view rest_;
+};
+
+/// Compares two search queries by their normalised forms, without building them.
+[[nodiscard]] constexpr std::strong_ordering compare_queries(std::string_view a,
+                                                             std::string_view b) noexcept {
+  QueryCursor ca{a};
+  QueryCursor cb{b};
+  for (;;) {
+    const int x = ca.next();
+    const int y = cb.next();
+    if (x != y || x < 0) return x <=> y;
+  }
+}
+
+}  // namespace cbf::detail

@@ -1,0 +1,162 @@
+// Search & discovery (contract features 11–14): searches, query diversity, how products are found,
+// and how widely categories are explored.
+#pragma once
+
+#include <cbf/context.hpp>
+#include <cbf/detail/stats.hpp>
+#include <cbf/detail/text.hpp>
+#include <cbf/records.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cbf {
+
+/// Features 11–14 of one customer.
+struct SearchFeatures {
+  std::optional<double> search_frequency;
+  std::optional<double> search_query_diversity;
+  std::optional<std::string> product_discovery_method;
+  std::optional<double> category_exploration;
+};
+
+/// The fixed discovery labels, in the contract's tie-break order.
+enum class DiscoveryLabel : std::uint8_t { search, browse, related, direct, cart };
+
+inline constexpr std::array<std::string_view, 5> discovery_label_names{"search", "browse", "related",
+                                                                       "direct", "cart"};
+
+/// The label a product_view votes for, given the kind of the interaction just before it.
+[[nodiscard]] constexpr DiscoveryLabel discovery_label(const EventKind* previous) noexcept {
+  if (previous == nullptr) return DiscoveryLabel::direct;
+  switch (*previous) {
+    case EventKind::search: return DiscoveryLabel::search;
+    case EventKind::product_view: return DiscoveryLabel::related;
+    case EventKind::add_to_cart:
+    case EventKind::remove_from_cart:
+    case EventKind::cart_view: return DiscoveryLabel::cart;
+    default: return DiscoveryLabel::browse;  // collection, page, checkout kinds and other
+  }
+}
+
+namespace detail {
+
+/// Distinct values / values of a list of texts, under an ordering `cmp` (returns <=> result).
+template <class Compare>
+[[nodiscard]] std::int64_t count_distinct(std::vector<std::string_view>& values, Compare cmp) {
+  std::sort(values.begin(), values.end(),
+            [&](std::string_view a, std::string_view b) { return cmp(a, b) < 0; });
+  std::int64_t distinct = 0;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (i == 0 || cmp(values[i - 1], values[i]) != 0) ++distinct;
+  return distinct;
+}
+
+/// The winning discovery label: most votes; ties by the fixed order, then other labels bytewise.
+[[nodiscard]] inline std::optional<std::string> discovery_winner(
+    const std::array<std::int64_t, 5>& fixed, std::vector<std::string_view>& others) {
+  std::int64_t best = 0;
+  std::optional<std::string> label;
+  for (std::size_t i = 0; i < fixed.size(); ++i) {
+    if (fixed[i] > best) {
+      best = fixed[i];
+      label = std::string(discovery_label_names[i]);
+    }
+  }
+  std::sort(others.begin(), others.end(),
+            [](std::string_view a, std::string_view b) { return compare_folded(a, b) < 0; });
+  for (std::size_t i = 0; i < others.size();) {
+    std::size_t j = i;
+    while (j < others.size() && compare_folded(others[i], others[j]) == 0) ++j;
+    if (static_cast<std::int64_t>(j - i) > best) {
+      best = static_cast<std::int64_t>(j - i);
+      label = normalized_label(others[i]);
+    }
+    i = j;
+  }
+  return label;
+}
+
+/// Votes of product views (by the interaction before them in their session) and attributions.
+[[nodiscard]] inline std::optional<std::string> product_discovery_method(const CustomerContext& ctx) {
+  std::array<std::int64_t, 5> fixed{};
+  for (const SessionRow& s : ctx.sessions) {
+    const auto members = ctx.members(s);
+    for (std::size_t j = 0; j < members.size(); ++j) {
+      if (ctx.interactions[members[j]].kind != EventKind::product_view) continue;
+      std::size_t before = j;  // members before this one
+      if (ctx.config->paired_page_views && before > 0 &&
+          ctx.interactions[members[before - 1]].kind == EventKind::page_view)
+        --before;  // the tracker's own page event for this product page
+      const EventKind* previous =
+          before > 0 ? &ctx.interactions[members[before - 1]].kind : nullptr;
+      ++fixed[static_cast<std::size_t>(discovery_label(previous))];
+    }
+  }
+  std::vector<std::string_view> others;
+  for (const AttributionRow& a : ctx.attributions) {
+    if (a.attribution_type.empty()) continue;
+    const auto known = std::find_if(discovery_label_names.begin(), discovery_label_names.end(),
+                                    [&](std::string_view l) { return equal_folded(a.attribution_type, l); });
+    if (known != discovery_label_names.end())
+      ++fixed[static_cast<std::size_t>(known - discovery_label_names.begin())];
+    else
+      others.push_back(a.attribution_type);
+  }
+  return discovery_winner(fixed, others);
+}
+
+}  // namespace detail
+
+/// Features 11–14 from a built context. Searches and categories count at customer level.
+[[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx) {
+  SearchFeatures f;
+  std::int64_t searches = 0;
+  std::vector<std::string_view> queries;
+  std::vector<std::string_view> categories;
+  for (const InteractionRow& row : ctx.interactions) {
+    if (row.kind == EventKind::search) {
+      ++searches;
+      if (!detail::trim(row.search_query).empty()) queries.push_back(row.search_query);
+    }
+    if ((row.kind == EventKind::product_view || row.kind == EventKind::collection_view) &&
+        !row.category_id.empty())
+      categories.push_back(row.category_id);
+  }
+  f.search_frequency = detail::ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
+  const auto searched = static_cast<std::int64_t>(queries.size());
+  f.search_query_diversity = detail::ratio(detail::count_distinct(queries, detail::compare_queries), searched);
+  f.product_discovery_method = detail::product_discovery_method(ctx);
+  if (!categories.empty()) {
+    std::sort(categories.begin(), categories.end());
+    // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
+    std::int64_t sum_squares = 0;
+    for (std::size_t i = 0; i < categories.size();) {
+      std::size_t j = i;
+      while (j < categories.size() && categories[j] == categories[i]) ++j;
+      const auto c = static_cast<std::int64_t>(j - i);
+      sum_squares += c * c;
+      i = j;
+    }
+    const auto n = static_cast<std::int64_t>(categories.size());
+    f.category_exploration = static_cast<double>(n * n - sum_squares) / static_cast<double>(n * n);
+  }
+  return f;
+}
+
+/// Features 11–14 from a customer's interactions, sessions and attributions.
+template <class Interactions, class Sessions, class Attributions>
+[[nodiscard]] SearchFeatures search_features(const Interactions& interactions,
+                                             const Sessions& sessions,
+                                             const Attributions& attributions,
+                                             const Config& config) {
+  return search_features(
+      make_context(no_records<Customer>, interactions, sessions, attributions, config));
+}
+
+}  // namespace cbf

@@ -1,0 +1,71 @@
+// Time types: instants in microseconds, and a timestamp field that can be missing or unparseable.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+namespace cbf {
+
+/// Every instant the library computes with: UTC, microsecond resolution.
+using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+/// Every span the library computes with.
+using Duration = std::chrono::microseconds;
+
+/// A timestamp as a host read it: missing, unparseable, or an instant of any precision.
+class TimeField {
+ public:
+  enum class State : std::uint8_t { missing, invalid, valid };
+
+  /// A missing timestamp (an empty field).
+  constexpr TimeField() noexcept = default;
+
+  /// A valid instant; finer than microseconds is floored to microseconds.
+  template <class Dur>
+  constexpr TimeField(std::chrono::sys_time<Dur> t) noexcept  // NOLINT: implicit by design
+      : state_(State::valid), value_(std::chrono::floor<Duration>(t)) {}
+
+  /// A valid instant or a missing one.
+  template <class Dur>
+  constexpr TimeField(const std::optional<std::chrono::sys_time<Dur>>& t) noexcept  // NOLINT
+      : TimeField(t ? TimeField(*t) : TimeField()) {}
+
+  /// A timestamp that was present but could not be read (counted `bad_timestamp`).
+  [[nodiscard]] static constexpr TimeField invalid() noexcept {
+    TimeField f;
+    f.state_ = State::invalid;
+    return f;
+  }
+
+  [[nodiscard]] constexpr State state() const noexcept { return state_; }
+  [[nodiscard]] constexpr bool is_valid() const noexcept { return state_ == State::valid; }
+  [[nodiscard]] constexpr bool is_missing() const noexcept { return state_ == State::missing; }
+  /// The instant; meaningful only when is_valid().
+  [[nodiscard]] constexpr Timestamp value() const noexcept { return value_; }
+
+  friend constexpr bool operator==(const TimeField&, const TimeField&) noexcept = default;
+
+ private:
+  State state_ = State::missing;
+  Timestamp value_{};
+};
+
+/// Calendar parts of an instant in shop-local time (UTC + offset).
+struct LocalTime {
+  int hour;     ///< 0–23
+  int weekday;  ///< 0 = Monday … 6 = Sunday
+  int month;    ///< 1–12
+};
+
+/// Splits an instant into local hour, ISO weekday and month.
+[[nodiscard]] constexpr LocalTime local_time(Timestamp t, std::chrono::minutes utc_offset) noexcept {
+  using namespace std::chrono;
+  const Timestamp local = t + utc_offset;
+  const sys_days day = floor<days>(local);
+  const year_month_day ymd{day};
+  return LocalTime{static_cast<int>(floor<hours>(local - day).count()),
+                   static_cast<int>(weekday{day}.iso_encoding()) - 1,
+                   static_cast<int>(static_cast<unsigned>(ymd.month()))};
+}
+
+}  // namespace cbf
