@@ -37,7 +37,7 @@ template <class Record>
 
 /// The keyed records of a range, sorted by key (stable: input order within a key).
 template <class Range>
-[[nodiscard]] auto keyed_records(const Range& records, RecordCounts& counts) {
+[[nodiscard]] auto keyed_records(Range&& records, RecordCounts& counts) {
   using Record = record_of<Range>;
   std::vector<Keyed<Record>> keyed;
   for (const auto& item : records) {
@@ -79,8 +79,8 @@ struct KeyCursor {
 /// Features of every customer of a batch (contract §4.16): one row per key found in any input.
 /// `as_of` defaults to the latest valid stamp of the whole batch (§4.1).
 template <class Customers, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] BatchResult compute_batch(const Customers& customers, const Interactions& interactions,
-                                        const Sessions& sessions, const Attributions& attributions,
+[[nodiscard]] BatchResult compute_batch(Customers&& customers, Interactions&& interactions,
+                                        Sessions&& sessions, Attributions&& attributions,
                                         const Config& config) {
   CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
   CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");

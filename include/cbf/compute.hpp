@@ -6,8 +6,10 @@
 #include <cbf/families/purchase.hpp>
 #include <cbf/families/search.hpp>
 
+#include <ranges>
 #include <span>
 #include <string>
+#include <type_traits>
 
 namespace cbf {
 
@@ -44,22 +46,23 @@ namespace cbf {
 /// key's customer rows (the first counts), or `no_records<Customer>`; the other ranges hold the
 /// customer's records in any order. Throws InvalidParameter or MissingAsOf.
 template <class CustomerOrRange, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] CustomerResult compute_customer(const CustomerOrRange& customer,
-                                              const Interactions& interactions,
-                                              const Sessions& sessions,
-                                              const Attributions& attributions,
+[[nodiscard]] CustomerResult compute_customer(CustomerOrRange&& customer,
+                                              Interactions&& interactions,
+                                              Sessions&& sessions,
+                                              Attributions&& attributions,
                                               const Config& config) {
   const auto build = [&](const auto& customers) {
     return make_context(customers, interactions, sessions, attributions, config);
   };
   CustomerContext ctx = [&] {
-    if constexpr (std::ranges::range<CustomerOrRange>) {
+    using Customer = std::remove_cvref_t<CustomerOrRange>;
+    if constexpr (std::ranges::range<Customer>) {
       return build(customer);
     } else {
-      static_assert(customer_record<CustomerOrRange>,
+      static_assert(customer_record<Customer>,
                     "cbf: the customer record type does not provide `customer_id`; adapt it as "
                     "docs/adapting-your-records.md shows");
-      return build(std::span<const CustomerOrRange>(&customer, 1));
+      return build(std::span<const Customer>(&customer, 1));
     }
   }();
   return CustomerResult{std::string(ctx.shop_id), std::string(ctx.customer_id), ctx.as_of,

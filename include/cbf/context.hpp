@@ -175,7 +175,7 @@ struct Window {
 }
 
 template <class Range>
-void read_customers(CustomerContext& ctx, const Range& customers, const Window& window) {
+void read_customers(CustomerContext& ctx, Range&& customers, const Window& window) {
   bool first = true;
   for (const auto& item : customers) {
     const auto& r = deref(item);
@@ -216,7 +216,7 @@ void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_
 }
 
 template <class Range>
-void read_interactions(CustomerContext& ctx, const Range& interactions, const Window& window) {
+void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
   std::uint32_t index = 0;
   for (const auto& item : interactions) {
     const auto& r = deref(item);
@@ -256,7 +256,7 @@ struct SessionCandidate {
 };
 
 template <class Range>
-void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, const Range& sessions,
+void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
   std::uint32_t index = 0;
   for (const auto& item : sessions) {
@@ -305,7 +305,7 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, con
 }
 
 template <class Range>
-void read_attributions(CustomerContext& ctx, const Range& attributions, const Window& window) {
+void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
   std::uint32_t index = 0;
   for (const auto& item : attributions) {
     const auto& r = deref(item);
@@ -463,9 +463,9 @@ inline void find_first_seen(CustomerContext& ctx, const std::vector<SessionCandi
 
 /// The latest valid stamp of the given records (contract §4.1), or empty when there is none.
 template <class Interactions, class Sessions, class Attributions>
-[[nodiscard]] std::optional<Timestamp> latest_stamp(const Interactions& interactions,
-                                                    const Sessions& sessions,
-                                                    const Attributions& attributions) {
+[[nodiscard]] std::optional<Timestamp> latest_stamp(Interactions&& interactions,
+                                                    Sessions&& sessions,
+                                                    Attributions&& attributions) {
   std::optional<Timestamp> latest;
   const auto see = [&](const TimeField& f) {
     if (f.is_valid() && (!latest || f.value() > *latest)) latest = f.value();
@@ -488,8 +488,8 @@ class MissingAsOf : public std::runtime_error {
 /// Fills `ctx` from one customer's records (they stay owned by the host and must outlive ctx).
 /// `as_of` is the cutoff already resolved; config must outlive ctx too.
 template <class Customers, class Interactions, class Sessions, class Attributions>
-void build_context(CustomerContext& ctx, const Customers& customers, const Interactions& interactions,
-                   const Sessions& sessions, const Attributions& attributions,
+void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
+                   Sessions&& sessions, Attributions&& attributions,
                    const Config& config, Timestamp as_of) {
   CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
   CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
@@ -539,8 +539,8 @@ void build_context(CustomerContext& ctx, const Customers& customers, const Inter
 
 /// The cutoff of a computation: `config.as_of`, else the latest valid stamp (throws MissingAsOf).
 template <class Interactions, class Sessions, class Attributions>
-[[nodiscard]] Timestamp resolve_as_of(const Config& config, const Interactions& interactions,
-                                      const Sessions& sessions, const Attributions& attributions) {
+[[nodiscard]] Timestamp resolve_as_of(const Config& config, Interactions&& interactions,
+                                      Sessions&& sessions, Attributions&& attributions) {
   if (config.as_of) return *config.as_of;
   if (auto latest = latest_stamp(interactions, sessions, attributions)) return *latest;
   throw MissingAsOf();
@@ -548,10 +548,10 @@ template <class Interactions, class Sessions, class Attributions>
 
 /// A context from one customer's records: validates config, resolves as_of, builds.
 template <class Customers, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] CustomerContext make_context(const Customers& customers,
-                                           const Interactions& interactions,
-                                           const Sessions& sessions,
-                                           const Attributions& attributions, const Config& config) {
+[[nodiscard]] CustomerContext make_context(Customers&& customers,
+                                           Interactions&& interactions,
+                                           Sessions&& sessions,
+                                           Attributions&& attributions, const Config& config) {
   validate(config);
   CustomerContext ctx;
   build_context(ctx, customers, interactions, sessions, attributions, config,

@@ -67,7 +67,7 @@ namespace detail {
 
 /// Features 1–5 from a customer's attributions alone (tenure starts at the first of them).
 template <class Attributions>
-[[nodiscard]] PurchaseFeatures purchase_features(const Attributions& attributions,
+[[nodiscard]] PurchaseFeatures purchase_features(Attributions&& attributions,
                                                  const Config& config) {
   return purchase_features(make_context(no_records<Customer>, no_records<Interaction>,
                                         no_records<Session>, attributions, config));

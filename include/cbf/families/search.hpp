@@ -151,9 +151,9 @@ template <class Compare>
 
 /// Features 11–14 from a customer's interactions, sessions and attributions.
 template <class Interactions, class Sessions, class Attributions>
-[[nodiscard]] SearchFeatures search_features(const Interactions& interactions,
-                                             const Sessions& sessions,
-                                             const Attributions& attributions,
+[[nodiscard]] SearchFeatures search_features(Interactions&& interactions,
+                                             Sessions&& sessions,
+                                             Attributions&& attributions,
                                              const Config& config) {
   return search_features(
       make_context(no_records<Customer>, interactions, sessions, attributions, config));

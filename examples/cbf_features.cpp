@@ -1,0 +1,153 @@
+// cbf-features: the reference CSV host. Reads the four input tables of a directory, computes the
+// features of every customer and writes the customer_behavior_features table (contract §5).
+#include "common/csv_reader.hpp"
+#include "common/number.hpp"
+#include "common/tables.hpp"
+#include "common/timestamp.hpp"
+
+#include <cbf/cbf.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// A usage or input error: reported as one line, exit code 1.
+struct HostError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Splits "a,b,c" into exactly `n` numbers, or throws naming the option.
+std::vector<double> parse_list(const std::string& text, std::size_t n, const char* option) {
+  std::vector<double> values;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = text.find(',', begin);
+    const auto value = cbf::host::parse_number(std::string_view(text).substr(begin, end - begin));
+    if (!value || !std::isfinite(*value))
+      throw HostError(fmt::format("{}: '{}' is not a list of {} numbers", option, text, n));
+    values.push_back(*value);
+    if (end == std::string::npos) break;
+    begin = end + 1;
+  }
+  if (values.size() != n)
+    throw HostError(fmt::format("{}: expected {} comma-separated numbers, got {}", option, n,
+                                values.size()));
+  return values;
+}
+
+struct Options {
+  std::string dir;
+  std::optional<std::string> as_of;
+  int utc_offset = 0;
+  std::string preset = "default";
+  std::optional<std::string> bgnbd;
+  std::optional<std::string> gg;
+  std::optional<std::string> diagnostics;
+  std::optional<std::string> output;
+};
+
+cbf::Config make_config(const Options& o) {
+  cbf::Config config = o.preset == "shopify" ? cbf::shopify_config() : cbf::default_config();
+  if (o.as_of) {
+    const cbf::TimeField t = cbf::host::parse_timestamp(*o.as_of);
+    if (!t.is_valid()) throw HostError(fmt::format("--as-of: '{}' is not a valid timestamp", *o.as_of));
+    config.as_of = t.value();
+  }
+  config.utc_offset = std::chrono::minutes{o.utc_offset};
+  if (o.bgnbd) {
+    const auto v = parse_list(*o.bgnbd, 4, "--bgnbd");
+    config.bg_nbd = cbf::BgNbdParameters{v[0], v[1], v[2], v[3]};
+  }
+  if (o.gg) {
+    const auto v = parse_list(*o.gg, 3, "--gg");
+    config.gamma_gamma = cbf::GammaGammaParameters{v[0], v[1], v[2]};
+  }
+  cbf::validate(config);
+  return config;
+}
+
+/// Writes through a temporary file renamed at the end, so a failed run leaves no half table.
+template <class Write>
+void write_file(const std::string& path, Write&& write) {
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw HostError(fmt::format("{}: cannot open for writing", path));
+    write(out);
+    out.flush();
+    if (!out) throw HostError(fmt::format("{}: write failed", path));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0)
+    throw HostError(fmt::format("{}: cannot replace the file", path));
+}
+
+int run(const Options& o) {
+  const cbf::Config config = make_config(o);
+  if (!std::filesystem::is_directory(o.dir))
+    throw HostError(fmt::format("{}: not a directory", o.dir));
+  const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
+  const cbf::BatchResult batch = cbf::compute_batch(tables.customers, tables.interactions,
+                                                    tables.sessions, tables.attributions, config);
+  if (o.output) {
+    write_file(*o.output, [&](std::ostream& out) { cbf::host::write_features_csv(out, batch); });
+  } else {
+    cbf::host::write_features_csv(std::cout, batch);
+    std::cout.flush();
+    if (!std::cout) throw HostError("standard output: write failed");
+  }
+  if (o.diagnostics) {
+    write_file(*o.diagnostics,
+               [&](std::ostream& out) { cbf::host::write_diagnostics_csv(out, batch.diagnostics); });
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"Computes customer behavior features from the four input CSV tables of DIR.",
+               "cbf-features"};
+  app.add_option("DIR", o.dir, "Directory with customers.csv, user_interactions.csv, "
+                               "user_sessions.csv, purchase_attributions.csv")
+      ->required();
+  app.add_option("--as-of", o.as_of, "Observation cutoff (default: latest record stamp)");
+  app.add_option("--utc-offset", o.utc_offset, "Shop-local time offset from UTC, in minutes")
+      ->check(CLI::Range(-1439, 1439));
+  app.add_option("--preset", o.preset, "Parameter preset")
+      ->check(CLI::IsMember({"default", "shopify"}));
+  app.add_option("--bgnbd", o.bgnbd, "Fitted BG/NBD parameters r,alpha,a,b (weeks)");
+  app.add_option("--gg", o.gg, "Fitted Gamma-Gamma parameters p,q,gamma");
+  app.add_option("--diagnostics", o.diagnostics, "Write record diagnostics (CSV) to FILE");
+  app.add_option("--output,-o", o.output, "Write the features to FILE instead of stdout");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    return run(o);
+  } catch (const cbf::host::CsvError& e) {
+    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
+  } catch (const HostError& e) {
+    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
+  } catch (const cbf::InvalidParameter& e) {
+    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
+  } catch (const cbf::MissingAsOf&) {
+    fmt::print(stderr, "cbf-features: error: no record has a valid timestamp; pass --as-of\n");
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
+  }
+  return 1;
+}

@@ -1,0 +1,38 @@
+// The reference host's tables (contract §5): the four input CSV files in, the feature and
+// diagnostics CSV files out.
+#pragma once
+
+#include <cbf/batch.hpp>
+#include <cbf/records.hpp>
+
+#include <filesystem>
+#include <iosfwd>
+#include <vector>
+
+namespace cbf::host {
+
+/// The four input tables, as the library's plain records.
+struct Tables {
+  std::vector<cbf::Customer> customers;
+  std::vector<cbf::Interaction> interactions;
+  std::vector<cbf::Session> sessions;
+  std::vector<cbf::Attribution> attributions;
+
+  /// Records of all four kinds.
+  [[nodiscard]] std::size_t record_count() const noexcept {
+    return customers.size() + interactions.size() + sessions.size() + attributions.size();
+  }
+};
+
+/// Reads customers.csv, user_interactions.csv, user_sessions.csv and purchase_attributions.csv
+/// from `dir` (a missing file = no records). Throws CsvError on malformed files or a header that
+/// lacks a required column.
+[[nodiscard]] Tables read_tables(const std::filesystem::path& dir);
+
+/// Writes `shop_id,customer_id,<30 features>,as_of`, one row per customer (null = empty field).
+void write_features_csv(std::ostream& out, const cbf::BatchResult& batch);
+
+/// Writes `record_kind,counter,value` for the four kinds × twelve counters.
+void write_diagnostics_csv(std::ostream& out, const cbf::Diagnostics& diagnostics);
+
+}  // namespace cbf::host

@@ -1,0 +1,14 @@
+// Must not compile: a text accessor returning std::string by value would leave a dangling view.
+#include <cbf/cbf.hpp>
+
+#include <string>
+
+struct Event {
+  std::string user;
+};
+template <>
+struct cbf::record_traits<Event> {
+  static std::string customer_id(const Event& e) { return e.user; }
+};
+
+int main() { return static_cast<int>(cbf::field::customer_id(Event{"x"}).size()); }

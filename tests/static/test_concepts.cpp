@@ -1,0 +1,41 @@
+// Compile-time checks of the record concepts and the output's field lists.
+#include <cbf/cbf.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace {
+struct NotARecord {
+  int id;
+};
+struct OnlyCustomerId {
+  std::string customer_id;
+};
+}  // namespace
+
+static_assert(cbf::customer_record<cbf::Customer>);
+static_assert(cbf::interaction_record<cbf::Interaction>);
+static_assert(cbf::session_record<cbf::Session>);
+static_assert(cbf::attribution_record<cbf::Attribution>);
+static_assert(!cbf::interaction_record<cbf::Session>);  // no event_type
+static_assert(!cbf::session_record<cbf::Interaction>);  // no start_time
+static_assert(!cbf::customer_record<NotARecord>);
+static_assert(cbf::customer_record<OnlyCustomerId>);
+static_assert(!cbf::attribution_record<OnlyCustomerId>);
+
+static_assert(cbf::record_range<std::vector<cbf::Interaction>>);
+static_assert(cbf::record_range<std::vector<const cbf::Interaction*>>);
+static_assert(std::is_same_v<cbf::record_of<std::vector<const cbf::Session*>>, cbf::Session>);
+
+static_assert(std::tuple_size_v<std::remove_cv_t<decltype(cbf::feature_fields)>> == 30);
+static_assert(std::get<0>(cbf::feature_fields).name == "total_purchases");
+static_assert(std::get<13>(cbf::feature_fields).name == "category_exploration");
+static_assert(std::get<29>(cbf::feature_fields).name == "churn_probability");
+static_assert(std::tuple_size_v<std::remove_cv_t<decltype(cbf::record_count_fields)>> == 12);
+
+TEST_CASE("the record concepts and field lists hold at compile time", "[static]") {
+  SUCCEED("every check above is a static_assert");
+}
