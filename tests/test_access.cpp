@@ -166,3 +166,14 @@ TEST_CASE("records are read through pointers, reference_wrappers, spans and rang
   CHECK(f.total_purchases == 2);
   CHECK(*f.avg_purchase_value == 6.0);
 }
+
+TEST_CASE("a time point beyond ±2^62 µs is an invalid timestamp, not an overflow", "[access]") {
+  const auto far = sys_seconds{seconds{std::int64_t{1} << 60}};
+  CHECK(cbf::TimeField(far).state() == cbf::TimeField::State::invalid);
+  CHECK(cbf::TimeField(sys_seconds{-seconds{std::int64_t{1} << 60}}).state() ==
+        cbf::TimeField::State::invalid);
+  const auto edge = cbf::Timestamp{cbf::timestamp_limit};
+  CHECK(cbf::TimeField(edge).is_valid());
+  CHECK(cbf::TimeField(edge + microseconds{1}).state() == cbf::TimeField::State::invalid);
+  CHECK(cbf::TimeField(sys_time<nanoseconds>::max()).is_valid());  // ≈ year 2262: in range
+}

@@ -1,4 +1,4 @@
-#include <cbf/config.hpp>
+#include <cbf/cbf.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -90,4 +90,24 @@ TEST_CASE("validate names the parameter that is out of its domain", "[config]") 
   c = {};
   c.monthly_discount_rate = -1;
   CHECK_THAT(message_of(c), Catch::Contains("monthly_discount_rate"));
+}
+
+TEST_CASE("an as_of beyond the timestamp range is rejected by name", "[config]") {
+  cbf::Config c;
+  c.as_of = cbf::Timestamp{cbf::timestamp_limit + microseconds{1}};
+  CHECK_THROWS_WITH(cbf::validate(c), Catch::Contains("as_of"));
+}
+
+TEST_CASE("the largest lookback keeps every record and does not overflow", "[config]") {
+  const auto t = sys_days{year{2025} / 1 / 1};
+  const std::vector<cbf::Attribution> orders{
+      {.customer_id = "c", .order_id = "o1", .created_at = sys_days{year{1} / 1 / 1}},
+      {.customer_id = "c", .order_id = "o2", .created_at = t}};
+  cbf::Config c;
+  c.as_of = t;
+  c.lookback = cbf::Duration::max();
+  const auto ctx = cbf::make_context(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                                     cbf::no_records<cbf::Session>, orders, c);
+  CHECK(ctx.orders.size() == 2);
+  CHECK(ctx.diagnostics.attribution.before_lookback == 0);
 }

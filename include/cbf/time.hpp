@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <ratio>
 
 namespace cbf {
 
@@ -11,6 +12,24 @@ namespace cbf {
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 /// Every span the library computes with.
 using Duration = std::chrono::microseconds;
+
+/// Instants the library accepts lie within ±2^62 µs of the epoch (about ±146 000 years), so that
+/// every difference and shift it computes fits in 64 bits.
+inline constexpr Duration timestamp_limit{std::int64_t{1} << 62};
+
+/// True when `t` is within ±timestamp_limit of the epoch.
+template <class Dur>
+[[nodiscard]] constexpr bool in_timestamp_range(std::chrono::sys_time<Dur> t) noexcept {
+  using namespace std::chrono;
+  // Compare in the coarser of the two units, where the conversion cannot overflow.
+  if constexpr (std::ratio_greater_equal_v<typename Dur::period, std::micro>) {
+    const auto limit = floor<Dur>(timestamp_limit);
+    return t.time_since_epoch() >= -limit && t.time_since_epoch() <= limit;
+  } else {
+    const auto micros = floor<Duration>(t.time_since_epoch());
+    return micros >= -timestamp_limit && micros <= timestamp_limit;
+  }
+}
 
 /// A timestamp as a host read it: missing, unparseable, or an instant of any precision.
 class TimeField {
@@ -20,10 +39,12 @@ class TimeField {
   /// A missing timestamp (an empty field).
   constexpr TimeField() noexcept = default;
 
-  /// A valid instant; finer than microseconds is floored to microseconds.
+  /// A valid instant; finer than microseconds is floored to microseconds. An instant beyond
+  /// ±timestamp_limit is invalid.
   template <class Dur>
   constexpr TimeField(std::chrono::sys_time<Dur> t) noexcept  // NOLINT: implicit by design
-      : state_(State::valid), value_(std::chrono::floor<Duration>(t)) {}
+      : state_(in_timestamp_range(t) ? State::valid : State::invalid),
+        value_(in_timestamp_range(t) ? std::chrono::floor<Duration>(t) : Timestamp{}) {}
 
   /// A valid instant or a missing one.
   template <class Dur>
