@@ -70,6 +70,12 @@ TEST_CASE("validate names the parameter that is out of its domain", "[config]") 
   c.trend_window = {};
   CHECK_THAT(message_of(c), Catch::Contains("trend_window"));
   c = {};
+  c.engagement_weights.non_bounce = 0.5;  // sum 1.3: the score could exceed 100
+  CHECK_THAT(message_of(c), Catch::Contains("engagement_weights"));
+  c = {};
+  c.engagement_weights = {0.5, 0.5, 0.0, 0.0};
+  CHECK(message_of(c) == "no exception");
+  c = {};
   c.engagement_half_saturation.session_minutes = 0;
   CHECK_THAT(message_of(c), Catch::Contains("engagement_half_saturation"));
   c = {};

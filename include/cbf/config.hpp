@@ -74,8 +74,7 @@ struct Config {
   Duration trend_window = std::chrono::days{90};
   /// Event kinds that count as page views.
   EventKindSet page_view_kinds{EventKind::page_view, EventKind::product_view,
-                               EventKind::collection_view, EventKind::cart_view,
-                               EventKind::search};
+                               EventKind::collection_view, EventKind::cart_view, EventKind::search};
   /// The tracker fires a page_view next to each specific view event (Shopify's web pixel).
   bool paired_page_views = false;
   EngagementWeights engagement_weights{};
@@ -115,29 +114,38 @@ inline void require(bool ok, const char* parameter, const char* rule) {
 inline void validate(const Config& c) {
   using detail::require;
   using namespace std::chrono;
-  require(!c.as_of || in_timestamp_range(*c.as_of), "as_of", "must be within ±2^62 µs of the epoch");
+  require(!c.as_of || in_timestamp_range(*c.as_of), "as_of",
+          "must be within ±2^62 µs of the epoch");
   require(!c.lookback || *c.lookback >= Duration::zero(), "lookback", "must not be negative");
   require(abs(c.utc_offset) < hours{24}, "utc_offset", "must be within ±1439 minutes");
   require(c.session_timeout >= Duration::zero(), "session_timeout", "must not be negative");
-  require(c.engaged_min_duration >= Duration::zero(), "engaged_min_duration", "must not be negative");
+  require(c.engaged_min_duration >= Duration::zero(), "engaged_min_duration",
+          "must not be negative");
   require(c.impulse_window >= Duration::zero(), "impulse_window", "must not be negative");
   require(c.trend_window > Duration::zero(), "trend_window", "must be positive");
   const auto& w = c.engagement_weights;
   for (double x : {w.sessions_per_month, w.session_minutes, w.page_views_per_session, w.non_bounce})
     require(std::isfinite(x) && x >= 0, "engagement_weights", "must be finite and non-negative");
+  // Each part is within 0…1, so weights summing to 1 keep engagement_score within 0…100.
+  const double weight_sum =
+      w.sessions_per_month + w.session_minutes + w.page_views_per_session + w.non_bounce;
+  require(std::fabs(weight_sum - 1.0) <= 1e-9, "engagement_weights", "must sum to 1");
   const auto& h = c.engagement_half_saturation;
   for (double x : {h.sessions_per_month, h.session_minutes, h.page_views_per_session})
-    require(detail::positive_finite(x), "engagement_half_saturation", "must be finite and positive");
+    require(detail::positive_finite(x), "engagement_half_saturation",
+            "must be finite and positive");
   for (std::size_t i = 0; i < 4; ++i) {
     require(std::isfinite(c.rfm.recency_days[i]) && std::isfinite(c.rfm.frequency[i]), "rfm",
             "breaks must be finite");
     if (i > 0) {
       require(c.rfm.recency_days[i - 1] <= c.rfm.recency_days[i], "rfm.recency_days",
               "must be non-decreasing");
-      require(c.rfm.frequency[i - 1] <= c.rfm.frequency[i], "rfm.frequency", "must be non-decreasing");
+      require(c.rfm.frequency[i - 1] <= c.rfm.frequency[i], "rfm.frequency",
+              "must be non-decreasing");
     }
   }
-  require(c.default_purchase_cycle > Duration::zero(), "default_purchase_cycle", "must be positive");
+  require(c.default_purchase_cycle > Duration::zero(), "default_purchase_cycle",
+          "must be positive");
   require(c.clv_horizon_months >= 0, "clv_horizon_months", "must not be negative");
   require(std::isfinite(c.monthly_discount_rate) && c.monthly_discount_rate > -1,
           "monthly_discount_rate", "must be finite and greater than -1");
