@@ -100,16 +100,18 @@ void read_table(const std::filesystem::path& file, const std::array<Column<Recor
                 std::vector<Record>& out) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
+  std::size_t rows = 0;
   const CsvHeader header = read_csv(
       file, names,
       [&](std::span<const std::string_view> fields, std::size_t) {
         Record& record = out.emplace_back();
         for (std::size_t i = 0; i < N; ++i) columns[i].store(record, fields[i]);
+        ++rows;
       },
       /*missing_ok=*/true);
   // A file with a header must name every required column: absent and empty are not the same.
-  const bool has_header = std::find(header.present.begin(), header.present.end(), true) !=
-                          header.present.end();
+  const bool has_header = rows > 0 || std::find(header.present.begin(), header.present.end(),
+                                                true) != header.present.end();
   for (std::size_t i = 0; i < N; ++i) {
     if (has_header && columns[i].required && !header.present[i])
       throw CsvError(file.string(), 0, 0,
@@ -132,7 +134,9 @@ void write_text(std::string& line, std::string_view value) {
 }
 
 void write_cell(std::string& line, const std::string& v) { write_text(line, v); }
-void write_cell(std::string& line, std::int64_t v) { fmt::format_to(std::back_inserter(line), "{}", v); }
+void write_cell(std::string& line, std::int64_t v) {
+  fmt::format_to(std::back_inserter(line), "{}", v);
+}
 void write_cell(std::string& line, int v) { fmt::format_to(std::back_inserter(line), "{}", v); }
 void write_cell(std::string& line, double v) { fmt::format_to(std::back_inserter(line), "{}", v); }
 template <class T>
@@ -175,18 +179,15 @@ void write_features_csv(std::ostream& out, const cbf::BatchResult& batch) {
 
 void write_diagnostics_csv(std::ostream& out, const cbf::Diagnostics& diagnostics) {
   out << "record_kind,counter,value\n";
-  std::apply(
-      [&](const auto&... kind) {
-        (std::apply(
-             [&](const auto&... counter) {
-               ((out << kind.name << ',' << counter.name << ','
-                     << (diagnostics.*(kind.member)).*(counter.member) << '\n'),
-                ...);
-             },
-             cbf::record_count_fields),
-         ...);
-      },
-      cbf::diagnostics_kinds);
+  const auto write_kind = [&](std::string_view kind, const cbf::RecordCounts& counts) {
+    std::apply(
+        [&](const auto&... counter) {
+          ((out << kind << ',' << counter.name << ',' << counts.*(counter.member) << '\n'), ...);
+        },
+        cbf::record_count_fields);
+  };
+  std::apply([&](const auto&... kind) { (write_kind(kind.name, diagnostics.*(kind.member)), ...); },
+             cbf::diagnostics_kinds);
 }
 
 }  // namespace cbf::host
