@@ -1,0 +1,174 @@
+// cbf-features end to end: the real executable on fixtures, its output compared cell by cell with
+// hand-computed tables, and its errors on bad input.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Run {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+/// Runs cbf-features with `args`, capturing stdout and stderr.
+Run run(const std::string& args) {
+  static int counter = 0;
+  const fs::path dir = fs::temp_directory_path() / ("cbf_host_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path out = dir / ("out" + std::to_string(counter) + ".txt");
+  const fs::path err = dir / ("err" + std::to_string(counter++) + ".txt");
+  const std::string command = std::string(CBF_FEATURES_EXE) + " " + args + " >" + out.string() +
+                              " 2>" + err.string() + " </dev/null";
+  const int status = std::system(command.c_str());
+  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+/// A scratch input directory with the given files.
+struct InputDir {
+  fs::path path;
+  explicit InputDir(const std::string& name) {
+    path = fs::temp_directory_path() / ("cbf_input_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~InputDir() { fs::remove_all(path); }
+  InputDir(const InputDir&) = delete;
+  InputDir& operator=(const InputDir&) = delete;
+  void write(const std::string& file, const std::string& text) const {
+    std::ofstream(path / file, std::ios::binary) << text;
+  }
+};
+
+const std::string fixture = std::string(CBF_FIXTURES_DIR) + "/small";
+
+}  // namespace
+
+TEST_CASE("cbf-features writes the hand-computed features and diagnostics of the fixture", "[host]") {
+  const fs::path diagnostics = fs::temp_directory_path() / "cbf_fixture_diagnostics.csv";
+  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --diagnostics " + diagnostics.string());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == slurp(fixture + "/expected_features.csv"));
+  CHECK(slurp(diagnostics) == slurp(fixture + "/expected_diagnostics.csv"));
+  fs::remove(diagnostics);
+}
+
+TEST_CASE("cbf-features --output writes the same table as standard output", "[host]") {
+  const fs::path output = fs::temp_directory_path() / "cbf_fixture_features.csv";
+  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --output " + output.string());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(slurp(output) == slurp(fixture + "/expected_features.csv"));
+  fs::remove(output);
+}
+
+TEST_CASE("without --as-of the cutoff is the latest valid stamp of any input", "[host]") {
+  // Latest stamps: bob's wishlist event 2025-04-05, carol's session 2025-04-02.
+  const Run r = run(fixture);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find(",2025-04-05T00:00:00Z\n") != std::string::npos);
+  CHECK(r.out.find("2025-03-31") == std::string::npos);
+}
+
+TEST_CASE("the shopify preset counts only page_viewed as a page view", "[host]") {
+  // alice: a1 has one page_viewed, a2 none → 1 / 2 sessions = 0.5 page views per session.
+  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --preset shopify");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("s1,alice,2,30.25,0.6839747191011236,,1,2,10.104166666666666,0.5,0,") !=
+        std::string::npos);
+}
+
+TEST_CASE("cbf-features runs on the bundled sample data with the documented diagnostics", "[host]") {
+  const fs::path diagnostics = fs::temp_directory_path() / "cbf_sample_diagnostics.csv";
+  const Run r = run(std::string(CBF_SAMPLE_DATA_DIR) +
+                    " --as-of 2025-06-30T23:59:59Z --diagnostics " + diagnostics.string());
+  REQUIRE(r.exit_code == 0);
+  // 300 customers plus one whose only records are after the cutoff; plus the header.
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 302);
+  const std::string d = slurp(diagnostics);
+  for (const char* line : {"customer,used,287\n", "customer,duplicate_customer,1\n",
+                           "interaction,used,6181\n", "interaction,after_as_of,17\n",
+                           "interaction,bad_view_duration,2\n", "session,used,885\n",
+                           "session,duplicate_session,2\n", "session,end_before_start,1\n",
+                           "session,bad_end_time,1\n", "attribution,used,223\n",
+                           "attribution,bad_money,2\n", "attribution,empty_order_id,1\n"}) {
+    INFO(line);
+    CHECK(d.find(line) != std::string::npos);
+  }
+  fs::remove(diagnostics);
+}
+
+TEST_CASE("a malformed CSV file stops the run with its file, line and column", "[host]") {
+  InputDir dir("malformed");
+  dir.write("user_interactions.csv",
+            "customer_id,event_type,created_at\n"
+            "c1,page_viewed,2025-01-01T00:00:00Z\n"
+            "c1,pa\"ge,2025-01-01T00:00:00Z\n");
+  const Run r = run(dir.path.string());
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("cbf-features: error: "));
+  CHECK_THAT(r.err, Catch::Contains("user_interactions.csv:3:2"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("an unterminated quote at the end of a file is an error, not a lost row", "[host]") {
+  InputDir dir("unterminated");
+  dir.write("purchase_attributions.csv",
+            "customer_id,order_id,created_at\nc1,o1,2025-01-01T00:00:00Z\nc1,\"o2,2025-01-01\n");
+  const Run r = run(dir.path.string());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("purchase_attributions.csv:3"));
+}
+
+TEST_CASE("a header without a required column is an error naming the column", "[host]") {
+  InputDir dir("no_column");
+  dir.write("user_sessions.csv", "customer_id,start_time\nc1,2025-01-01T00:00:00Z\n");
+  const Run r = run(dir.path.string());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("user_sessions.csv"));
+  CHECK_THAT(r.err, Catch::Contains("session_id"));
+}
+
+TEST_CASE("bad options and inputs without any stamp are clear errors", "[host]") {
+  CHECK_THAT(run(fixture + " --as-of yesterday").err, Catch::Contains("--as-of"));
+  CHECK(run(fixture + " --as-of yesterday").exit_code == 1);
+  CHECK(run(fixture + " --utc-offset 1440").exit_code != 0);
+  CHECK(run(fixture + " --preset magento").exit_code != 0);
+  CHECK_THAT(run(fixture + " --bgnbd 1,2,3").err, Catch::Contains("--bgnbd"));
+  CHECK_THAT(run(fixture + " --gg 1,x,3").err, Catch::Contains("--gg"));
+  CHECK_THAT(run(fixture + " --bgnbd 0.24,4.4,1,2.4").err, Catch::Contains("bg_nbd.a"));
+  CHECK_THAT(run("/nonexistent/dir").err, Catch::Contains("not a directory"));
+
+  InputDir empty("empty");
+  empty.write("customers.csv", "customer_id,created_at\nc1,2025-01-01T00:00:00Z\n");
+  const Run r = run(empty.path.string());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("pass --as-of"));
+  // With a cutoff, a customer without any activity still gets its row.
+  const Run ok = run(empty.path.string() + " --as-of 2025-02-01");
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("\n,c1,0,,0,,,0,,,,0,") != std::string::npos);
+}
