@@ -1,0 +1,248 @@
+#include "common/csv_reader.hpp"
+
+#include <csv.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <system_error>
+#include <utility>
+
+namespace cbf::host {
+
+namespace {
+
+constexpr std::size_t kBlockSize = std::size_t{1} << 20;
+constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+// REPALL_NL reports every line end outside quotes, blank lines included, so line numbers can be
+// tracked exactly; the reader skips the resulting empty rows itself.
+constexpr unsigned char kOptions = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL;
+
+std::string describe(const std::string& file, std::size_t line, std::size_t column,
+                     const std::string& message) {
+  std::string out = file;
+  if (line != 0) out += ':' + std::to_string(line);
+  if (line != 0 && column != 0) out += ':' + std::to_string(column);
+  return out + ": " + message;
+}
+
+std::string_view trim_ascii(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+// Values are passed exactly as in the file: libcsv would otherwise strip spaces and tabs.
+int never_space(unsigned char /*c*/) { return 0; }
+
+struct FileCloser {
+  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+/// Owns a libcsv parser configured for the contract's dialect.
+class Parser {
+ public:
+  Parser() {
+    csv_init(&p_, kOptions);
+    csv_set_space_func(&p_, never_space);
+    csv_set_blk_size(&p_, 4096);
+  }
+  ~Parser() { csv_free(&p_); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+
+  /// The parser, for libcsv's functions.
+  csv_parser* get() noexcept { return &p_; }
+
+ private:
+  csv_parser p_{};
+};
+
+/// Feeds a file to libcsv one physical line at a time and turns its callbacks into rows.
+class Reader {
+ public:
+  Reader(std::string file, std::span<const std::string_view> columns, const CsvRowHandler& on_row)
+      : file_(std::move(file)), columns_(columns), on_row_(on_row) {}
+
+  /// Parses a block of the file (any size, lines may continue into the next block).
+  void feed_block(std::string_view block) {
+    while (!block.empty()) {
+      const void* nl = std::memchr(block.data(), '\n', block.size());
+      const std::size_t len =
+          nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) + 1
+                        : block.size();
+      feed(block.substr(0, len));
+      if (nl != nullptr) ++line_;
+      block.remove_prefix(len);
+    }
+  }
+
+  /// Ends the file: submits a last row without a line end, or reports an unterminated quote.
+  void finish() {
+    if (csv_fini(parser_.get(), on_field, on_row_end, this) != 0) {
+      throw CsvError(file_, field_line_, fields_ + 1, "unterminated quoted field");
+    }
+    rethrow_pending();
+  }
+
+  /// Which requested columns the header had (none when the file had no header).
+  [[nodiscard]] CsvHeader header() const {
+    CsvHeader h{std::vector<bool>(columns_.size(), false)};
+    for (std::size_t i = 0; i < index_.size(); ++i) h.present[i] = index_[i] != kAbsent;
+    return h;
+  }
+
+ private:
+  static void on_field(void* data, std::size_t len, void* self) {
+    const std::string_view value =
+        len == 0 ? std::string_view{} : std::string_view(static_cast<const char*>(data), len);
+    static_cast<Reader*>(self)->guarded([&](Reader& r) { r.field(value); });
+  }
+  static void on_row_end(int c, void* self) {
+    static_cast<Reader*>(self)->guarded([&](Reader& r) { r.row_end(c); });
+  }
+
+  // Exceptions must not unwind through libcsv's C frames: keep the first, ignore the rest.
+  template <class F>
+  void guarded(F&& f) noexcept {
+    if (pending_) return;
+    try {
+      f(*this);
+    } catch (...) {
+      pending_ = std::current_exception();
+    }
+  }
+
+  void rethrow_pending() {
+    if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+  }
+
+  void feed(std::string_view line) {
+    const std::size_t used =
+        csv_parse(parser_.get(), line.data(), line.size(), on_field, on_row_end, this);
+    rethrow_pending();
+    if (used == line.size()) return;
+    if (csv_error(parser_.get()) != CSV_EPARSE) {
+      throw CsvError(file_, line_, fields_ + 1, csv_strerror(csv_error(parser_.get())));
+    }
+    // In strict mode without space trimming, libcsv stops at exactly these two mistakes.
+    throw CsvError(file_, line_, fields_ + 1,
+                   line[used] == '"' ? "quote inside an unquoted field"
+                                     : "unexpected character after a closing quote");
+  }
+
+  void field(std::string_view value) {
+    const std::size_t start = field_line_;
+    if (fields_ == 0) row_line_ = start;
+    field_line_ = line_;
+    if (!has_header_) {
+      names_.emplace_back(trim_ascii(value));
+    } else if (fields_ >= row_.size()) {
+      throw CsvError(file_, start, fields_ + 1,
+                     "row has more fields than the header's " + std::to_string(row_.size()));
+    } else if (needed_[fields_]) {
+      row_[fields_].assign(value);
+    }
+    ++fields_;
+  }
+
+  void row_end(int terminator) {
+    // A row without fields is a blank line (reported because of CSV_REPALL_NL).
+    if (fields_ != 0 && has_header_) {
+      emit_row();
+    } else if (fields_ != 0) {
+      take_header();
+    }
+    fields_ = 0;
+    field_line_ = terminator == '\n' ? line_ + 1 : line_;
+  }
+
+  void take_header() {
+    index_.assign(columns_.size(), kAbsent);
+    needed_.assign(names_.size(), false);
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      for (std::size_t j = 0; j < names_.size(); ++j) {
+        if (names_[j] == columns_[i]) {
+          index_[i] = j;
+          needed_[j] = true;
+          break;
+        }
+      }
+    }
+    row_.resize(names_.size());
+    views_.resize(columns_.size());
+    names_ = {};
+    has_header_ = true;
+  }
+
+  void emit_row() {
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const std::size_t j = index_[i];
+      views_[i] = j != kAbsent && j < fields_ ? std::string_view(row_[j]) : std::string_view{};
+    }
+    on_row_(std::span<const std::string_view>(views_), row_line_);
+  }
+
+  std::string file_;
+  std::span<const std::string_view> columns_;
+  const CsvRowHandler& on_row_;
+  Parser parser_;
+  std::exception_ptr pending_;
+
+  std::size_t line_ = 1;        // the physical line being fed to libcsv
+  std::size_t field_line_ = 1;  // where the field in progress (or the next one) starts
+  std::size_t row_line_ = 1;    // where the row in progress starts
+  std::size_t fields_ = 0;      // fields of the row in progress submitted so far
+
+  bool has_header_ = false;
+  std::vector<std::string> names_;       // the header's trimmed names, until it is complete
+  std::vector<std::size_t> index_;       // requested column -> header position, or kAbsent
+  std::vector<bool> needed_;             // header position -> some requested column uses it
+  std::vector<std::string> row_;         // the current row's needed fields, by header position
+  std::vector<std::string_view> views_;  // the current row's requested fields
+};
+
+[[noreturn]] void throw_io_error(const std::string& file, const char* what, int error) {
+  throw CsvError(file, 0, 0, std::string(what) + ": " + std::generic_category().message(error));
+}
+
+}  // namespace
+
+CsvError::CsvError(std::string file, std::size_t line, std::size_t column,
+                   const std::string& message)
+    : std::runtime_error(describe(file, line, column, message)),
+      file_(std::move(file)),
+      line_(line),
+      column_(column) {}
+
+CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
+                   const CsvRowHandler& on_row, bool missing_ok) {
+  const std::string name = file.string();
+  const FilePtr f(std::fopen(file.c_str(), "rb"));
+  if (!f) {
+    const int error = errno;
+    if (error == ENOENT && missing_ok) return CsvHeader{std::vector<bool>(columns.size(), false)};
+    throw_io_error(name, "cannot open", error);
+  }
+  Reader reader(name, columns, on_row);
+  const auto block = std::make_unique_for_overwrite<char[]>(kBlockSize);
+  for (bool first = true;; first = false) {
+    const std::size_t n = std::fread(block.get(), 1, kBlockSize, f.get());
+    std::string_view data(block.get(), n);
+    if (first && data.starts_with(kByteOrderMark)) data.remove_prefix(kByteOrderMark.size());
+    reader.feed_block(data);
+    if (n < kBlockSize) {
+      if (std::ferror(f.get()) != 0) throw_io_error(name, "cannot read", errno);
+      break;
+    }
+  }
+  reader.finish();
+  return reader.header();
+}
+
+}  // namespace cbf::host

@@ -1,0 +1,53 @@
+// An RFC 4180 CSV reader for the example hosts (contract §5), over libcsv: selects columns by
+// header name and reports every malformed file with its file name, physical line and field number.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cbf::host {
+
+/// A malformed CSV file: names the file, the 1-based physical line and the 1-based column (field
+/// number; 0 when not applicable).
+class CsvError : public std::runtime_error {
+ public:
+  /// what() is one line: "<file>:<line>:<column>: <message>" (":<column>" omitted when column is 0,
+  /// ":<line>" too when line is 0).
+  CsvError(std::string file, std::size_t line, std::size_t column, const std::string& message);
+
+  /// The file as the caller named it.
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+  /// The 1-based physical line of the problem, 0 when it concerns the whole file.
+  [[nodiscard]] std::size_t line() const noexcept { return line_; }
+  /// The 1-based field number within the row, 0 when not applicable.
+  [[nodiscard]] std::size_t column() const noexcept { return column_; }
+
+ private:
+  std::string file_;
+  std::size_t line_;
+  std::size_t column_;
+};
+
+/// Which of the requested columns the header had.
+struct CsvHeader {
+  std::vector<bool> present;
+};
+
+/// One data row: fields[i] is the value of columns[i] ("" when the header lacks that column or the
+/// row is short); line is the physical line where the row starts.
+using CsvRowHandler =
+    std::function<void(std::span<const std::string_view> fields, std::size_t line)>;
+
+/// Reads an RFC 4180 file, calling on_row for each data row. A missing file throws CsvError (line
+/// 0) unless missing_ok, in which case it returns a header with no column present and calls
+/// nothing.
+CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
+                   const CsvRowHandler& on_row, bool missing_ok = false);
+
+}  // namespace cbf::host

@@ -1,0 +1,360 @@
+#include "common/csv_reader.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using cbf::host::CsvError;
+using cbf::host::CsvHeader;
+using cbf::host::read_csv;
+using Columns = std::vector<std::string_view>;
+
+fs::path unique_temp_path() {
+  std::random_device random;
+  const auto tag = std::to_string(random()) + "_" + std::to_string(random());
+  return fs::temp_directory_path() / ("cbf_test_csv_reader_" + tag + ".csv");
+}
+
+/// A file with the given bytes, removed when the test ends.
+class TempFile {
+ public:
+  explicit TempFile(std::string_view content) : path_(unique_temp_path()) {
+    std::ofstream out(path_, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    REQUIRE(out.good());
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  [[nodiscard]] const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct Row {
+  std::vector<std::string> fields;
+  std::size_t line = 0;
+  bool operator==(const Row&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Row& row) {
+  out << "line " << row.line << ':';
+  for (const auto& f : row.fields) out << " [" << f << ']';
+  return out;
+}
+
+struct Result {
+  CsvHeader header;
+  std::vector<Row> rows;
+};
+
+Result read_path(const fs::path& path, const Columns& columns, bool missing_ok = false) {
+  Result r;
+  r.header = read_csv(
+      path, columns,
+      [&](std::span<const std::string_view> fields, std::size_t line) {
+        r.rows.push_back(Row{{fields.begin(), fields.end()}, line});
+      },
+      missing_ok);
+  return r;
+}
+
+Result read(std::string_view content, const Columns& columns) {
+  const TempFile file(content);
+  return read_path(file.path(), columns);
+}
+
+/// The error reading content throws, and the rows delivered before it.
+std::pair<CsvError, std::vector<Row>> read_error(std::string_view content, const Columns& columns) {
+  const TempFile file(content);
+  std::vector<Row> rows;
+  try {
+    read_csv(file.path(), columns, [&](std::span<const std::string_view> fields, std::size_t line) {
+      rows.push_back(Row{{fields.begin(), fields.end()}, line});
+    });
+  } catch (const CsvError& e) {
+    CHECK(e.file() == file.path().string());
+    return {e, rows};
+  }
+  FAIL("no CsvError for: " << content);
+  return {CsvError("", 0, 0, ""), rows};
+}
+
+using Rows = std::vector<Row>;
+using Present = std::vector<bool>;
+
+}  // namespace
+
+TEST_CASE("plain rows are read with the line where each starts", "[csv]") {
+  const auto r = read("a,b,c\n1,2,3\n4,5,6\n", {"a", "b", "c"});
+  CHECK(r.header.present == Present{true, true, true});
+  CHECK(r.rows == Rows{{{"1", "2", "3"}, 2}, {{"4", "5", "6"}, 3}});
+}
+
+TEST_CASE("columns may come in another order than requested", "[csv]") {
+  const auto r = read("c,a,b\n3,1,2\n", {"a", "b", "c"});
+  CHECK(r.rows == Rows{{{"1", "2", "3"}, 2}});
+}
+
+TEST_CASE("an absent column is reported absent and reads as empty", "[csv]") {
+  const auto r = read("a,c\n1,3\n", {"a", "b", "c"});
+  CHECK(r.header.present == Present{true, false, true});
+  CHECK(r.rows == Rows{{{"1", "", "3"}, 2}});
+}
+
+TEST_CASE("unknown columns are ignored", "[csv]") {
+  const auto r = read("x,a,y,b\nX,1,Y,2\n", {"a", "b"});
+  CHECK(r.header.present == Present{true, true});
+  CHECK(r.rows == Rows{{{"1", "2"}, 2}});
+}
+
+TEST_CASE("a repeated header name takes the first column", "[csv]") {
+  const auto r = read("a,b,a\n1,2,3\n", {"b", "a"});
+  CHECK(r.rows == Rows{{{"2", "1"}, 2}});
+}
+
+TEST_CASE("requesting no columns still calls the handler for every row", "[csv]") {
+  const auto r = read("a\n1\n2\n", {});
+  CHECK(r.header.present.empty());
+  CHECK(r.rows == Rows{{{}, 2}, {{}, 3}});
+}
+
+TEST_CASE("header names are trimmed of ASCII whitespace, quoted or not", "[csv]") {
+  const auto r = read(" a\t,\v b\f,\" c \r\n\"\n1,2,3\n", {"a", "b", "c"});
+  CHECK(r.header.present == Present{true, true, true});
+  CHECK(r.rows == Rows{{{"1", "2", "3"}, 3}});
+}
+
+TEST_CASE("field values are passed exactly as in the file, untrimmed", "[csv]") {
+  const auto r = read("a,b,c\n 1 ,\t2\t,\" 3 \"\n", {"a", "b", "c"});
+  CHECK(r.rows == Rows{{{" 1 ", "\t2\t", " 3 "}, 2}});
+}
+
+TEST_CASE("a line of spaces is a row, not an empty line", "[csv]") {
+  const auto r = read("a,b\n  \n", {"a", "b"});
+  CHECK(r.rows == Rows{{{"  ", ""}, 2}});
+}
+
+TEST_CASE("a byte-order mark at the very start is skipped", "[csv]") {
+  const auto r = read(
+      "\xEF\xBB\xBF"
+      "a,b\n1,2\n",
+      {"a", "b"});
+  CHECK(r.header.present == Present{true, true});
+  CHECK(r.rows == Rows{{{"1", "2"}, 2}});
+}
+
+TEST_CASE("a byte-order mark anywhere else is data", "[csv]") {
+  const auto r = read(
+      "a,b\n\xEF\xBB\xBF"
+      "1,2\n",
+      {"a", "b"});
+  CHECK(r.rows == Rows{{{"\xEF\xBB\xBF"
+                         "1",
+                         "2"},
+                        2}});
+}
+
+TEST_CASE("CRLF line ends work like LF", "[csv]") {
+  const auto r = read("a,b\r\n1,2\r\n3,\r\n\"4\",\"5\"\r\n", {"a", "b"});
+  CHECK(r.rows == Rows{{{"1", "2"}, 2}, {{"3", ""}, 3}, {{"4", "5"}, 4}});
+}
+
+TEST_CASE("a quoted field may hold a comma, a doubled quote or nothing", "[csv]") {
+  const auto r = read("a,b,c\n\"x,y\",\"say \"\"hi\"\"\",\"\"\n", {"a", "b", "c"});
+  CHECK(r.rows == Rows{{{"x,y", "say \"hi\"", ""}, 2}});
+}
+
+TEST_CASE("a quoted field may hold a newline", "[csv]") {
+  const auto r = read("a,b\n\"line1\nline2\",x\n3,4\n", {"a", "b"});
+  CHECK(r.rows == Rows{{{"line1\nline2", "x"}, 2}, {{"3", "4"}, 4}});
+}
+
+TEST_CASE("a quoted field may hold a CRLF newline", "[csv]") {
+  const auto r = read("a,b\r\n1,\"p\r\nq\r\nr\"\r\n5,6\r\n", {"a", "b"});
+  CHECK(r.rows == Rows{{{"1", "p\r\nq\r\nr"}, 2}, {{"5", "6"}, 5}});
+}
+
+TEST_CASE("a row that starts with a multi-line field reports the line where it starts", "[csv]") {
+  // Lines: 1 header, 2 empty, 3-5 the first row, 6 empty, 7 the second row.
+  const auto r = read("a,b\n\n\"x\n\ny\",z\n\n7,8", {"a", "b"});
+  CHECK(r.rows == Rows{{{"x\n\ny", "z"}, 3}, {{"7", "8"}, 7}});
+}
+
+TEST_CASE("a short row has empty trailing fields", "[csv]") {
+  const auto r = read("a,b,c\n1\n1,2\n", {"c", "a", "b"});
+  CHECK(r.rows == Rows{{{"", "1", ""}, 2}, {{"", "1", "2"}, 3}});
+}
+
+TEST_CASE("a row longer than the header is an error at its first extra field", "[csv]") {
+  const auto [e, rows] = read_error("a,b\n1,2\n3,4,5,6\n", {"a", "b"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 3);
+  CHECK(std::string(e.what()) == e.file() + ":3:3: row has more fields than the header's 2");
+  CHECK(rows == Rows{{{"1", "2"}, 2}});
+}
+
+TEST_CASE("a long row after a multi-line field names the line of the extra field", "[csv]") {
+  const auto [e, rows] = read_error("a,b\n\"x\ny\",2,3\n", {"a", "b"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 3);
+  CHECK(rows.empty());
+}
+
+TEST_CASE("empty lines are skipped wherever they occur", "[csv]") {
+  // Lines: 1 "", 2 "\r", 3 "", 4 header, 5 "", 6 row, 7 "\r", 8 "", 9 row, 10 "", 11 "".
+  const auto r = read("\n\r\n\na,b\n\n1,2\r\n\r\n\n3,4\n\n\n", {"a", "b"});
+  CHECK(r.header.present == Present{true, true});
+  CHECK(r.rows == Rows{{{"1", "2"}, 6}, {{"3", "4"}, 9}});
+}
+
+TEST_CASE("a file without a trailing newline still yields its last row", "[csv]") {
+  CHECK(read("a,b\n1,2\n3,4", {"a", "b"}).rows == Rows{{{"1", "2"}, 2}, {{"3", "4"}, 3}});
+  CHECK(read("a,b\n1,\"x\"", {"a", "b"}).rows == Rows{{{"1", "x"}, 2}});
+  CHECK(read("a,b\n1,", {"a", "b"}).rows == Rows{{{"1", ""}, 2}});
+}
+
+TEST_CASE("an empty file has no header and no rows", "[csv]") {
+  for (const std::string_view content : {"", "\n", "\r\n\n\r\n"}) {
+    const auto r = read(content, {"a", "b"});
+    CHECK(r.header.present == Present{false, false});
+    CHECK(r.rows.empty());
+  }
+}
+
+TEST_CASE("a file with only a header has no rows", "[csv]") {
+  for (const std::string_view content : {"a,b\n", "a,b",
+                                         "\xEF\xBB\xBF"
+                                         "a,b\r\n\r\n"}) {
+    const auto r = read(content, {"a", "c"});
+    CHECK(r.header.present == Present{true, false});
+    CHECK(r.rows.empty());
+  }
+}
+
+TEST_CASE("an unterminated quote is an error at the line where the field starts", "[csv]") {
+  const auto [e, rows] = read_error("a,b\n1,2\n3,\"open\nstill open\n", {"a", "b"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 2);
+  CHECK(std::string(e.what()) == e.file() + ":3:2: unterminated quoted field");
+  CHECK(rows == Rows{{{"1", "2"}, 2}});
+}
+
+TEST_CASE("a doubled quote at the end of the file leaves the field unterminated", "[csv]") {
+  const auto [e, rows] = read_error("a\n\n\"abc\"\"", {"a"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 1);
+}
+
+TEST_CASE("a quote inside an unquoted field is an error at its line and column", "[csv]") {
+  const auto [e, rows] = read_error("a,b,c\n1,2,3\n4,5\"x,6\n", {"a", "b", "c"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 2);
+  CHECK(std::string(e.what()) == e.file() + ":3:2: quote inside an unquoted field");
+  CHECK(rows == Rows{{{"1", "2", "3"}, 2}});
+}
+
+TEST_CASE("a quote inside an unquoted field after a multi-line field is on its real line",
+          "[csv]") {
+  const auto [e, rows] = read_error("a,b\n\"p\nq\",r\"s\n", {"a", "b"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 2);
+}
+
+TEST_CASE("a space before an opening quote makes the quote part of an unquoted field", "[csv]") {
+  const auto [e, rows] = read_error("a,b\n1, \"x\"\n", {"a", "b"});
+  CHECK(e.line() == 2);
+  CHECK(e.column() == 2);
+  CHECK(std::string(e.what()) == e.file() + ":2:2: quote inside an unquoted field");
+}
+
+TEST_CASE("text after a closing quote is an error at its line and column", "[csv]") {
+  const auto [e, rows] = read_error("a,b\n\"x\ny\"z,1\n", {"a", "b"});
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 1);
+  CHECK(std::string(e.what()) == e.file() + ":3:1: unexpected character after a closing quote");
+
+  const auto [space, none] = read_error("a,b\n1,\"x\" \n", {"a", "b"});
+  CHECK(space.line() == 2);
+  CHECK(space.column() == 2);
+}
+
+TEST_CASE("a missing file is an error unless missing files are allowed", "[csv]") {
+  const fs::path path = unique_temp_path();
+  try {
+    read_path(path, {"a"});
+    FAIL("no CsvError");
+  } catch (const CsvError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == 0);
+    CHECK(e.column() == 0);
+    CHECK(std::string(e.what()) == path.string() + ": cannot open: No such file or directory");
+  }
+  const auto r = read_path(path, {"a", "b"}, true);
+  CHECK(r.header.present == Present{false, false});
+  CHECK(r.rows.empty());
+}
+
+TEST_CASE("an unreadable file is an error even when missing files are allowed", "[csv]") {
+  const TempFile dir("");
+  fs::remove(dir.path());
+  fs::create_directory(dir.path());
+  try {
+    read_path(dir.path(), {"a"}, true);
+    FAIL("no CsvError");
+  } catch (const CsvError& e) {
+    CHECK(e.line() == 0);
+    CHECK(std::string(e.what()) == dir.path().string() + ": cannot read: Is a directory");
+  }
+}
+
+TEST_CASE("an exception from the row handler stops reading and propagates", "[csv]") {
+  const TempFile file("a\n1\n2\n3\n");
+  int calls = 0;
+  const Columns columns{"a"};
+  const auto handler = [&](std::span<const std::string_view>, std::size_t) {
+    if (++calls == 2) throw std::runtime_error("stop");
+  };
+  CHECK_THROWS_WITH(read_csv(file.path(), columns, handler), "stop");
+  CHECK(calls == 2);
+}
+
+TEST_CASE("the error message names the file, then the line and column when known", "[csv]") {
+  const CsvError full("f.csv", 3, 2, "bad");
+  CHECK(std::string(full.what()) == "f.csv:3:2: bad");
+  CHECK(full.file() == "f.csv");
+  CHECK(full.line() == 3);
+  CHECK(full.column() == 2);
+  CHECK(std::string(CsvError("f.csv", 3, 0, "bad").what()) == "f.csv:3: bad");
+  CHECK(std::string(CsvError("f.csv", 0, 0, "bad").what()) == "f.csv: bad");
+}
+
+TEST_CASE("rows and fields spanning read blocks are read whole with their lines", "[csv]") {
+  constexpr std::size_t kRows = 300'000;  // about 3.4 MiB: several 1 MiB blocks
+  std::string content = "id,text\n";
+  for (std::size_t i = 0; i < kRows; ++i) content += std::to_string(i) + ",row\n";
+  const std::string big(std::size_t{5} << 19, 'x');  // 2.5 MiB
+  content += "last,\"" + big + "\n" + big + "\"\nafter,end\n";
+  const auto r = read(content, {"id", "text"});
+  REQUIRE(r.rows.size() == kRows + 2);
+  CHECK(r.rows[123'456] == Row{{"123456", "row"}, 123'458});
+  CHECK(r.rows[kRows] == Row{{"last", big + "\n" + big}, kRows + 2});
+  CHECK(r.rows[kRows + 1] == Row{{"after", "end"}, kRows + 4});
+}
