@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 namespace {
 
 /// A usage or input error: reported as one line, exit code 1.
@@ -55,6 +57,26 @@ struct Options {
   std::optional<std::string> gg;
   std::optional<std::string> diagnostics;
   std::optional<std::string> output;
+  bool quiet = false;
+};
+
+/// Phase-by-phase progress on stderr, only when a person is watching it.
+class Progress {
+ public:
+  explicit Progress(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO) != 0) {}
+
+  /// Reports the end of a phase with its duration.
+  void done(const std::string& what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (enabled_)
+      fmt::print(stderr, "cbf-features: {} ({:.2f} s)\n", what,
+                 std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 cbf::Config make_config(const Options& o) {
@@ -96,9 +118,12 @@ int run(const Options& o) {
   const cbf::Config config = make_config(o);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
+  Progress progress(o.quiet);
   const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
+  progress.done(fmt::format("read {} records from {}", tables.record_count(), o.dir));
   const cbf::BatchResult batch = cbf::compute_batch(tables.customers, tables.interactions,
                                                     tables.sessions, tables.attributions, config);
+  progress.done(fmt::format("computed {} customers", batch.customers.size()));
   if (o.output) {
     write_file(*o.output, [&](std::ostream& out) { cbf::host::write_features_csv(out, batch); });
   } else {
@@ -110,6 +135,7 @@ int run(const Options& o) {
     write_file(*o.diagnostics,
                [&](std::ostream& out) { cbf::host::write_diagnostics_csv(out, batch.diagnostics); });
   }
+  progress.done(fmt::format("wrote {}", o.output ? *o.output : std::string("standard output")));
   return 0;
 }
 
@@ -131,6 +157,7 @@ int main(int argc, char** argv) {
   app.add_option("--gg", o.gg, "Fitted Gamma-Gamma parameters p,q,gamma");
   app.add_option("--diagnostics", o.diagnostics, "Write record diagnostics (CSV) to FILE");
   app.add_option("--output,-o", o.output, "Write the features to FILE instead of stdout");
+  app.add_flag("--quiet,-q", o.quiet, "No progress messages on stderr");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
