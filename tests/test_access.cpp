@@ -70,7 +70,8 @@ struct cbf::record_traits<TaggedSession> {
   static std::string_view device_type(const TaggedSession& s) { return s.platform; }
 };
 
-TEST_CASE("contract-named members of the host's own types are read without adaptation", "[access]") {
+TEST_CASE("contract-named members of the host's own types are read without adaptation",
+          "[access]") {
   const WebEvent e{"c7", " Search ", std::nullopt, t0, std::nullopt, 12};
   CHECK(cbf::field::customer_id(e) == "c7");
   CHECK(cbf::field::event_type(e) == " Search ");
@@ -126,10 +127,12 @@ TEST_CASE("adapted host records give the same features as the default records", 
                      .created_at = sys_time<milliseconds>{milliseconds{h.placed_at_ms}}});
   cbf::Config config;
   config.as_of = sys_days{year{2025} / 4 / 1};
-  const auto a = cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
-                                       cbf::no_records<cbf::Session>, host, config);
-  const auto b = cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
-                                       cbf::no_records<cbf::Session>, plain, config);
+  const auto a =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                            cbf::no_records<cbf::Session>, host, config);
+  const auto b =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                            cbf::no_records<cbf::Session>, plain, config);
   CHECK(a.features == b.features);
   CHECK(a.features.total_purchases == 2);
   CHECK(*a.features.avg_purchase_value == 20.0);
@@ -137,11 +140,18 @@ TEST_CASE("adapted host records give the same features as the default records", 
   CHECK(a.customer_id == "u1");
 }
 
-TEST_CASE("records are read through pointers, reference_wrappers, spans and range-v3 views", "[access]") {
+TEST_CASE("records are read through pointers, reference_wrappers, spans and range-v3 views",
+          "[access]") {
   std::vector<cbf::Attribution> rows{
       {.customer_id = "c1", .order_id = "o1", .attribution_value = 5.0, .created_at = t0},
-      {.customer_id = "c1", .order_id = "o2", .attribution_value = 7.0, .created_at = t0 + hours{1}},
-      {.customer_id = "c1", .order_id = "o3", .attribution_value = 100.0, .created_at = t0 + hours{2}}};
+      {.customer_id = "c1",
+       .order_id = "o2",
+       .attribution_value = 7.0,
+       .created_at = t0 + hours{1}},
+      {.customer_id = "c1",
+       .order_id = "o3",
+       .attribution_value = 100.0,
+       .created_at = t0 + hours{2}}};
   cbf::Config config;
   config.as_of = t0 + days{1};
 
@@ -150,7 +160,8 @@ TEST_CASE("records are read through pointers, reference_wrappers, spans and rang
   std::list<cbf::Attribution> list(rows.begin(), rows.end());
   const auto from_vector = cbf::purchase_features(rows, config);
   CHECK(from_vector.total_purchases == 3);
-  CHECK(cbf::purchase_features(pointers, config).avg_purchase_value == from_vector.avg_purchase_value);
+  CHECK(cbf::purchase_features(pointers, config).avg_purchase_value ==
+        from_vector.avg_purchase_value);
   CHECK(cbf::purchase_features(refs, config).avg_purchase_value == from_vector.avg_purchase_value);
   CHECK(cbf::purchase_features(list, config).avg_purchase_value == from_vector.avg_purchase_value);
   CHECK(cbf::purchase_features(std::span(rows), config).avg_purchase_value ==
@@ -159,9 +170,8 @@ TEST_CASE("records are read through pointers, reference_wrappers, spans and rang
         from_vector.avg_purchase_value);
 
   // A filtered view: only the small orders, read in place.
-  auto small = rows | ranges::views::filter([](const cbf::Attribution& a) {
-                       return *a.attribution_value < 50;
-                     });
+  auto small = rows | ranges::views::filter(
+                          [](const cbf::Attribution& a) { return *a.attribution_value < 50; });
   const auto f = cbf::purchase_features(small, config);
   CHECK(f.total_purchases == 2);
   CHECK(*f.avg_purchase_value == 6.0);

@@ -15,7 +15,8 @@ TEST_CASE("the default config carries the contract's defaults", "[config]") {
   CHECK(c.engaged_min_duration == seconds{10});
   CHECK(c.impulse_window == minutes{10});
   CHECK(c.trend_window == days{90});
-  CHECK(c.page_view_kinds == cbf::EventKindSet{cbf::EventKind::page_view, cbf::EventKind::product_view,
+  CHECK(c.page_view_kinds == cbf::EventKindSet{cbf::EventKind::page_view,
+                                               cbf::EventKind::product_view,
                                                cbf::EventKind::collection_view,
                                                cbf::EventKind::cart_view, cbf::EventKind::search});
   CHECK_FALSE(c.paired_page_views);
@@ -112,8 +113,9 @@ TEST_CASE("the largest lookback keeps every record and does not overflow", "[con
   cbf::Config c;
   c.as_of = t;
   c.lookback = cbf::Duration::max();
-  const auto ctx = cbf::make_context(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
-                                     cbf::no_records<cbf::Session>, orders, c);
+  const auto ctx =
+      cbf::make_context(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                        cbf::no_records<cbf::Session>, orders, c);
   CHECK(ctx.orders.size() == 2);
   CHECK(ctx.diagnostics.attribution.before_lookback == 0);
 }

@@ -1,8 +1,8 @@
 // The README's example, compiled and run with a host's own record types.
 #include <cbf/cbf.hpp>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <string>
@@ -28,7 +28,8 @@ struct MyOrderLine {
 
 std::vector<MyEvent> load_events(const std::string& id) {
   const sys_seconds t = sys_days{year{2025} / 6 / 2} + hours{18};
-  return {{id, "s1", "page_viewed", t}, {id, "s1", "product_viewed", t + seconds{5}},
+  return {{id, "s1", "page_viewed", t},
+          {id, "s1", "product_viewed", t + seconds{5}},
           {id, "s1", "page_viewed", t + seconds{5}}};
 }
 

@@ -18,9 +18,9 @@ namespace cbf {
 /// Customization point: specialise for a record type whose members do not carry the contract's
 /// field names. Each static function `NAME(const R&)` you provide is the field NAME; fields you
 /// leave out are missing (or read from a member of that name). Text fields must return a view or a
-/// reference (std::string_view, const std::string&, const std::optional<std::string>&, const char*),
-/// timestamps a std::chrono::sys_time of any duration, an optional of one, or cbf::TimeField,
-/// numbers an arithmetic type or an optional of one.
+/// reference (std::string_view, const std::string&, const std::optional<std::string>&, const
+/// char*), timestamps a std::chrono::sys_time of any duration, an optional of one, or
+/// cbf::TimeField, numbers an arithmetic type or an optional of one.
 template <class Record>
 struct record_traits {};
 
@@ -82,7 +82,10 @@ template <class R>
 [[nodiscard]] constexpr const auto& deref(const R& r) noexcept {
   if constexpr (std::is_pointer_v<R>) {
     return *r;
-  } else if constexpr (requires { typename R::type; requires std::is_same_v<R, std::reference_wrapper<typename R::type>>; }) {
+  } else if constexpr (requires {
+                         typename R::type;
+                         requires std::is_same_v<R, std::reference_wrapper<typename R::type>>;
+                       }) {
     return r.get();
   } else {
     return r;
@@ -92,66 +95,70 @@ template <class R>
 }  // namespace detail
 
 // Declares, for one field NAME: detection (traits or member), and the raw read.
-#define CBF_DETAIL_FIELD(NAME)                                                          \
-  namespace detail {                                                                     \
-  template <class R>                                                                     \
-  concept traits_has_##NAME = requires(const R& r) { record_traits<R>::NAME(r); };       \
-  template <class R>                                                                     \
-  concept member_has_##NAME = requires(const R& r) { r.NAME; };                          \
-  }                                                                                      \
-  template <class R>                                                                     \
-  concept has_##NAME = detail::traits_has_##NAME<R> || detail::member_has_##NAME<R>;    \
-  namespace detail {                                                                     \
-  template <class R>                                                                     \
-  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {               \
-    if constexpr (traits_has_##NAME<R>) {                                                \
-      return record_traits<R>::NAME(r);                                                  \
-    } else {                                                                             \
-      return (r.NAME);                                                                   \
-    }                                                                                    \
-  }                                                                                      \
+#define CBF_DETAIL_FIELD(NAME)                                                       \
+  namespace detail {                                                                 \
+  template <class R>                                                                 \
+  concept traits_has_##NAME = requires(const R& r) {                                 \
+    record_traits<R>::NAME(r);                                                       \
+  };                                                                                 \
+  template <class R>                                                                 \
+  concept member_has_##NAME = requires(const R& r) {                                 \
+    r.NAME;                                                                          \
+  };                                                                                 \
+  }                                                                                  \
+  template <class R>                                                                 \
+  concept has_##NAME = detail::traits_has_##NAME<R> || detail::member_has_##NAME<R>; \
+  namespace detail {                                                                 \
+  template <class R>                                                                 \
+  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {           \
+    if constexpr (traits_has_##NAME<R>) {                                            \
+      return record_traits<R>::NAME(r);                                              \
+    } else {                                                                         \
+      return (r.NAME);                                                               \
+    }                                                                                \
+  }                                                                                  \
   }
 
-#define CBF_DETAIL_TEXT_FIELD(NAME)                                                   \
-  CBF_DETAIL_FIELD(NAME)                                                              \
-  namespace field {                                                                   \
-  /** The text field NAME of a record, empty when missing. */                        \
-  template <class R>                                                                  \
-  [[nodiscard]] constexpr std::string_view NAME(const R& r) noexcept {                \
-    if constexpr (has_##NAME<R>) {                                                    \
-      return detail::as_text(detail::raw_##NAME(r));                                  \
-    } else {                                                                          \
-      return {};                                                                      \
-    }                                                                                 \
-  }                                                                                   \
+#define CBF_DETAIL_TEXT_FIELD(NAME)                                    \
+  CBF_DETAIL_FIELD(NAME)                                               \
+  namespace field {                                                    \
+  /** The text field NAME of a record, empty when missing. */          \
+  template <class R>                                                   \
+  [[nodiscard]] constexpr std::string_view NAME(const R& r) noexcept { \
+    if constexpr (has_##NAME<R>) {                                     \
+      return detail::as_text(detail::raw_##NAME(r));                   \
+    } else {                                                           \
+      return {};                                                       \
+    }                                                                  \
+  }                                                                    \
   }
 
-#define CBF_DETAIL_TIME_FIELD(NAME)                                                   \
-  CBF_DETAIL_FIELD(NAME)                                                              \
-  namespace field {                                                                   \
-  /** The timestamp field NAME of a record, missing when the record has none. */      \
-  template <class R>                                                                  \
-  [[nodiscard]] constexpr TimeField NAME(const R& r) noexcept {                       \
-    if constexpr (has_##NAME<R>) {                                                    \
-      return detail::as_time(detail::raw_##NAME(r));                                  \
-    } else {                                                                          \
-      return {};                                                                      \
-    }                                                                                 \
-  }                                                                                   \
+#define CBF_DETAIL_TIME_FIELD(NAME)                                              \
+  CBF_DETAIL_FIELD(NAME)                                                         \
+  namespace field {                                                              \
+  /** The timestamp field NAME of a record, missing when the record has none. */ \
+  template <class R>                                                             \
+  [[nodiscard]] constexpr TimeField NAME(const R& r) noexcept {                  \
+    if constexpr (has_##NAME<R>) {                                               \
+      return detail::as_time(detail::raw_##NAME(r));                             \
+    } else {                                                                     \
+      return {};                                                                 \
+    }                                                                            \
+  }                                                                              \
   }
 
-#define CBF_DETAIL_NUMBER_FIELD(NAME)                                                 \
-  CBF_DETAIL_FIELD(NAME)                                                              \
-  namespace field {                                                                   \
-  /** The number field NAME of a record, empty when missing. */                      \
-  template <class R>                                                                  \
-  [[nodiscard]] constexpr std::optional<double> NAME(const R& r) noexcept {           \
-    if constexpr (has_##NAME<R>) {                                                    \
-      return detail::as_number(detail::raw_##NAME(r));                                \
-    } else {                                                                          \
-      return std::nullopt;                                                            \
-    }                                                                                 \
-  }                                                                                   \
+#define CBF_DETAIL_NUMBER_FIELD(NAME)                                       \
+  CBF_DETAIL_FIELD(NAME)                                                    \
+  namespace field {                                                         \
+  /** The number field NAME of a record, empty when missing. */             \
+  template <class R>                                                        \
+  [[nodiscard]] constexpr std::optional<double> NAME(const R& r) noexcept { \
+    if constexpr (has_##NAME<R>) {                                          \
+      return detail::as_number(detail::raw_##NAME(r));                      \
+    } else {                                                                \
+      return std::nullopt;                                                  \
+    }                                                                       \
+  }                                                                         \
   }
 
 CBF_DETAIL_TEXT_FIELD(shop_id)

@@ -31,7 +31,8 @@ struct Keyed {
 };
 
 template <class Record>
-[[nodiscard]] bool key_less(const Keyed<Record>& a, std::string_view shop, std::string_view customer) {
+[[nodiscard]] bool key_less(const Keyed<Record>& a, std::string_view shop,
+                            std::string_view customer) {
   return a.shop_id != shop ? a.shop_id < shop : a.customer_id < customer;
 }
 

@@ -47,10 +47,8 @@ namespace cbf {
 /// customer's records in any order. Throws InvalidParameter or MissingAsOf.
 template <class CustomerOrRange, class Interactions, class Sessions, class Attributions>
 [[nodiscard]] CustomerResult compute_customer(CustomerOrRange&& customer,
-                                              Interactions&& interactions,
-                                              Sessions&& sessions,
-                                              Attributions&& attributions,
-                                              const Config& config) {
+                                              Interactions&& interactions, Sessions&& sessions,
+                                              Attributions&& attributions, const Config& config) {
   const auto build = [&](const auto& customers) {
     return make_context(customers, interactions, sessions, attributions, config);
   };

@@ -3,6 +3,8 @@
 
 #include <cbf/access.hpp>
 
+#include <range/v3/range/concepts.hpp>
+
 #include <ranges>
 #include <type_traits>
 
@@ -26,21 +28,37 @@ concept attribution_record = has_customer_id<R> && has_order_id<R> && has_create
 
 /// The record type of a range, seen through pointers and reference_wrappers.
 template <class Range>
-using record_of = std::remove_cvref_t<decltype(detail::deref(*std::ranges::begin(std::declval<Range&>())))>;
+using record_of =
+    std::remove_cvref_t<decltype(detail::deref(*std::ranges::begin(std::declval<Range&>())))>;
 
 /// A range of records that stay in place while a calculator runs (read, never copied).
 template <class Range>
-concept record_range =
-    std::ranges::forward_range<Range> &&
+concept record_range = std::ranges::forward_range<Range> &&
     std::is_lvalue_reference_v<std::ranges::range_reference_t<Range>>;
+
+/// A range argument whose records outlive the call: an lvalue, or a view or borrowed range over
+/// records kept elsewhere. A context keeps views into its records, so it refuses temporaries
+/// that own them.
+template <class Range>
+concept records_outlive_call =
+    std::is_lvalue_reference_v<Range> || std::ranges::borrowed_range<Range> ||
+    std::ranges::view<std::remove_cvref_t<Range>> || ranges::view_<std::remove_cvref_t<Range>>;
 
 }  // namespace cbf
 
 // Used at API boundaries so that an unadapted type fails with one readable message.
-#define CBF_DETAIL_REQUIRE_RANGE(RANGE, CONCEPT, WHAT)                                          \
-  static_assert(::cbf::record_range<RANGE>,                                                     \
-                "cbf: " WHAT " must be a forward range of lvalue records (a container, a view "  \
-                "of one, or pointers to records), since records are read in place");            \
-  static_assert(CONCEPT<::cbf::record_of<RANGE>>,                                               \
-                "cbf: the " WHAT " record type does not provide the contract's required fields; " \
+#define CBF_DETAIL_REQUIRE_RANGE(RANGE, CONCEPT, WHAT)                               \
+  static_assert(::cbf::record_range<RANGE>,                                          \
+                "cbf: " WHAT                                                         \
+                " must be a forward range of lvalue records (a container, a view "   \
+                "of one, or pointers to records), since records are read in place"); \
+  static_assert(CONCEPT<::cbf::record_of<RANGE>>,                                    \
+                "cbf: the " WHAT                                                     \
+                " record type does not provide the contract's required fields; "     \
                 "adapt it as docs/adapting-your-records.md shows")
+
+// Used where a CustomerContext outlives the call and keeps views into the records.
+#define CBF_DETAIL_REQUIRE_KEPT(RANGE, WHAT)                                                  \
+  static_assert(::cbf::records_outlive_call<RANGE>,                                           \
+                "cbf: a CustomerContext keeps views into the " WHAT " records; pass them as an " \
+                "lvalue container or a view, not as a temporary container")

@@ -44,14 +44,14 @@ struct InteractionRow {
 /// A session of S: a used Session record, or one derived from interactions.
 struct SessionRow {
   Timestamp start{};
-  Timestamp end{};  ///< resolved end: never before start, cut at as_of
+  Timestamp end{};                           ///< resolved end: never before start, cut at as_of
   std::optional<Timestamp> conversion_time;  ///< earliest checkout_completed or attribution
-  std::string_view session_id;     ///< exact; a derived session's is its first interaction's
-  std::string_view device_type;    ///< trimmed; its own, else its first member's that has one
-  std::string_view referrer_type;  ///< trimmed, empty when missing
+  std::string_view session_id;      ///< exact; a derived session's is its first interaction's
+  std::string_view device_type;     ///< trimmed; its own, else its first member's that has one
+  std::string_view referrer_type;   ///< trimmed, empty when missing
   std::uint32_t members_begin = 0;  ///< members in CustomerContext::session_members
   std::uint32_t members_end = 0;
-  std::uint32_t page_views = 0;     ///< members whose kind is in page_view_kinds
+  std::uint32_t page_views = 0;  ///< members whose kind is in page_view_kinds
 
   /// d(s) of the contract.
   [[nodiscard]] constexpr Duration duration() const noexcept { return end - start; }
@@ -79,13 +79,13 @@ struct OrderRow {
 struct CustomerContext {
   const Config* config = nullptr;
   Timestamp as_of{};
-  std::string_view shop_id;      ///< the key, blank read as empty
+  std::string_view shop_id;  ///< the key, blank read as empty
   std::string_view customer_id;
-  std::vector<InteractionRow> interactions;     ///< used, in time order
-  std::vector<SessionRow> sessions;             ///< S, by start time
-  std::vector<std::uint32_t> session_members;   ///< interaction indices grouped by session
-  std::vector<AttributionRow> attributions;     ///< used, in input order
-  std::vector<OrderRow> orders;                 ///< by time, then order_id
+  std::vector<InteractionRow> interactions;    ///< used, in time order
+  std::vector<SessionRow> sessions;            ///< S, by start time
+  std::vector<std::uint32_t> session_members;  ///< interaction indices grouped by session
+  std::vector<AttributionRow> attributions;    ///< used, in input order
+  std::vector<OrderRow> orders;                ///< by time, then order_id
   std::optional<Timestamp> first_seen;
   bool sessions_derived = false;  ///< no used Session records: S was derived
   Diagnostics diagnostics;
@@ -108,21 +108,46 @@ struct CustomerContext {
 namespace detail {
 
 enum class Reason : std::uint8_t {
-  used, missing_field, bad_timestamp, after_as_of, before_lookback,
-  empty_order_id, bad_money, duplicate_session, duplicate_customer
+  used,
+  missing_field,
+  bad_timestamp,
+  after_as_of,
+  before_lookback,
+  empty_order_id,
+  bad_money,
+  duplicate_session,
+  duplicate_customer
 };
 
 constexpr void count(RecordCounts& c, Reason r) noexcept {
   switch (r) {
-    case Reason::used: ++c.used; break;
-    case Reason::missing_field: ++c.missing_field; break;
-    case Reason::bad_timestamp: ++c.bad_timestamp; break;
-    case Reason::after_as_of: ++c.after_as_of; break;
-    case Reason::before_lookback: ++c.before_lookback; break;
-    case Reason::empty_order_id: ++c.empty_order_id; break;
-    case Reason::bad_money: ++c.bad_money; break;
-    case Reason::duplicate_session: ++c.duplicate_session; break;
-    case Reason::duplicate_customer: ++c.duplicate_customer; break;
+    case Reason::used:
+      ++c.used;
+      break;
+    case Reason::missing_field:
+      ++c.missing_field;
+      break;
+    case Reason::bad_timestamp:
+      ++c.bad_timestamp;
+      break;
+    case Reason::after_as_of:
+      ++c.after_as_of;
+      break;
+    case Reason::before_lookback:
+      ++c.before_lookback;
+      break;
+    case Reason::empty_order_id:
+      ++c.empty_order_id;
+      break;
+    case Reason::bad_money:
+      ++c.bad_money;
+      break;
+    case Reason::duplicate_session:
+      ++c.duplicate_session;
+      break;
+    case Reason::duplicate_customer:
+      ++c.duplicate_customer;
+      break;
   }
 }
 
@@ -151,7 +176,7 @@ struct Window {
 [[nodiscard]] inline std::optional<double> read_money(std::optional<double> v) noexcept {
   if (!v) return 0.0;
   if (!(*v >= 0.0 && *v <= 1e12)) return std::nullopt;  // also rejects NaN
-  return *v + 0.0;  // -0 + 0 = +0
+  return *v + 0.0;                                      // -0 + 0 = +0
 }
 
 /// A view_duration in microseconds; empty when missing; `bad` when present but unreadable.
@@ -167,7 +192,8 @@ struct Window {
 }
 
 /// Contract §1, "Time order": time, then page_view first, then input order.
-[[nodiscard]] constexpr bool time_order_less(const InteractionRow& a, const InteractionRow& b) noexcept {
+[[nodiscard]] constexpr bool time_order_less(const InteractionRow& a,
+                                             const InteractionRow& b) noexcept {
   if (a.time != b.time) return a.time < b.time;
   const bool pa = a.kind == EventKind::page_view;
   const bool pb = b.kind == EventKind::page_view;
@@ -409,7 +435,8 @@ inline void resolve_sessions(CustomerContext& ctx, const std::vector<SessionCand
     }
     if (!end) {
       Timestamp latest = s.start;
-      for (std::uint32_t m : ctx.members(s)) latest = std::max(latest, ctx.interactions[m].view_end);
+      for (std::uint32_t m : ctx.members(s))
+        latest = std::max(latest, ctx.interactions[m].view_end);
       end = latest;
     }
     s.end = std::max(s.start, std::min(*end, ctx.as_of));
@@ -490,12 +517,16 @@ class MissingAsOf : public std::runtime_error {
 /// `as_of` is the cutoff already resolved; config must outlive ctx too.
 template <class Customers, class Interactions, class Sessions, class Attributions>
 void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
-                   Sessions&& sessions, Attributions&& attributions,
-                   const Config& config, Timestamp as_of) {
+                   Sessions&& sessions, Attributions&& attributions, const Config& config,
+                   Timestamp as_of) {
   CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
   CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
   CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
   CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  CBF_DETAIL_REQUIRE_KEPT(Customers, "customer");
+  CBF_DETAIL_REQUIRE_KEPT(Interactions, "interaction");
+  CBF_DETAIL_REQUIRE_KEPT(Sessions, "session");
+  CBF_DETAIL_REQUIRE_KEPT(Attributions, "attribution");
 
   ctx.config = &config;
   ctx.as_of = as_of;
@@ -538,6 +569,11 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   detail::find_first_seen(ctx, records);
 }
 
+// A context points to its config: a temporary Config would dangle.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+void build_context(CustomerContext&, Customers&&, Interactions&&, Sessions&&, Attributions&&,
+                   const Config&&, Timestamp) = delete;
+
 /// The cutoff of a computation: `config.as_of`, else the latest valid stamp (throws MissingAsOf).
 template <class Interactions, class Sessions, class Attributions>
 [[nodiscard]] Timestamp resolve_as_of(const Config& config, Interactions&& interactions,
@@ -547,18 +583,27 @@ template <class Interactions, class Sessions, class Attributions>
   throw MissingAsOf();
 }
 
-/// A context from one customer's records: validates config, resolves as_of, builds.
+/// A context from one customer's records: validates config, resolves as_of, builds. The context
+/// keeps views into the records and a pointer to config: both must outlive it.
 template <class Customers, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] CustomerContext make_context(Customers&& customers,
-                                           Interactions&& interactions,
-                                           Sessions&& sessions,
-                                           Attributions&& attributions, const Config& config) {
+[[nodiscard]] CustomerContext make_context(Customers&& customers, Interactions&& interactions,
+                                           Sessions&& sessions, Attributions&& attributions,
+                                           const Config& config) {
+  CBF_DETAIL_REQUIRE_KEPT(Customers, "customer");
+  CBF_DETAIL_REQUIRE_KEPT(Interactions, "interaction");
+  CBF_DETAIL_REQUIRE_KEPT(Sessions, "session");
+  CBF_DETAIL_REQUIRE_KEPT(Attributions, "attribution");
   validate(config);
   CustomerContext ctx;
   build_context(ctx, customers, interactions, sessions, attributions, config,
                 resolve_as_of(config, interactions, sessions, attributions));
   return ctx;
 }
+
+// A context points to its config: a temporary Config would dangle.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+CustomerContext make_context(Customers&&, Interactions&&, Sessions&&, Attributions&&,
+                             const Config&&) = delete;
 
 /// An empty range of records of type R, for calculators given only some record kinds.
 template <class R>

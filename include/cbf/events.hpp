@@ -29,7 +29,7 @@ inline constexpr std::size_t event_kind_count = 10;
 /// The contract's name of a kind.
 [[nodiscard]] constexpr std::string_view name(EventKind kind) noexcept {
   constexpr std::array<std::string_view, event_kind_count> names{
-      "other",     "page_view",        "product_view", "collection_view",  "search",
+      "other",       "page_view",        "product_view", "collection_view",  "search",
       "add_to_cart", "remove_from_cart", "cart_view",    "checkout_started", "checkout_completed"};
   return names[static_cast<std::size_t>(kind)];
 }
@@ -93,7 +93,9 @@ class EventKindSet {
   }
   constexpr void insert(EventKind k) noexcept { bits_ |= bit(k); }
   constexpr void erase(EventKind k) noexcept { bits_ &= static_cast<std::uint16_t>(~bit(k)); }
-  [[nodiscard]] constexpr bool contains(EventKind k) const noexcept { return (bits_ & bit(k)) != 0; }
+  [[nodiscard]] constexpr bool contains(EventKind k) const noexcept {
+    return (bits_ & bit(k)) != 0;
+  }
   [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
   friend constexpr bool operator==(EventKindSet, EventKindSet) noexcept = default;
 

@@ -15,22 +15,22 @@ namespace cbf {
 /// The 30 features of one customer, in contract order. Nullable features are std::optional.
 struct CustomerBehaviorFeatures {
   // Purchase behavior
-  std::int64_t total_purchases = 0;                  ///< distinct orders
-  std::optional<double> avg_purchase_value;          ///< mean order value
-  double purchase_frequency = 0;                     ///< orders per month of tenure
-  std::optional<double> purchase_consistency;        ///< 1 / (1 + CV of order gaps)
-  std::optional<double> seasonal_purchase_pattern;   ///< 1 − normalised entropy of order months
+  std::int64_t total_purchases = 0;                 ///< distinct orders
+  std::optional<double> avg_purchase_value;         ///< mean order value
+  double purchase_frequency = 0;                    ///< orders per month of tenure
+  std::optional<double> purchase_consistency;       ///< 1 / (1 + CV of order gaps)
+  std::optional<double> seasonal_purchase_pattern;  ///< 1 − normalised entropy of order months
   // Engagement behavior
-  std::int64_t total_sessions = 0;                   ///< sessions
-  std::optional<double> avg_session_duration;        ///< minutes
-  std::optional<double> page_views_per_session;      ///< mean page views per session
-  std::optional<double> bounce_rate;                 ///< share of sessions not engaged
-  double engagement_score = 0;                       ///< 0–100
+  std::int64_t total_sessions = 0;               ///< sessions
+  std::optional<double> avg_session_duration;    ///< minutes
+  std::optional<double> page_views_per_session;  ///< mean page views per session
+  std::optional<double> bounce_rate;             ///< share of sessions not engaged
+  double engagement_score = 0;                   ///< 0–100
   // Search & discovery
-  std::optional<double> search_frequency;            ///< searches per session
-  std::optional<double> search_query_diversity;      ///< distinct queries / searches with a query
+  std::optional<double> search_frequency;        ///< searches per session
+  std::optional<double> search_query_diversity;  ///< distinct queries / searches with a query
   std::optional<std::string> product_discovery_method;  ///< label with most votes
-  std::optional<double> category_exploration;        ///< Gini–Simpson index of viewed categories
+  std::optional<double> category_exploration;  ///< Gini–Simpson index of viewed categories
   // Shopping patterns
   std::optional<double> cart_abandonment_rate;
   std::optional<double> checkout_completion_rate;
@@ -42,17 +42,18 @@ struct CustomerBehaviorFeatures {
   std::optional<double> mobile_usage_pattern;
   std::optional<double> desktop_usage_pattern;
   // Temporal behavior
-  std::optional<int> preferred_shopping_time;        ///< local hour 0–23
-  std::optional<int> shopping_day_preference;        ///< local weekday, 0 = Monday
+  std::optional<int> preferred_shopping_time;  ///< local hour 0–23
+  std::optional<int> shopping_day_preference;  ///< local weekday, 0 = Monday
   std::optional<double> seasonal_behavior;
-  std::optional<double> loyalty_trend;               ///< −1…1
+  std::optional<double> loyalty_trend;  ///< −1…1
   // Behavioral segmentation
-  std::string customer_segment;                      ///< RFM segment label
-  std::optional<double> risk_score;                  ///< 0–1
-  std::optional<double> lifetime_value_prediction;   ///< money over the CLV horizon
-  std::optional<double> churn_probability;           ///< 0–1
+  std::string customer_segment;                     ///< RFM segment label
+  std::optional<double> risk_score;                 ///< 0–1
+  std::optional<double> lifetime_value_prediction;  ///< money over the CLV horizon
+  std::optional<double> churn_probability;          ///< 0–1
 
-  friend bool operator==(const CustomerBehaviorFeatures&, const CustomerBehaviorFeatures&) = default;
+  friend bool operator==(const CustomerBehaviorFeatures&,
+                         const CustomerBehaviorFeatures&) = default;
 };
 
 /// One entry of a compile-time field list: the contract's column name and the member.
@@ -83,7 +84,8 @@ inline constexpr auto feature_fields = std::make_tuple(
     FieldInfo{"category_exploration", &CustomerBehaviorFeatures::category_exploration},
     FieldInfo{"cart_abandonment_rate", &CustomerBehaviorFeatures::cart_abandonment_rate},
     FieldInfo{"checkout_completion_rate", &CustomerBehaviorFeatures::checkout_completion_rate},
-    FieldInfo{"product_comparison_behavior", &CustomerBehaviorFeatures::product_comparison_behavior},
+    FieldInfo{"product_comparison_behavior",
+              &CustomerBehaviorFeatures::product_comparison_behavior},
     FieldInfo{"impulse_purchase_tendency", &CustomerBehaviorFeatures::impulse_purchase_tendency},
     FieldInfo{"preferred_device", &CustomerBehaviorFeatures::preferred_device},
     FieldInfo{"channel_preference", &CustomerBehaviorFeatures::channel_preference},
@@ -100,7 +102,7 @@ inline constexpr auto feature_fields = std::make_tuple(
 
 /// Calls `f(name, value)` for each feature in contract order.
 template <class Features, class F>
-  requires std::is_same_v<std::remove_cvref_t<Features>, CustomerBehaviorFeatures>
+requires std::is_same_v<std::remove_cvref_t<Features>, CustomerBehaviorFeatures>
 constexpr void for_each_feature(Features&& features, F&& f) {
   std::apply([&](const auto&... field) { (f(field.name, features.*(field.member)), ...); },
              feature_fields);
@@ -132,19 +134,19 @@ struct RecordCounts {
 };
 
 /// The twelve counters as (name, member pointer), in the order of contract §5.
-inline constexpr auto record_count_fields = std::make_tuple(
-    FieldInfo{"used", &RecordCounts::used},
-    FieldInfo{"missing_field", &RecordCounts::missing_field},
-    FieldInfo{"bad_timestamp", &RecordCounts::bad_timestamp},
-    FieldInfo{"after_as_of", &RecordCounts::after_as_of},
-    FieldInfo{"before_lookback", &RecordCounts::before_lookback},
-    FieldInfo{"empty_order_id", &RecordCounts::empty_order_id},
-    FieldInfo{"bad_money", &RecordCounts::bad_money},
-    FieldInfo{"duplicate_session", &RecordCounts::duplicate_session},
-    FieldInfo{"duplicate_customer", &RecordCounts::duplicate_customer},
-    FieldInfo{"end_before_start", &RecordCounts::end_before_start},
-    FieldInfo{"bad_end_time", &RecordCounts::bad_end_time},
-    FieldInfo{"bad_view_duration", &RecordCounts::bad_view_duration});
+inline constexpr auto record_count_fields =
+    std::make_tuple(FieldInfo{"used", &RecordCounts::used},
+                    FieldInfo{"missing_field", &RecordCounts::missing_field},
+                    FieldInfo{"bad_timestamp", &RecordCounts::bad_timestamp},
+                    FieldInfo{"after_as_of", &RecordCounts::after_as_of},
+                    FieldInfo{"before_lookback", &RecordCounts::before_lookback},
+                    FieldInfo{"empty_order_id", &RecordCounts::empty_order_id},
+                    FieldInfo{"bad_money", &RecordCounts::bad_money},
+                    FieldInfo{"duplicate_session", &RecordCounts::duplicate_session},
+                    FieldInfo{"duplicate_customer", &RecordCounts::duplicate_customer},
+                    FieldInfo{"end_before_start", &RecordCounts::end_before_start},
+                    FieldInfo{"bad_end_time", &RecordCounts::bad_end_time},
+                    FieldInfo{"bad_view_duration", &RecordCounts::bad_view_duration});
 
 constexpr RecordCounts& RecordCounts::operator+=(const RecordCounts& o) noexcept {
   std::apply([&](const auto&... f) { ((this->*(f.member) += o.*(f.member)), ...); },
@@ -170,11 +172,11 @@ struct Diagnostics {
 };
 
 /// The record kinds as (name, member pointer), in the order of contract §5.
-inline constexpr auto diagnostics_kinds = std::make_tuple(
-    FieldInfo{"customer", &Diagnostics::customer},
-    FieldInfo{"interaction", &Diagnostics::interaction},
-    FieldInfo{"session", &Diagnostics::session},
-    FieldInfo{"attribution", &Diagnostics::attribution});
+inline constexpr auto diagnostics_kinds =
+    std::make_tuple(FieldInfo{"customer", &Diagnostics::customer},
+                    FieldInfo{"interaction", &Diagnostics::interaction},
+                    FieldInfo{"session", &Diagnostics::session},
+                    FieldInfo{"attribution", &Diagnostics::attribution});
 
 /// One customer's result: its key, the cutoff used, the features and what happened to its records.
 struct CustomerResult {

@@ -79,7 +79,8 @@ struct LocalTime {
 };
 
 /// Splits an instant into local hour, ISO weekday and month.
-[[nodiscard]] constexpr LocalTime local_time(Timestamp t, std::chrono::minutes utc_offset) noexcept {
+[[nodiscard]] constexpr LocalTime local_time(Timestamp t,
+                                             std::chrono::minutes utc_offset) noexcept {
   using namespace std::chrono;
   const Timestamp local = t + utc_offset;
   const sys_days day = floor<days>(local);

@@ -2,6 +2,8 @@
 // hand-computed tables, and its errors on bad input.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -65,9 +65,11 @@ const std::string fixture = std::string(CBF_FIXTURES_DIR) + "/small";
 
 }  // namespace
 
-TEST_CASE("cbf-features writes the hand-computed features and diagnostics of the fixture", "[host]") {
+TEST_CASE("cbf-features writes the hand-computed features and diagnostics of the fixture",
+          "[host]") {
   const fs::path diagnostics = fs::temp_directory_path() / "cbf_fixture_diagnostics.csv";
-  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --diagnostics " + diagnostics.string());
+  const Run r =
+      run(fixture + " --as-of 2025-03-31T00:00:00Z --diagnostics " + diagnostics.string());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out == slurp(fixture + "/expected_features.csv"));
@@ -100,7 +102,8 @@ TEST_CASE("the shopify preset counts only page_viewed as a page view", "[host]")
         std::string::npos);
 }
 
-TEST_CASE("cbf-features runs on the bundled sample data with the documented diagnostics", "[host]") {
+TEST_CASE("cbf-features runs on the bundled sample data with the documented diagnostics",
+          "[host]") {
   const fs::path diagnostics = fs::temp_directory_path() / "cbf_sample_diagnostics.csv";
   const Run r = run(std::string(CBF_SAMPLE_DATA_DIR) +
                     " --as-of 2025-06-30T23:59:59Z --diagnostics " + diagnostics.string());
@@ -108,12 +111,11 @@ TEST_CASE("cbf-features runs on the bundled sample data with the documented diag
   // 300 customers plus one whose only records are after the cutoff; plus the header.
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 302);
   const std::string d = slurp(diagnostics);
-  for (const char* line : {"customer,used,287\n", "customer,duplicate_customer,1\n",
-                           "interaction,used,6181\n", "interaction,after_as_of,17\n",
-                           "interaction,bad_view_duration,2\n", "session,used,885\n",
-                           "session,duplicate_session,2\n", "session,end_before_start,1\n",
-                           "session,bad_end_time,1\n", "attribution,used,223\n",
-                           "attribution,bad_money,2\n", "attribution,empty_order_id,1\n"}) {
+  for (const char* line :
+       {"customer,used,287\n", "customer,duplicate_customer,1\n", "interaction,used,6181\n",
+        "interaction,after_as_of,17\n", "interaction,bad_view_duration,2\n", "session,used,885\n",
+        "session,duplicate_session,2\n", "session,end_before_start,1\n", "session,bad_end_time,1\n",
+        "attribution,used,223\n", "attribution,bad_money,2\n", "attribution,empty_order_id,1\n"}) {
     INFO(line);
     CHECK(d.find(line) != std::string::npos);
   }

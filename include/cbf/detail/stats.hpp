@@ -18,7 +18,8 @@ namespace cbf::detail {
 [[nodiscard]] constexpr double saturate(double x, double half) noexcept { return x / (x + half); }
 
 /// `1 − H(counts) / ln(min(n, 12))`, clamped to 0…1 and 0 below 1e-12; empty when n < 2.
-[[nodiscard]] inline std::optional<double> seasonality(const std::array<std::int64_t, 12>& by_month) {
+[[nodiscard]] inline std::optional<double> seasonality(
+    const std::array<std::int64_t, 12>& by_month) {
   std::int64_t n = 0;
   for (auto c : by_month) n += c;
   if (n < 2) return std::nullopt;

@@ -1,4 +1,5 @@
-// ASCII text rules of the contract (§0 Text): trimming, case folding, comparisons without allocation.
+// ASCII text rules of the contract (§0 Text): trimming, case folding, comparisons without
+// allocation.
 #pragma once
 
 #include <compare>
@@ -57,7 +58,8 @@ namespace cbf::detail {
   return out;
 }
 
-/// Walks a search query in its normalised form (trimmed, lower-cased, whitespace runs as one space).
+/// Walks a search query in its normalised form (trimmed, lower-cased, whitespace runs as one
+/// space).
 class QueryCursor {
  public:
   constexpr explicit QueryCursor(std::string_view query) noexcept : rest_(trim(query)) {}
@@ -66,7 +68,8 @@ class QueryCursor {
   constexpr int next() noexcept {
     if (rest_.empty()) return -1;
     if (is_ascii_space(rest_.front())) {
-      while (is_ascii_space(rest_.front())) rest_.remove_prefix(1);  // trimmed: never runs off the end
+      while (is_ascii_space(rest_.front()))
+        rest_.remove_prefix(1);  // trimmed: never runs off the end
       return ' ';
     }
     const char c = ascii_lower(rest_.front());

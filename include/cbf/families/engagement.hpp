@@ -62,10 +62,9 @@ struct EngagementFeatures {
 /// Features 6–10 from a customer's interactions and sessions (sessions derived when none are used).
 template <class Interactions, class Sessions>
 [[nodiscard]] EngagementFeatures engagement_features(Interactions&& interactions,
-                                                     Sessions&& sessions,
-                                                     const Config& config) {
-  return engagement_features(make_context(no_records<Customer>, interactions, sessions,
-                                          no_records<Attribution>, config));
+                                                     Sessions&& sessions, const Config& config) {
+  return engagement_features(
+      make_context(no_records<Customer>, interactions, sessions, no_records<Attribution>, config));
 }
 
 }  // namespace cbf

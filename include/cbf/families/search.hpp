@@ -28,19 +28,23 @@ struct SearchFeatures {
 /// The fixed discovery labels, in the contract's tie-break order.
 enum class DiscoveryLabel : std::uint8_t { search, browse, related, direct, cart };
 
-inline constexpr std::array<std::string_view, 5> discovery_label_names{"search", "browse", "related",
-                                                                       "direct", "cart"};
+inline constexpr std::array<std::string_view, 5> discovery_label_names{"search", "browse",
+                                                                       "related", "direct", "cart"};
 
 /// The label a product_view votes for, given the kind of the interaction just before it.
 [[nodiscard]] constexpr DiscoveryLabel discovery_label(const EventKind* previous) noexcept {
   if (previous == nullptr) return DiscoveryLabel::direct;
   switch (*previous) {
-    case EventKind::search: return DiscoveryLabel::search;
-    case EventKind::product_view: return DiscoveryLabel::related;
+    case EventKind::search:
+      return DiscoveryLabel::search;
+    case EventKind::product_view:
+      return DiscoveryLabel::related;
     case EventKind::add_to_cart:
     case EventKind::remove_from_cart:
-    case EventKind::cart_view: return DiscoveryLabel::cart;
-    default: return DiscoveryLabel::browse;  // collection, page, checkout kinds and other
+    case EventKind::cart_view:
+      return DiscoveryLabel::cart;
+    default:
+      return DiscoveryLabel::browse;  // collection, page, checkout kinds and other
   }
 }
 
@@ -83,7 +87,8 @@ template <class Compare>
 }
 
 /// Votes of product views (by the interaction before them in their session) and attributions.
-[[nodiscard]] inline std::optional<std::string> product_discovery_method(const CustomerContext& ctx) {
+[[nodiscard]] inline std::optional<std::string> product_discovery_method(
+    const CustomerContext& ctx) {
   std::array<std::int64_t, 5> fixed{};
   for (const SessionRow& s : ctx.sessions) {
     const auto members = ctx.members(s);
@@ -101,8 +106,9 @@ template <class Compare>
   std::vector<std::string_view> others;
   for (const AttributionRow& a : ctx.attributions) {
     if (a.attribution_type.empty()) continue;
-    const auto known = std::find_if(discovery_label_names.begin(), discovery_label_names.end(),
-                                    [&](std::string_view l) { return equal_folded(a.attribution_type, l); });
+    const auto known =
+        std::find_if(discovery_label_names.begin(), discovery_label_names.end(),
+                     [&](std::string_view l) { return equal_folded(a.attribution_type, l); });
     if (known != discovery_label_names.end())
       ++fixed[static_cast<std::size_t>(known - discovery_label_names.begin())];
     else
@@ -130,7 +136,8 @@ template <class Compare>
   }
   f.search_frequency = detail::ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
   const auto searched = static_cast<std::int64_t>(queries.size());
-  f.search_query_diversity = detail::ratio(detail::count_distinct(queries, detail::compare_queries), searched);
+  f.search_query_diversity =
+      detail::ratio(detail::count_distinct(queries, detail::compare_queries), searched);
   f.product_discovery_method = detail::product_discovery_method(ctx);
   if (!categories.empty()) {
     std::sort(categories.begin(), categories.end());
@@ -151,10 +158,8 @@ template <class Compare>
 
 /// Features 11–14 from a customer's interactions, sessions and attributions.
 template <class Interactions, class Sessions, class Attributions>
-[[nodiscard]] SearchFeatures search_features(Interactions&& interactions,
-                                             Sessions&& sessions,
-                                             Attributions&& attributions,
-                                             const Config& config) {
+[[nodiscard]] SearchFeatures search_features(Interactions&& interactions, Sessions&& sessions,
+                                             Attributions&& attributions, const Config& config) {
   return search_features(
       make_context(no_records<Customer>, interactions, sessions, attributions, config));
 }

@@ -1,3 +1,4 @@
+// expect: adapting-your-records\.md
 // Must not compile: a text accessor returning std::string by value would leave a dangling view.
 #include <cbf/cbf.hpp>
 

@@ -1,3 +1,4 @@
+// expect: adapting-your-records\.md
 // Must not compile: a range of a type that has none of the contract's fields.
 #include <cbf/cbf.hpp>
 

@@ -1,0 +1,247 @@
+// Shared helpers of the feature tests: instants built from std::chrono (never from a text
+// parser), fluent builders for the cbf record structs, and comparisons of family results.
+#pragma once
+
+#include <cbf/cbf.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cbf_test {
+
+/// A UTC instant from calendar parts, built with std::chrono only.
+constexpr cbf::Timestamp ts(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
+  using namespace std::chrono;
+  return cbf::Timestamp{sys_days{year_month_day{year{y}, month{mo}, day{d}}}} + hours{h} +
+         minutes{mi} + seconds{s};
+}
+
+/// Microseconds, seconds, minutes and days as cbf::Duration.
+constexpr cbf::Duration us(std::int64_t n) { return cbf::Duration{n}; }
+constexpr cbf::Duration sec(std::int64_t n) { return std::chrono::seconds{n}; }
+constexpr cbf::Duration mins(std::int64_t n) { return std::chrono::minutes{n}; }
+constexpr cbf::Duration days(std::int64_t n) { return std::chrono::days{n}; }
+
+/// The contract's month, 30.436875 days, in seconds.
+inline constexpr std::int64_t month_seconds = 2629746;
+constexpr cbf::Duration months(std::int64_t n) { return std::chrono::seconds{n * month_seconds}; }
+
+/// A config with an explicit as_of (deterministic tests).
+inline cbf::Config config_at(cbf::Timestamp as_of) {
+  cbf::Config c;
+  c.as_of = as_of;
+  return c;
+}
+inline cbf::Config shopify_at(cbf::Timestamp as_of) {
+  cbf::Config c = cbf::shopify_config();
+  c.as_of = as_of;
+  return c;
+}
+
+// ---- record builders ------------------------------------------------------------------------
+
+struct InteractionBuilder : cbf::Interaction {
+  InteractionBuilder& shop(std::string v) {
+    shop_id = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& customer(std::string v) {
+    customer_id = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& session(std::string v) {
+    session_id = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& page(std::string v) {
+    page_type = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& product(std::string v) {
+    product_id = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& category(std::string v) {
+    category_id = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& query(std::string v) {
+    search_query = std::move(v);
+    return *this;
+  }
+  InteractionBuilder& viewed(std::optional<double> seconds) {
+    view_duration = seconds;
+    return *this;
+  }
+  InteractionBuilder& device(std::string v) {
+    device_type = std::move(v);
+    return *this;
+  }
+};
+
+/// An interaction of customer "c1".
+inline InteractionBuilder ev(std::string event_type, cbf::TimeField at) {
+  InteractionBuilder b;
+  b.customer_id = "c1";
+  b.event_type = std::move(event_type);
+  b.created_at = at;
+  return b;
+}
+
+struct SessionBuilder : cbf::Session {
+  SessionBuilder& shop(std::string v) {
+    shop_id = std::move(v);
+    return *this;
+  }
+  SessionBuilder& customer(std::string v) {
+    customer_id = std::move(v);
+    return *this;
+  }
+  SessionBuilder& end(cbf::TimeField v) {
+    end_time = v;
+    return *this;
+  }
+  SessionBuilder& device(std::string v) {
+    device_type = std::move(v);
+    return *this;
+  }
+  SessionBuilder& referrer(std::string v) {
+    referrer_type = std::move(v);
+    return *this;
+  }
+  SessionBuilder& created(cbf::TimeField v) {
+    created_at = v;
+    return *this;
+  }
+};
+
+/// A session record of customer "c1".
+inline SessionBuilder sess(std::string session_id, cbf::TimeField start) {
+  SessionBuilder b;
+  b.customer_id = "c1";
+  b.session_id = std::move(session_id);
+  b.start_time = start;
+  return b;
+}
+
+struct AttributionBuilder : cbf::Attribution {
+  AttributionBuilder& shop(std::string v) {
+    shop_id = std::move(v);
+    return *this;
+  }
+  AttributionBuilder& customer(std::string v) {
+    customer_id = std::move(v);
+    return *this;
+  }
+  AttributionBuilder& product(std::string v) {
+    product_id = std::move(v);
+    return *this;
+  }
+  AttributionBuilder& session(std::string v) {
+    session_id = std::move(v);
+    return *this;
+  }
+  AttributionBuilder& type(std::string v) {
+    attribution_type = std::move(v);
+    return *this;
+  }
+  AttributionBuilder& value(std::optional<double> v) {
+    attribution_value = v;
+    return *this;
+  }
+};
+
+/// An attribution row of customer "c1" with a value (missing when not given).
+inline AttributionBuilder attr(std::string order_id, cbf::TimeField at,
+                               std::optional<double> value = std::nullopt) {
+  AttributionBuilder b;
+  b.customer_id = "c1";
+  b.order_id = std::move(order_id);
+  b.created_at = at;
+  b.attribution_value = value;
+  return b;
+}
+
+struct CustomerBuilder : cbf::Customer {
+  CustomerBuilder& shop(std::string v) {
+    shop_id = std::move(v);
+    return *this;
+  }
+  CustomerBuilder& created(cbf::TimeField v) {
+    created_at = v;
+    return *this;
+  }
+};
+
+/// A customer row (created_at missing unless given).
+inline CustomerBuilder cust(std::string customer_id, cbf::TimeField created = {}) {
+  CustomerBuilder b;
+  b.customer_id = std::move(customer_id);
+  b.created_at = created;
+  return b;
+}
+
+using Interactions = std::vector<cbf::Interaction>;
+using Sessions = std::vector<cbf::Session>;
+using Attributions = std::vector<cbf::Attribution>;
+using Customers = std::vector<cbf::Customer>;
+
+/// A copy of v in a seeded random order.
+template <class T>
+std::vector<T> shuffled(std::vector<T> v, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::shuffle(v.begin(), v.end(), rng);
+  return v;
+}
+
+/// A copy of v in reverse order.
+template <class T>
+std::vector<T> reversed(std::vector<T> v) {
+  std::reverse(v.begin(), v.end());
+  return v;
+}
+
+// ---- comparisons of family results (the family structs have no operator==) -----------------
+
+inline bool same(const cbf::PurchaseFeatures& a, const cbf::PurchaseFeatures& b) {
+  return a.total_purchases == b.total_purchases && a.avg_purchase_value == b.avg_purchase_value &&
+         a.purchase_frequency == b.purchase_frequency &&
+         a.purchase_consistency == b.purchase_consistency &&
+         a.seasonal_purchase_pattern == b.seasonal_purchase_pattern;
+}
+
+inline bool same(const cbf::EngagementFeatures& a, const cbf::EngagementFeatures& b) {
+  return a.total_sessions == b.total_sessions && a.avg_session_duration == b.avg_session_duration &&
+         a.page_views_per_session == b.page_views_per_session && a.bounce_rate == b.bounce_rate &&
+         a.engagement_score == b.engagement_score;
+}
+
+inline bool same(const cbf::SearchFeatures& a, const cbf::SearchFeatures& b) {
+  return a.search_frequency == b.search_frequency &&
+         a.search_query_diversity == b.search_query_diversity &&
+         a.product_discovery_method == b.product_discovery_method &&
+         a.category_exploration == b.category_exploration;
+}
+
+/// The input indices of a context's used interactions, in the context's (time) order.
+inline std::vector<std::uint32_t> input_order(const cbf::CustomerContext& ctx) {
+  std::vector<std::uint32_t> out;
+  for (const auto& row : ctx.interactions) out.push_back(row.input_index);
+  return out;
+}
+
+/// The members of session k of a context, as input indices of the interactions.
+inline std::vector<std::uint32_t> member_inputs(const cbf::CustomerContext& ctx, std::size_t k) {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t m : ctx.members(ctx.sessions.at(k)))
+    out.push_back(ctx.interactions[m].input_index);
+  return out;
+}
+
+}  // namespace cbf_test

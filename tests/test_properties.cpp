@@ -1,0 +1,347 @@
+// Properties over random customers (seeded std::mt19937_64): input order does not matter, records
+// after as_of change nothing but their diagnostics, every output is in range, and compute_batch
+// agrees with compute_customer.
+#include <catch2/catch.hpp>
+#include <cbf/cbf.hpp>
+
+#include "support.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+using namespace cbf_test;
+
+namespace {
+
+constexpr cbf::Timestamp as_of = ts(2025, 7, 1);
+// Contexts keep a pointer to their config: it must outlive them, so it is no temporary.
+const cbf::Config at_as_of = config_at(as_of);
+const cbf::Config shopify_as_of = shopify_at(as_of);
+
+struct Records {
+  Customers customers;
+  Interactions interactions;
+  Sessions sessions;
+  Attributions attributions;
+};
+
+struct GeneratorOptions {
+  bool distinct_times = true;      // no two interactions (or session starts) share an instant
+  bool unique_session_ids = true;  // no duplicate Session records
+  bool blank_ids = false;          // some records without customer_id
+};
+
+class Generator {
+ public:
+  explicit Generator(std::uint64_t seed) : rng_(seed) {}
+
+  /// Random records of customer (shop, id), appended to `out`.
+  void customer(Records& out, const std::string& shop, const std::string& id,
+                const GeneratorOptions& options) {
+    std::set<std::int64_t> used_times;
+    const auto stamp = [&] {
+      // Mostly within 200 days before as_of, sometimes after it or unreadable or missing.
+      const std::int64_t roll = pick(40);
+      if (roll == 0) return cbf::TimeField::invalid();
+      if (roll == 1) return cbf::TimeField{};
+      if (roll == 2) return cbf::TimeField{as_of + sec(1 + pick(86400))};
+      for (;;) {
+        const std::int64_t offset = pick(200LL * 86400) * 1000000 + pick(1000000);
+        if (!options.distinct_times || used_times.insert(offset).second)
+          return cbf::TimeField{as_of - us(offset)};
+      }
+    };
+    const auto customer_id = [&]() -> std::string {
+      if (options.blank_ids && pick(25) == 0) return pick(2) ? "" : "  ";
+      return id;
+    };
+
+    if (pick(3) != 0) {
+      cbf::Customer c;
+      c.shop_id = shop;
+      c.customer_id = id;
+      const std::int64_t roll = pick(6);
+      if (roll == 0) c.created_at = cbf::TimeField::invalid();
+      if (roll == 1) c.created_at = as_of + days(3);
+      if (roll >= 2) c.created_at = as_of - sec(pick(400LL * 86400));
+      out.customers.push_back(c);
+    }
+
+    static constexpr std::array<const char*, 16> kinds{
+        "page_viewed",      "Product_Viewed",     "view_item",   " search ",
+        "search_submitted", "add_to_cart",        "cart_viewed", "collection_viewed",
+        "checkout_started", "checkout_completed", "scroll",      "mystery_event",
+        "page_view",        "remove_from_cart",   "detail",      ""};
+    static constexpr std::array<const char*, 6> queries{"",         "Shoes",   " shoes ",
+                                                        "red  hat", "RED HAT", "\t"};
+    static constexpr std::array<const char*, 5> categories{"", "A", "B", "C", " "};
+    static constexpr std::array<const char*, 4> devices{"", "mobile", " Desktop ", "tablet"};
+    const std::int64_t session_pool = 1 + pick(5);
+    const auto session_id = [&]() -> std::string {
+      if (pick(3) == 0) return "";
+      return "s" + std::to_string(pick(session_pool));
+    };
+
+    const std::int64_t n_interactions = pick(40);
+    for (std::int64_t i = 0; i < n_interactions; ++i) {
+      cbf::Interaction r;
+      r.shop_id = shop;
+      r.customer_id = customer_id();
+      r.session_id = session_id();
+      r.event_type = kinds[static_cast<std::size_t>(pick(kinds.size()))];
+      r.product_id = "p" + std::to_string(pick(6));
+      r.category_id = categories[static_cast<std::size_t>(pick(categories.size()))];
+      r.search_query = queries[static_cast<std::size_t>(pick(queries.size()))];
+      r.device_type = devices[static_cast<std::size_t>(pick(devices.size()))];
+      const std::int64_t roll = pick(12);
+      if (roll < 6) r.view_duration = static_cast<double>(pick(600000)) / 1000.0;
+      if (roll == 6) r.view_duration = std::numeric_limits<double>::quiet_NaN();
+      if (roll == 7) r.view_duration = -2.0;
+      r.created_at = stamp();
+      out.interactions.push_back(r);
+    }
+
+    const std::int64_t n_sessions = pick(4) == 0 ? 0 : pick(session_pool + 1);
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(session_pool));
+    for (std::int64_t k = 0; k < session_pool; ++k) ids[static_cast<std::size_t>(k)] = k;
+    std::shuffle(ids.begin(), ids.end(), rng_);
+    for (std::int64_t k = 0; k < n_sessions; ++k) {
+      cbf::Session s;
+      s.shop_id = shop;
+      s.customer_id = customer_id();
+      const std::int64_t sid =
+          options.unique_session_ids ? ids[static_cast<std::size_t>(k)] : pick(session_pool);
+      s.session_id = "s" + std::to_string(sid);
+      s.start_time = stamp();
+      const std::int64_t roll = pick(6);
+      if (s.start_time.is_valid()) {
+        if (roll == 0) s.end_time = s.start_time.value() + sec(pick(7200));
+        if (roll == 1) s.end_time = s.start_time.value() - sec(1 + pick(60));
+        if (roll == 2) s.end_time = cbf::TimeField::invalid();
+        if (roll == 3) s.end_time = as_of + days(365);
+      }
+      s.device_type = devices[static_cast<std::size_t>(pick(devices.size()))];
+      out.sessions.push_back(s);
+    }
+
+    static constexpr std::array<const char*, 7> types{"",       "search", " Email ", "direct",
+                                                      "social", "BROWSE", "cart"};
+    const std::int64_t n_attributions = pick(10);
+    for (std::int64_t k = 0; k < n_attributions; ++k) {
+      cbf::Attribution a;
+      a.shop_id = shop;
+      a.customer_id = customer_id();
+      a.order_id = pick(10) == 0 ? "" : "o" + std::to_string(pick(6));
+      a.session_id = session_id();
+      a.attribution_type = types[static_cast<std::size_t>(pick(types.size()))];
+      const std::int64_t roll = pick(10);
+      if (roll < 6) a.attribution_value = static_cast<double>(pick(100000)) / 100.0;
+      if (roll == 6) a.attribution_value = 0.1 * pick(7);
+      if (roll == 7) a.attribution_value = std::numeric_limits<double>::quiet_NaN();
+      if (roll == 8) a.attribution_value = -1.0;
+      a.created_at = stamp();
+      out.attributions.push_back(a);
+    }
+  }
+
+  /// A uniform integer in [0, n).
+  std::int64_t pick(std::int64_t n) {
+    return std::uniform_int_distribution<std::int64_t>(0, n - 1)(rng_);
+  }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+cbf::CustomerResult compute(const Records& r, const cbf::Config& config) {
+  return cbf::compute_customer(r.customers, r.interactions, r.sessions, r.attributions, config);
+}
+
+/// Every floating-point output, for range checks.
+void check_finite(const cbf::CustomerBehaviorFeatures& f) {
+  cbf::for_each_feature(f, [](std::string_view name, const auto& value) {
+    using T = std::remove_cvref_t<decltype(value)>;
+    INFO(name);
+    if constexpr (std::is_same_v<T, double>) {
+      CHECK(std::isfinite(value));
+    } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+      if (value) CHECK(std::isfinite(*value));
+    }
+  });
+}
+
+bool in_unit(const std::optional<double>& x) { return !x || (*x >= 0.0 && *x <= 1.0); }
+bool non_negative(const std::optional<double>& x) { return !x || *x >= 0.0; }
+
+}  // namespace
+
+TEST_CASE("shuffling every input leaves features and diagnostics identical", "[properties]") {
+  for (std::uint64_t seed = 1; seed <= 150; ++seed) {
+    Generator g(seed);
+    Records r;
+    g.customer(r, "shop", "c" + std::to_string(seed), GeneratorOptions{});
+    const cbf::Config config = seed % 2 ? at_as_of : shopify_as_of;
+    const auto base = compute(r, config);
+    for (std::uint64_t k = 0; k < 3; ++k) {
+      Records s{r.customers, shuffled(r.interactions, seed * 7 + k),
+                shuffled(r.sessions, seed * 11 + k), shuffled(r.attributions, seed * 13 + k)};
+      const auto other = compute(s, config);
+      INFO("seed " << seed << " shuffle " << k);
+      CHECK(other.features == base.features);
+      CHECK(other.diagnostics == base.diagnostics);
+    }
+  }
+}
+
+TEST_CASE("records stamped after as_of change no feature, only after_as_of", "[properties]") {
+  for (std::uint64_t seed = 1; seed <= 150; ++seed) {
+    Generator g(seed);
+    Records r;
+    g.customer(r, "", "c", GeneratorOptions{true, true, true});
+    const cbf::Config config = at_as_of;
+    const auto base = compute(r, config);
+
+    Records later = r;
+    const std::int64_t n = 1 + g.pick(10);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const cbf::Timestamp t = as_of + us(1 + g.pick(1000000000));
+      const std::string sid = "s" + std::to_string(g.pick(5));
+      later.interactions.push_back(ev(i % 2 ? "product_view" : "checkout_completed", t)
+                                       .customer("c")
+                                       .session(i % 3 ? sid : "")
+                                       .category("Z")
+                                       .viewed(5.0));
+      later.sessions.push_back(sess(sid, t).customer("c").end(t + mins(5)));
+      later.attributions.push_back(
+          attr("late" + std::to_string(i), t, 7.0).customer("c").session(sid).type("late"));
+    }
+    // Interleave them with the earlier records (times are distinct, session ids unique in the
+    // window, so input order does not matter).
+    later.interactions = shuffled(later.interactions, seed);
+    later.sessions = shuffled(later.sessions, seed + 1);
+    later.attributions = shuffled(later.attributions, seed + 2);
+
+    const auto with = compute(later, config);
+    INFO("seed " << seed);
+    CHECK(with.features == base.features);
+    cbf::Diagnostics expected = base.diagnostics;
+    expected.interaction.after_as_of += n;
+    expected.session.after_as_of += n;
+    expected.attribution.after_as_of += n;
+    CHECK(with.diagnostics == expected);
+  }
+}
+
+TEST_CASE("every output is in range and finite", "[properties]") {
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    Generator g(seed);
+    Records r;
+    g.customer(r, "", "c", GeneratorOptions{seed % 2 == 0, seed % 3 == 0, true});
+    cbf::Config config = seed % 4 ? at_as_of : shopify_as_of;
+    if (seed % 5 == 0) config.lookback = days(60);
+    if (seed % 7 == 0) config.utc_offset = std::chrono::minutes{-330};
+    const auto res = compute(r, config);
+    const auto& f = res.features;
+    INFO("seed " << seed);
+    check_finite(f);
+    CHECK(f.total_purchases >= 0);
+    CHECK(f.total_sessions >= 0);
+    CHECK(non_negative(f.avg_purchase_value));
+    CHECK(f.purchase_frequency >= 0.0);
+    CHECK(in_unit(f.purchase_consistency));
+    CHECK(in_unit(f.seasonal_purchase_pattern));
+    CHECK(non_negative(f.avg_session_duration));
+    CHECK(non_negative(f.page_views_per_session));
+    CHECK(in_unit(f.bounce_rate));
+    CHECK(f.engagement_score >= 0.0);
+    CHECK(f.engagement_score <= 100.0);
+    CHECK(non_negative(f.search_frequency));
+    CHECK(in_unit(f.search_query_diversity));
+    CHECK(in_unit(f.category_exploration));
+    // Null exactly when the denominator is empty.
+    CHECK(f.avg_purchase_value.has_value() == (f.total_purchases > 0));
+    CHECK(f.bounce_rate.has_value() == (f.total_sessions > 0));
+    CHECK(f.purchase_consistency.has_value() <= (f.total_purchases >= 3));
+    CHECK(f.seasonal_purchase_pattern.has_value() == (f.total_purchases >= 2));
+    // The nine reasons add up to the records given, per kind.
+    CHECK(res.diagnostics.customer.total() == static_cast<std::int64_t>(r.customers.size()));
+    CHECK(res.diagnostics.interaction.total() == static_cast<std::int64_t>(r.interactions.size()));
+    CHECK(res.diagnostics.session.total() == static_cast<std::int64_t>(r.sessions.size()));
+    CHECK(res.diagnostics.attribution.total() == static_cast<std::int64_t>(r.attributions.size()));
+  }
+}
+
+TEST_CASE("compute_batch over many customers gives compute_customer's row for each",
+          "[properties]") {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    Generator g(seed);
+    Records all;
+    for (int k = 0; k < 25; ++k) {
+      // Same customer ids in two shops are different keys.
+      const std::string shop = k % 3 == 0 ? "" : (k % 3 == 1 ? "north" : "south");
+      const std::string id = "u" + std::to_string(k % 9);
+      g.customer(all, shop, id, GeneratorOptions{false, false, true});
+    }
+    // Interleave the customers' records (each key keeps its relative order only by chance).
+    all.interactions = shuffled(all.interactions, seed);
+    all.sessions = shuffled(all.sessions, seed + 1);
+    all.attributions = shuffled(all.attributions, seed + 2);
+    all.customers = shuffled(all.customers, seed + 3);
+
+    const cbf::Config config = seed % 2 ? cbf::Config{} : cbf::shopify_config();
+    const auto batch =
+        cbf::compute_batch(all.customers, all.interactions, all.sessions, all.attributions, config);
+    cbf::Config at_batch = config;
+    at_batch.as_of = batch.as_of;
+
+    const auto of_key = [](const auto& records, std::string_view shop, std::string_view id) {
+      std::remove_cvref_t<decltype(records)> out;
+      for (const auto& r : records) {
+        const std::string_view s = cbf::detail::id_or_empty(r.shop_id);
+        if (s == shop && r.customer_id == id) out.push_back(r);
+      }
+      return out;
+    };
+    cbf::Diagnostics sum;
+    for (std::size_t i = 0; i < batch.customers.size(); ++i) {
+      const auto& row = batch.customers[i];
+      INFO("seed " << seed << " key (" << row.shop_id << ", " << row.customer_id << ")");
+      if (i > 0) {
+        const auto& prev = batch.customers[i - 1];
+        CHECK(std::pair(prev.shop_id, prev.customer_id) < std::pair(row.shop_id, row.customer_id));
+      }
+      const auto single =
+          cbf::compute_customer(of_key(all.customers, row.shop_id, row.customer_id),
+                                of_key(all.interactions, row.shop_id, row.customer_id),
+                                of_key(all.sessions, row.shop_id, row.customer_id),
+                                of_key(all.attributions, row.shop_id, row.customer_id), at_batch);
+      CHECK(row.features == single.features);
+      CHECK(row.diagnostics == single.diagnostics);
+      CHECK(row.as_of == batch.as_of);
+      sum += row.diagnostics;
+    }
+    // Every row's key is non-empty, and the blank-id records make up the difference.
+    std::int64_t blank_interactions = 0;
+    for (const auto& r : all.interactions)
+      if (cbf::detail::id_or_empty(r.customer_id).empty()) ++blank_interactions;
+    CHECK(batch.diagnostics.interaction.missing_field ==
+          sum.interaction.missing_field + blank_interactions);
+    CHECK(batch.diagnostics.interaction.total() ==
+          static_cast<std::int64_t>(all.interactions.size()));
+    CHECK(batch.diagnostics.session.total() == static_cast<std::int64_t>(all.sessions.size()));
+    CHECK(batch.diagnostics.attribution.total() ==
+          static_cast<std::int64_t>(all.attributions.size()));
+    CHECK(batch.diagnostics.customer.total() == static_cast<std::int64_t>(all.customers.size()));
+  }
+}
