@@ -12,8 +12,8 @@
 namespace {
 
 void BM_classify_event(benchmark::State& state) {
-  constexpr std::array<std::string_view, 6> names{"page_viewed", " Product_Viewed ", "addtocart",
-                                                  "checkout_completed", "wishlist", "search"};
+  constexpr std::array<std::string_view, 6> names{
+      "page_viewed", " Product_Viewed ", "addtocart", "checkout_completed", "wishlist", "search"};
   std::size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(cbf::classify_event(names[i++ % names.size()]));
@@ -56,7 +56,9 @@ void BM_family(benchmark::State& state) {
 }
 // The context overloads of the (overloaded) family calculators.
 cbf::PurchaseFeatures purchase(const cbf::CustomerContext& c) { return cbf::purchase_features(c); }
-cbf::EngagementFeatures engagement(const cbf::CustomerContext& c) { return cbf::engagement_features(c); }
+cbf::EngagementFeatures engagement(const cbf::CustomerContext& c) {
+  return cbf::engagement_features(c);
+}
 cbf::SearchFeatures search(const cbf::CustomerContext& c) { return cbf::search_features(c); }
 BENCHMARK(BM_family<&purchase>)->Name("BM_purchase_features")->Arg(20)->Arg(200);
 BENCHMARK(BM_family<&engagement>)->Name("BM_engagement_features")->Arg(20)->Arg(200);

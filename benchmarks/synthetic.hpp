@@ -30,7 +30,7 @@ struct Batch {
 inline Batch make_batch(int customers, int sessions_per_customer, std::uint64_t seed = 42) {
   using namespace std::chrono;
   static constexpr std::array<const char*, 8> funnel{
-      "page_viewed",  "collection_viewed", "search_submitted", "product_viewed",
+      "page_viewed",    "collection_viewed",     "search_submitted", "product_viewed",
       "product_viewed", "product_added_to_cart", "checkout_started", "checkout_completed"};
   static constexpr std::array<const char*, 3> devices{"mobile", "desktop", "tablet"};
   std::mt19937_64 rng(seed);
@@ -59,12 +59,13 @@ inline Batch make_batch(int customers, int sessions_per_customer, std::uint64_t 
                                   .created_at = start + seconds{e * 40}});
       }
       if (depth >= static_cast<int>(funnel.size()))
-        b.attributions.push_back({.customer_id = id,
-                                  .order_id = fmt::format("{}-o", sid),
-                                  .session_id = sid,
-                                  .attribution_type = "email",
-                                  .attribution_value = 10.0 + static_cast<double>(rng() % 9000) / 100,
-                                  .created_at = start + seconds{300}});
+        b.attributions.push_back(
+            {.customer_id = id,
+             .order_id = fmt::format("{}-o", sid),
+             .session_id = sid,
+             .attribution_type = "email",
+             .attribution_value = 10.0 + static_cast<double>(rng() % 9000) / 100,
+             .created_at = start + seconds{300}});
     }
   }
   return b;

@@ -7,8 +7,8 @@
 
 #include <cbf/cbf.hpp>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -43,8 +43,8 @@ std::vector<double> parse_list(const std::string& text, std::size_t n, const cha
     begin = end + 1;
   }
   if (values.size() != n)
-    throw HostError(fmt::format("{}: expected {} comma-separated numbers, got {}", option, n,
-                                values.size()));
+    throw HostError(
+        fmt::format("{}: expected {} comma-separated numbers, got {}", option, n, values.size()));
   return values;
 }
 
@@ -83,7 +83,8 @@ cbf::Config make_config(const Options& o) {
   cbf::Config config = o.preset == "shopify" ? cbf::shopify_config() : cbf::default_config();
   if (o.as_of) {
     const cbf::TimeField t = cbf::host::parse_timestamp(*o.as_of);
-    if (!t.is_valid()) throw HostError(fmt::format("--as-of: '{}' is not a valid timestamp", *o.as_of));
+    if (!t.is_valid())
+      throw HostError(fmt::format("--as-of: '{}' is not a valid timestamp", *o.as_of));
     config.as_of = t.value();
   }
   config.utc_offset = std::chrono::minutes{o.utc_offset};
@@ -132,8 +133,9 @@ int run(const Options& o) {
     if (!std::cout) throw HostError("standard output: write failed");
   }
   if (o.diagnostics) {
-    write_file(*o.diagnostics,
-               [&](std::ostream& out) { cbf::host::write_diagnostics_csv(out, batch.diagnostics); });
+    write_file(*o.diagnostics, [&](std::ostream& out) {
+      cbf::host::write_diagnostics_csv(out, batch.diagnostics);
+    });
   }
   progress.done(fmt::format("wrote {}", o.output ? *o.output : std::string("standard output")));
   return 0;
@@ -145,8 +147,9 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"Computes customer behavior features from the four input CSV tables of DIR.",
                "cbf-features"};
-  app.add_option("DIR", o.dir, "Directory with customers.csv, user_interactions.csv, "
-                               "user_sessions.csv, purchase_attributions.csv")
+  app.add_option("DIR", o.dir,
+                 "Directory with customers.csv, user_interactions.csv, "
+                 "user_sessions.csv, purchase_attributions.csv")
       ->required();
   app.add_option("--as-of", o.as_of, "Observation cutoff (default: latest record stamp)");
   app.add_option("--utc-offset", o.utc_offset, "Shop-local time offset from UTC, in minutes")
