@@ -44,6 +44,13 @@ inline cbf::Config shopify_at(cbf::Timestamp as_of) {
   return c;
 }
 
+/// The cutoff most tests use, and a day of activity before it.
+inline constexpr cbf::Timestamp as_of = ts(2025, 7, 1);
+inline constexpr cbf::Timestamp t0 = ts(2025, 5, 5, 10);
+// Contexts keep a pointer to their config: it must outlive them, so it is no temporary.
+inline const cbf::Config at_as_of = config_at(as_of);
+inline const cbf::Config shopify_as_of = shopify_at(as_of);
+
 // ---- record builders ------------------------------------------------------------------------
 
 struct InteractionBuilder : cbf::Interaction {

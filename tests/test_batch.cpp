@@ -17,10 +17,6 @@ using namespace cbf_test;
 
 namespace {
 
-constexpr cbf::Timestamp as_of = ts(2025, 7, 1);
-// Contexts keep a pointer to their config: it must outlive them, so it is no temporary.
-const cbf::Config at_as_of = config_at(as_of);
-constexpr cbf::Timestamp t0 = ts(2025, 5, 5, 10);
 
 using Key = std::pair<std::string, std::string>;
 

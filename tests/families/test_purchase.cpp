@@ -18,9 +18,6 @@ using namespace cbf_test;
 
 namespace {
 
-constexpr cbf::Timestamp as_of = ts(2025, 7, 1);
-// Contexts keep a pointer to their config: it must outlive them, so it is no temporary.
-const cbf::Config at_as_of = config_at(as_of);
 
 // Orders of the typical customer:
 //   o1: rows at Mar 10 12:00 (10.0) and Mar 9 08:00 (5.5) → time Mar 9 08:00, value 15.5

@@ -17,11 +17,6 @@ using namespace cbf_test;
 
 namespace {
 
-constexpr cbf::Timestamp as_of = ts(2025, 7, 1);
-// Contexts keep a pointer to their config: it must outlive them, so it is no temporary.
-const cbf::Config at_as_of = config_at(as_of);
-const cbf::Config shopify_as_of = shopify_at(as_of);
-constexpr cbf::Timestamp t0 = ts(2025, 5, 5, 10);
 
 cbf::SearchFeatures search_of(const Interactions& events, const Sessions& sessions,
                               const Attributions& orders = {},
