@@ -2,6 +2,8 @@
 // because std::from_chars accepts a prefix ("1e" → 1) and strtod accepts far more ("nan", hex).
 #include "common/number.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstddef>
@@ -12,18 +14,6 @@
 
 namespace cbf::host {
 namespace {
-
-constexpr bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-constexpr std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 /// What the grammar check learned about a field.
 struct Shape {

@@ -3,6 +3,8 @@
 // have undefined behaviour on bad input (date 3.0.1).
 #include "common/timestamp.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -23,18 +25,6 @@ using std::chrono::sys_days;
 constexpr Timestamp min_instant{sys_days{std::chrono::year{1} / 1 / 1}};
 constexpr Timestamp max_instant{sys_days{std::chrono::year{9999} / 12 / 31} + days{1} -
                                 microseconds{1}};
-
-constexpr bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-constexpr std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 /// A read position in the trimmed field; every read checks the bounds.
 class Cursor {
