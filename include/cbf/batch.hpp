@@ -6,6 +6,7 @@
 #include <cbf/context.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,13 +37,17 @@ template <class Record>
   return a.shop_id != shop ? a.shop_id < shop : a.customer_id < customer;
 }
 
-/// The keyed records of a range, sorted by key (stable: input order within a key).
-template <class Range>
-[[nodiscard]] auto keyed_records(Range&& records, RecordCounts& counts) {
+/// The keyed records of a range, sorted by key (stable: input order within a key). In the same
+/// pass, `latest` takes the latest valid stamp (`stamp(record)`), for the default as_of (§4.1).
+template <class Range, class Stamp>
+[[nodiscard]] auto keyed_records(Range&& records, RecordCounts& counts, Stamp stamp,
+                                 std::optional<Timestamp>& latest) {
   using Record = record_of<Range>;
   std::vector<Keyed<Record>> keyed;
   for (const auto& item : records) {
     const Record& r = deref(item);
+    const TimeField t = stamp(r);
+    if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
     const std::string_view customer_id = id_or_empty(field::customer_id(r));
     if (customer_id.empty()) {
       ++counts.missing_field;  // no key: it can belong to no customer
@@ -90,11 +95,19 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   validate(config);
 
   BatchResult result;
-  result.as_of = resolve_as_of(config, interactions, sessions, attributions);
-  const auto keyed_c = detail::keyed_records(customers, result.diagnostics.customer);
-  const auto keyed_i = detail::keyed_records(interactions, result.diagnostics.interaction);
-  const auto keyed_s = detail::keyed_records(sessions, result.diagnostics.session);
-  const auto keyed_a = detail::keyed_records(attributions, result.diagnostics.attribution);
+  std::optional<Timestamp> latest;
+  const auto no_stamp = [](const auto&) { return TimeField{}; };  // customer stamps never count
+  const auto created = [](const auto& r) { return field::created_at(r); };
+  const auto started = [](const auto& r) { return field::start_time(r); };
+  const auto keyed_c =
+      detail::keyed_records(customers, result.diagnostics.customer, no_stamp, latest);
+  const auto keyed_i =
+      detail::keyed_records(interactions, result.diagnostics.interaction, created, latest);
+  const auto keyed_s = detail::keyed_records(sessions, result.diagnostics.session, started, latest);
+  const auto keyed_a =
+      detail::keyed_records(attributions, result.diagnostics.attribution, created, latest);
+  if (!config.as_of && !latest) throw MissingAsOf();
+  result.as_of = config.as_of ? *config.as_of : *latest;
 
   detail::KeyCursor<record_of<Customers>> cc{&keyed_c, 0, {}};
   detail::KeyCursor<record_of<Interactions>> ci{&keyed_i, 0, {}};
