@@ -75,6 +75,46 @@ struct OrderRow {
   std::string_view order_id;
 };
 
+namespace detail {
+
+/// A used Session record before its members are known.
+struct SessionCandidate {
+  SessionRow row;
+  TimeField end_time;
+  std::uint32_t input_index;
+};
+
+/// Sorted (session_id, index) pairs, to find sessions by id.
+struct SessionIndex {
+  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
+
+  void build(const std::vector<SessionRow>& sessions) {
+    entries.clear();
+    for (std::uint32_t i = 0; i < sessions.size(); ++i)
+      if (!sessions[i].session_id.empty()) entries.emplace_back(sessions[i].session_id, i);
+    std::sort(entries.begin(), entries.end());
+  }
+
+  /// Calls f(index) for every session with this id.
+  template <class F>
+  void for_each(std::string_view id, F&& f) const {
+    if (id.empty()) return;
+    auto it = std::lower_bound(entries.begin(), entries.end(), id,
+                               [](const auto& e, std::string_view v) { return e.first < v; });
+    for (; it != entries.end() && it->first == id; ++it) f(it->second);
+  }
+};
+
+/// Buffers build_context reuses from one customer to the next; not part of the result.
+struct ContextScratch {
+  std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
+  SessionIndex index;
+  std::vector<std::uint32_t> offsets;
+  std::vector<std::uint32_t> order_rows;
+};
+
+}  // namespace detail
+
 /// Everything the families read about one customer. Reusable: build_context clears and refills it.
 struct CustomerContext {
   const Config* config = nullptr;
@@ -89,6 +129,7 @@ struct CustomerContext {
   std::optional<Timestamp> first_seen;
   bool sessions_derived = false;  ///< no used Session records: S was derived
   Diagnostics diagnostics;
+  detail::ContextScratch scratch;  ///< reused buffers (internal)
 
   /// The interactions of session s, in time order.
   [[nodiscard]] auto members(const SessionRow& s) const noexcept {
@@ -275,13 +316,6 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
   }
 }
 
-/// A used Session record before its members are known.
-struct SessionCandidate {
-  SessionRow row;
-  TimeField end_time;
-  std::uint32_t input_index;
-};
-
 template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
@@ -382,31 +416,12 @@ inline void derive_sessions(CustomerContext& ctx) {
   }
 }
 
-/// Sorted (session_id, index) pairs, to find sessions by id.
-struct SessionIndex {
-  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
-
-  void build(const std::vector<SessionRow>& sessions) {
-    entries.clear();
-    for (std::uint32_t i = 0; i < sessions.size(); ++i)
-      if (!sessions[i].session_id.empty()) entries.emplace_back(sessions[i].session_id, i);
-    std::sort(entries.begin(), entries.end());
-  }
-
-  /// Calls f(index) for every session with this id.
-  template <class F>
-  void for_each(std::string_view id, F&& f) const {
-    if (id.empty()) return;
-    auto it = std::lower_bound(entries.begin(), entries.end(), id,
-                               [](const auto& e, std::string_view v) { return e.first < v; });
-    for (; it != entries.end() && it->first == id; ++it) f(it->second);
-  }
-};
-
 /// Members grouped by session (stable, so each group keeps time order), and per-session facts.
-inline void resolve_sessions(CustomerContext& ctx, const std::vector<SessionCandidate>& records) {
+inline void resolve_sessions(CustomerContext& ctx) {
   const Config& config = *ctx.config;
-  std::vector<std::uint32_t> offsets(ctx.sessions.size() + 1, 0);
+  const auto& records = ctx.scratch.session_records;
+  auto& offsets = ctx.scratch.offsets;
+  offsets.assign(ctx.sessions.size() + 1, 0);
   for (const auto& row : ctx.interactions)
     if (row.session != no_session) ++offsets[row.session + 1];
   for (std::size_t s = 0; s < ctx.sessions.size(); ++s) {
@@ -453,7 +468,8 @@ inline void convert_by_attributions(CustomerContext& ctx, const SessionIndex& in
 }
 
 inline void build_orders(CustomerContext& ctx) {
-  std::vector<std::uint32_t> by_order(ctx.attributions.size());
+  auto& by_order = ctx.scratch.order_rows;
+  by_order.resize(ctx.attributions.size());
   for (std::uint32_t i = 0; i < by_order.size(); ++i) by_order[i] = i;
   std::sort(by_order.begin(), by_order.end(), [&](std::uint32_t a, std::uint32_t b) {
     return ctx.attributions[a].order_id < ctx.attributions[b].order_id;
@@ -475,14 +491,14 @@ inline void build_orders(CustomerContext& ctx) {
   });
 }
 
-inline void find_first_seen(CustomerContext& ctx, const std::vector<SessionCandidate>& records) {
+inline void find_first_seen(CustomerContext& ctx) {
   if (ctx.first_seen) return;  // the customer's own created_at wins (contract feature 3)
   std::optional<Timestamp> earliest;
   const auto see = [&](Timestamp t) {
     if (!earliest || t < *earliest) earliest = t;
   };
   if (!ctx.interactions.empty()) see(ctx.interactions.front().time);
-  for (const auto& s : records) see(s.row.start);
+  for (const auto& s : ctx.scratch.session_records) see(s.row.start);
   for (const auto& a : ctx.attributions) see(a.time);
   ctx.first_seen = earliest;
 }
@@ -541,14 +557,15 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   ctx.diagnostics = Diagnostics{};
 
   const detail::Window window = detail::make_window(config, as_of);
-  std::vector<detail::SessionCandidate> records;
+  auto& records = ctx.scratch.session_records;
+  records.clear();
   detail::read_customers(ctx, customers, window);
   detail::read_interactions(ctx, interactions, window);
   detail::read_sessions(ctx, records, sessions, window);
   detail::read_attributions(ctx, attributions, window);
 
   std::sort(ctx.interactions.begin(), ctx.interactions.end(), detail::time_order_less);
-  detail::SessionIndex index;
+  detail::SessionIndex& index = ctx.scratch.index;
   ctx.sessions_derived = records.empty();
   if (ctx.sessions_derived) {
     detail::derive_sessions(ctx);
@@ -562,11 +579,11 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
     for (InteractionRow& row : ctx.interactions)
       index.for_each(row.session_id, [&](std::uint32_t k) { row.session = k; });
   }
-  detail::resolve_sessions(ctx, records);
+  detail::resolve_sessions(ctx);
   if (ctx.sessions_derived) index.build(ctx.sessions);
   detail::convert_by_attributions(ctx, index);
   detail::build_orders(ctx);
-  detail::find_first_seen(ctx, records);
+  detail::find_first_seen(ctx);
 }
 
 // A context points to its config: a temporary Config would dangle.
