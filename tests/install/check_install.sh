@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Installs cbf from a build tree into a temporary prefix, then configures, builds and runs a
-# separate consumer project against it with find_package(cbf CONFIG REQUIRED).
+# Uses cbf from a separate project twice: installed from a build tree into a temporary prefix and
+# found with find_package(cbf CONFIG REQUIRED), then added with add_subdirectory. Each build is
+# run and must print the features.
 set -euo pipefail
 build_dir=$1
-source_dir=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+flags="-Wall -Wextra -Wpedantic -Werror"
+
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
-cmake -S "$source_dir/consumer" -B "$work/build" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror" >/dev/null
-cmake --build "$work/build" >/dev/null
-"$work/build/consumer"
+cmake -S "$here/consumer" -B "$work/installed" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_FLAGS="$flags" >/dev/null
+cmake --build "$work/installed" >/dev/null
+"$work/installed/consumer"
+
+cmake -S "$here/consumer" -B "$work/subdirectory" -G Ninja -DCBF_SOURCE_DIR="$source_dir" \
+  -DCMAKE_CXX_FLAGS="$flags" >/dev/null
+cmake --build "$work/subdirectory" >/dev/null
+"$work/subdirectory/consumer"
