@@ -17,7 +17,6 @@ using namespace cbf_test;
 
 namespace {
 
-
 using Key = std::pair<std::string, std::string>;
 
 std::vector<Key> keys_of(const cbf::BatchResult& b) {
@@ -99,7 +98,7 @@ TEST_CASE("a key whose records were all filtered still gets a row", "[batch]") {
     CHECK_FALSE(r.features.avg_purchase_value);
     CHECK_FALSE(r.features.bounce_rate);
     CHECK(r.features.engagement_score == 0.0);
-    CHECK(r.features.customer_segment.empty());  // features 15–30 are not computed yet
+    CHECK(r.features.customer_segment == "inactive");  // nothing in the window
   }
   CHECK(row_of(b, "", "bad_created").diagnostics.customer.bad_timestamp == 1);
   CHECK(row_of(b, "", "late_created").diagnostics.customer.after_as_of == 1);

@@ -9,6 +9,7 @@
 #include <range/v3/view/filter.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -550,31 +551,37 @@ TEST_CASE("make_context takes the latest valid stamp as as_of when none is given
       cbf::MissingAsOf);
 }
 
-TEST_CASE("features 15 to 30 are not computed yet and stay empty", "[context]") {
+TEST_CASE("compute_customer fills features 15 to 30 from the same context", "[context]") {
+  // One session s (Monday 2025-05-05 10:00, mobile, email): add_to_cart, checkout_started,
+  // product_view p1; o1 converts it 3 min after its start; o2 nine days later.
   const Interactions e{ev("add_to_cart", t0).session("s").device("mobile"),
                        ev("checkout_started", t0 + mins(1)).session("s"),
                        ev("product_view", t0 + mins(2)).session("s").product("p1")};
   const Sessions s{sess("s", t0).device("mobile").referrer("email")};
   const Attributions o{attr("o1", t0 + mins(3), 5.0).session("s"), attr("o2", t0 + days(9), 5.0)};
   const auto f = cbf::compute_customer(cust("c1", t0 - days(1)), e, s, o, at_as_of).features;
-  CHECK(f.total_purchases == 2);  // features 1–14 are computed
-  CHECK(f.total_sessions == 1);
-  CHECK_FALSE(f.cart_abandonment_rate);
-  CHECK_FALSE(f.checkout_completion_rate);
-  CHECK_FALSE(f.product_comparison_behavior);
-  CHECK_FALSE(f.impulse_purchase_tendency);
-  CHECK_FALSE(f.preferred_device);
-  CHECK_FALSE(f.channel_preference);
-  CHECK_FALSE(f.mobile_usage_pattern);
-  CHECK_FALSE(f.desktop_usage_pattern);
-  CHECK_FALSE(f.preferred_shopping_time);
-  CHECK_FALSE(f.shopping_day_preference);
-  CHECK_FALSE(f.seasonal_behavior);
-  CHECK_FALSE(f.loyalty_trend);
-  CHECK(f.customer_segment == "");
-  CHECK_FALSE(f.risk_score);
-  CHECK_FALSE(f.lifetime_value_prediction);
-  CHECK_FALSE(f.churn_probability);
+  CHECK(f.total_purchases == 2);
+  CHECK(*f.cart_abandonment_rate == 0.0);  // the cart session converts
+  CHECK(*f.checkout_completion_rate == 1.0);
+  CHECK(*f.product_comparison_behavior == 0.0);  // one product viewed
+  CHECK(*f.impulse_purchase_tendency == 1.0);    // converted after 3 min ≤ 10 min
+  CHECK(*f.preferred_device == "mobile");
+  CHECK(*f.channel_preference == "email");
+  CHECK(*f.mobile_usage_pattern == 1.0);
+  CHECK(*f.desktop_usage_pattern == 0.0);
+  CHECK(*f.preferred_shopping_time == 10);
+  CHECK(*f.shopping_day_preference == 0);  // Monday
+  CHECK_FALSE(f.seasonal_behavior);        // one session
+  CHECK(*f.loyalty_trend == 1.0);          // 1 session + 2 orders in the last 90 days, none before
+  // Last order 2025-05-14 10:00 → 47.5833 days before as_of: R = 4; F = 2.
+  CHECK(f.customer_segment == "potential_loyalist");
+  // Span o1 → o2 = 9 days − 3 min; g = (span + 90) / 2 days; churn = 1 − exp(−recency / 2g).
+  const double g = (9.0 - 3.0 / 1440.0 + 90.0) / 2.0;
+  const double churn = 1.0 - std::exp(-(47.0 + 14.0 / 24.0) / (2.0 * g));
+  CHECK(*f.churn_probability == Approx(churn).epsilon(1e-12));
+  CHECK(*f.lifetime_value_prediction ==
+        Approx(5.0 * (365.2425 / g) * (1.0 - churn)).epsilon(1e-12));
+  CHECK(*f.risk_score == Approx(0.6 * churn / 1.0).epsilon(1e-12));  // cart 0, trend 0
 }
 
 TEST_CASE("blank session ids are missing: id-less interactions, missing_field sessions",

@@ -59,6 +59,8 @@ TEST_CASE("the README example compiles and prints the features", "[readme]") {
   // tracker's paired event and is skipped, so the view votes by the first page_viewed: browse.
   CHECK(*r.features.product_discovery_method == "browse");
   CHECK(printed.rfind("{total_purchases: 2, avg_purchase_value: 41.5, ", 0) == 0);
-  CHECK(printed.find("customer_segment: \"\"") != std::string::npos);
-  CHECK(printed.find("churn_probability: null}") != std::string::npos);
+  // Last order 21.25 days before as_of, two orders: R = 5, F = 2.
+  CHECK(printed.find("customer_segment: \"potential_loyalist\"") != std::string::npos);
+  CHECK(printed.find(fmt::format("churn_probability: {}}}", *r.features.churn_probability)) !=
+        std::string::npos);
 }

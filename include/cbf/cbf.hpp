@@ -8,9 +8,13 @@
 #include <cbf/config.hpp>
 #include <cbf/context.hpp>
 #include <cbf/events.hpp>
+#include <cbf/families/device.hpp>
 #include <cbf/families/engagement.hpp>
 #include <cbf/families/purchase.hpp>
 #include <cbf/families/search.hpp>
+#include <cbf/families/segmentation.hpp>
+#include <cbf/families/shopping.hpp>
+#include <cbf/families/temporal.hpp>
 #include <cbf/features.hpp>
 #include <cbf/format.hpp>
 #include <cbf/records.hpp>

@@ -2,9 +2,13 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/families/device.hpp>
 #include <cbf/families/engagement.hpp>
 #include <cbf/families/purchase.hpp>
 #include <cbf/families/search.hpp>
+#include <cbf/families/segmentation.hpp>
+#include <cbf/families/shopping.hpp>
+#include <cbf/families/temporal.hpp>
 
 #include <ranges>
 #include <span>
@@ -13,7 +17,7 @@
 
 namespace cbf {
 
-/// Every feature of one customer from a built context. Families run in dependency order.
+/// All 30 features of one customer from a built context. Families run in dependency order.
 [[nodiscard]] inline CustomerBehaviorFeatures compute_features(const CustomerContext& ctx) {
   CustomerBehaviorFeatures out;
 
@@ -37,8 +41,30 @@ namespace cbf {
   out.product_discovery_method = std::move(search.product_discovery_method);
   out.category_exploration = search.category_exploration;
 
-  // Features 15–30 (shopping, device & channel, temporal, segmentation) are not computed yet:
-  // they stay empty / zero rather than guessed.
+  const ShoppingFeatures shopping = shopping_features(ctx);
+  out.cart_abandonment_rate = shopping.cart_abandonment_rate;
+  out.checkout_completion_rate = shopping.checkout_completion_rate;
+  out.product_comparison_behavior = shopping.product_comparison_behavior;
+  out.impulse_purchase_tendency = shopping.impulse_purchase_tendency;
+
+  DeviceFeatures device = device_features(ctx);
+  out.preferred_device = std::move(device.preferred_device);
+  out.channel_preference = std::move(device.channel_preference);
+  out.mobile_usage_pattern = device.mobile_usage_pattern;
+  out.desktop_usage_pattern = device.desktop_usage_pattern;
+
+  const TemporalFeatures temporal = temporal_features(ctx);
+  out.preferred_shopping_time = temporal.preferred_shopping_time;
+  out.shopping_day_preference = temporal.shopping_day_preference;
+  out.seasonal_behavior = temporal.seasonal_behavior;
+  out.loyalty_trend = temporal.loyalty_trend;
+
+  // Segmentation reads other families' results: they are passed in, never recomputed.
+  SegmentationFeatures segmentation = segmentation_features(ctx, purchase, shopping, temporal);
+  out.customer_segment = std::move(segmentation.customer_segment);
+  out.risk_score = segmentation.risk_score;
+  out.lifetime_value_prediction = segmentation.lifetime_value_prediction;
+  out.churn_probability = segmentation.churn_probability;
   return out;
 }
 

@@ -34,6 +34,14 @@ struct EngagementHalfSaturation {
   double page_views_per_session = 5.0;
 };
 
+/// Weights of the parts of `risk_score`; parts a customer lacks are dropped and the rest
+/// renormalised.
+struct RiskWeights {
+  double churn_probability = 0.6;
+  double cart_abandonment_rate = 0.2;
+  double negative_loyalty_trend = 0.2;  ///< weight of max(0, −loyalty_trend)
+};
+
 /// Upper bounds of the RFM scores: recency ≤ recency_days[i] scores 5 − i, frequency ≤
 /// frequency[i] scores i + 1; anything beyond the last bound scores 1 (recency) or 5 (frequency).
 struct RfmBreaks {
@@ -80,6 +88,7 @@ struct Config {
   EngagementWeights engagement_weights{};
   EngagementHalfSaturation engagement_half_saturation{};
   RfmBreaks rfm{};
+  RiskWeights risk_weights{};
   /// The purchase cycle assumed before any gap is seen (churn without parameters).
   Duration default_purchase_cycle = std::chrono::days{90};
   /// Horizon of `lifetime_value_prediction`, in months of 30.436875 days.
@@ -144,6 +153,9 @@ inline void validate(const Config& c) {
               "must be non-decreasing");
     }
   }
+  const auto& r = c.risk_weights;
+  for (double x : {r.churn_probability, r.cart_abandonment_rate, r.negative_loyalty_trend})
+    require(std::isfinite(x) && x >= 0, "risk_weights", "must be finite and non-negative");
   require(c.default_purchase_cycle > Duration::zero(), "default_purchase_cycle",
           "must be positive");
   require(c.clv_horizon_months >= 0, "clv_horizon_months", "must not be negative");
