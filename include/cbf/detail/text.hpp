@@ -2,10 +2,12 @@
 // allocation.
 #pragma once
 
+#include <algorithm>
 #include <compare>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cbf::detail {
 
@@ -48,6 +50,20 @@ namespace cbf::detail {
 /// True when two already-trimmed texts are equal after ASCII case folding.
 [[nodiscard]] constexpr bool equal_folded(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && compare_folded(a, b) == 0;
+}
+
+/// Sorts trimmed labels by their normalised form and calls `f(label, count)` once per distinct
+/// normalised label, in byte order.
+template <class F>
+void for_each_label_run(std::vector<std::string_view>& labels, F&& f) {
+  std::sort(labels.begin(), labels.end(),
+            [](std::string_view a, std::string_view b) { return compare_folded(a, b) < 0; });
+  for (std::size_t i = 0; i < labels.size();) {
+    std::size_t j = i + 1;
+    while (j < labels.size() && equal_folded(labels[i], labels[j])) ++j;
+    f(labels[i], j - i);
+    i = j;
+  }
 }
 
 /// A categorical value normalised as the contract says: trimmed and lower-cased (allocates once).

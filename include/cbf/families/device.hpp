@@ -41,19 +41,14 @@ template <std::size_t N>
 
 /// The most frequent normalised label; ties → the smallest in byte order. Empty when none.
 [[nodiscard]] inline std::optional<std::string> modal_label(std::vector<std::string_view>& labels) {
-  std::sort(labels.begin(), labels.end(),
-            [](std::string_view a, std::string_view b) { return compare_folded(a, b) < 0; });
   std::optional<std::string> best;
   std::size_t best_count = 0;
-  for (std::size_t i = 0; i < labels.size();) {
-    std::size_t j = i;
-    while (j < labels.size() && compare_folded(labels[i], labels[j]) == 0) ++j;
-    if (j - i > best_count) {  // strictly more: an earlier (smaller) label keeps a tie
-      best_count = j - i;
-      best = normalized_label(labels[i]);
+  for_each_label_run(labels, [&](std::string_view label, std::size_t count) {
+    if (count > best_count) {  // strictly more: an earlier (smaller) label keeps a tie
+      best_count = count;
+      best = normalized_label(label);
     }
-    i = j;
-  }
+  });
   return best;
 }
 

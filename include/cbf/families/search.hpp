@@ -72,17 +72,12 @@ template <class Compare>
       label = std::string(discovery_label_names[i]);
     }
   }
-  std::sort(others.begin(), others.end(),
-            [](std::string_view a, std::string_view b) { return compare_folded(a, b) < 0; });
-  for (std::size_t i = 0; i < others.size();) {
-    std::size_t j = i;
-    while (j < others.size() && compare_folded(others[i], others[j]) == 0) ++j;
-    if (static_cast<std::int64_t>(j - i) > best) {
-      best = static_cast<std::int64_t>(j - i);
-      label = normalized_label(others[i]);
+  for_each_label_run(others, [&](std::string_view other, std::size_t count) {
+    if (static_cast<std::int64_t>(count) > best) {  // fixed labels and smaller labels keep ties
+      best = static_cast<std::int64_t>(count);
+      label = normalized_label(other);
     }
-    i = j;
-  }
+  });
   return label;
 }
 
