@@ -119,6 +119,10 @@ int run(const Options& o) {
   const cbf::Config config = make_config(o);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
+  if (config.bg_nbd || config.gamma_gamma)
+    fmt::print(stderr,
+               "cbf-features: warning: model-based churn and lifetime value are not implemented "
+               "yet; --bgnbd/--gg were validated but the contract's heuristic is used\n");
   Progress progress(o.quiet);
   const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
   progress.done(fmt::format("read {} records from {}", tables.record_count(), o.dir));

@@ -174,3 +174,10 @@ TEST_CASE("bad options and inputs without any stamp are clear errors", "[host]")
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("\n,c1,0,,0,,,0,,,,0,") != std::string::npos);
 }
+
+TEST_CASE("valid model parameters are accepted with a warning until the models land", "[host]") {
+  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --bgnbd 0.243,4.414,0.793,2.426");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("warning: model-based churn and lifetime value"));
+  CHECK(r.out == slurp(fixture + "/expected_features.csv"));
+}
