@@ -60,7 +60,17 @@ cbf::EngagementFeatures engagement(const cbf::CustomerContext& c) {
   return cbf::engagement_features(c);
 }
 cbf::SearchFeatures search(const cbf::CustomerContext& c) { return cbf::search_features(c); }
+cbf::ShoppingFeatures shopping(const cbf::CustomerContext& c) { return cbf::shopping_features(c); }
+cbf::DeviceFeatures device(const cbf::CustomerContext& c) { return cbf::device_features(c); }
+cbf::TemporalFeatures temporal(const cbf::CustomerContext& c) { return cbf::temporal_features(c); }
+cbf::SegmentationFeatures segmentation(const cbf::CustomerContext& c) {
+  return cbf::segmentation_features(c);
+}
 BENCHMARK(BM_family<&purchase>)->Name("BM_purchase_features")->Arg(20)->Arg(200);
+BENCHMARK(BM_family<&shopping>)->Name("BM_shopping_features")->Arg(20)->Arg(200);
+BENCHMARK(BM_family<&device>)->Name("BM_device_features")->Arg(20)->Arg(200);
+BENCHMARK(BM_family<&temporal>)->Name("BM_temporal_features")->Arg(20)->Arg(200);
+BENCHMARK(BM_family<&segmentation>)->Name("BM_segmentation_features")->Arg(20)->Arg(200);
 BENCHMARK(BM_family<&engagement>)->Name("BM_engagement_features")->Arg(20)->Arg(200);
 BENCHMARK(BM_family<&search>)->Name("BM_search_features")->Arg(20)->Arg(200);
 
