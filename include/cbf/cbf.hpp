@@ -18,5 +18,6 @@
 #include <cbf/features.hpp>
 #include <cbf/format.hpp>
 #include <cbf/records.hpp>
+#include <cbf/rows.hpp>
 #include <cbf/time.hpp>
 #include <cbf/version.hpp>

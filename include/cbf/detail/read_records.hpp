@@ -1,0 +1,267 @@
+// Reading host records into a context's rows, once each, with the diagnostics of contract §3.
+#pragma once
+
+#include <cbf/access.hpp>
+#include <cbf/config.hpp>
+#include <cbf/detail/text.hpp>
+#include <cbf/rows.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace cbf::detail {
+
+enum class Reason : std::uint8_t {
+  used,
+  missing_field,
+  bad_timestamp,
+  after_as_of,
+  before_lookback,
+  empty_order_id,
+  bad_money,
+  duplicate_session,
+  duplicate_customer
+};
+
+constexpr void count(RecordCounts& c, Reason r) noexcept {
+  switch (r) {
+    case Reason::used:
+      ++c.used;
+      break;
+    case Reason::missing_field:
+      ++c.missing_field;
+      break;
+    case Reason::bad_timestamp:
+      ++c.bad_timestamp;
+      break;
+    case Reason::after_as_of:
+      ++c.after_as_of;
+      break;
+    case Reason::before_lookback:
+      ++c.before_lookback;
+      break;
+    case Reason::empty_order_id:
+      ++c.empty_order_id;
+      break;
+    case Reason::bad_money:
+      ++c.bad_money;
+      break;
+    case Reason::duplicate_session:
+      ++c.duplicate_session;
+      break;
+    case Reason::duplicate_customer:
+      ++c.duplicate_customer;
+      break;
+  }
+}
+
+/// The observation window [window_start, as_of] of contract §0.
+struct Window {
+  Timestamp as_of;
+  std::optional<Timestamp> start;
+
+  /// bad_timestamp, after_as_of, before_lookback or used for a required stamp.
+  [[nodiscard]] constexpr Reason check(const TimeField& stamp) const noexcept {
+    if (!stamp.is_valid()) return Reason::bad_timestamp;
+    if (stamp.value() > as_of) return Reason::after_as_of;
+    if (start && stamp.value() < *start) return Reason::before_lookback;
+    return Reason::used;
+  }
+};
+
+[[nodiscard]] inline Window make_window(const Config& config, Timestamp as_of) noexcept {
+  Window w{as_of, std::nullopt};
+  // as_of is within ±2^62 µs (validate), so a lookback clamped to 2^62 µs cannot overflow.
+  if (config.lookback) w.start = as_of - std::min(*config.lookback, timestamp_limit);
+  return w;
+}
+
+/// A money value as the contract reads it: missing = 0, -0 = 0; empty when bad.
+[[nodiscard]] inline std::optional<double> read_money(std::optional<double> v) noexcept {
+  if (!v) return 0.0;
+  if (!(*v >= 0.0 && *v <= 1e12)) return std::nullopt;  // also rejects NaN
+  return *v + 0.0;                                      // -0 + 0 = +0
+}
+
+/// A view_duration in microseconds; empty when missing; `bad` when present but unreadable.
+[[nodiscard]] inline std::optional<Duration> read_view_duration(std::optional<double> v,
+                                                                bool& bad) noexcept {
+  bad = false;
+  if (!v) return std::nullopt;
+  if (!(*v >= 0.0 && *v <= 1e9)) {
+    bad = true;
+    return std::nullopt;
+  }
+  return Duration{static_cast<std::int64_t>(std::nearbyint(*v * 1e6))};
+}
+
+/// Contract §1, "Time order": time, then page_view first, then input order.
+[[nodiscard]] constexpr bool time_order_less(const InteractionRow& a,
+                                             const InteractionRow& b) noexcept {
+  if (a.time != b.time) return a.time < b.time;
+  const bool pa = a.kind == EventKind::page_view;
+  const bool pb = b.kind == EventKind::page_view;
+  if (pa != pb) return pa;
+  return a.input_index < b.input_index;
+}
+
+template <class Range>
+void read_customers(CustomerContext& ctx, Range&& customers, const Window& window) {
+  bool first = true;
+  for (const auto& item : customers) {
+    const auto& r = deref(item);
+    RecordCounts& c = ctx.diagnostics.customer;
+    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    if (customer_id.empty()) {
+      ++c.missing_field;
+      continue;
+    }
+    if (!first) {
+      ++c.duplicate_customer;
+      continue;
+    }
+    first = false;
+    if (ctx.customer_id.empty()) {
+      ctx.customer_id = customer_id;
+      ctx.shop_id = id_or_empty(field::shop_id(r));
+    }
+    const TimeField created = field::created_at(r);
+    if (created.state() == TimeField::State::invalid) {
+      ++c.bad_timestamp;
+    } else if (created.is_valid() && created.value() > window.as_of) {
+      ++c.after_as_of;  // the lookback does not apply to customer rows
+    } else {
+      ++c.used;
+      if (created.is_valid()) ctx.first_seen = created.value();
+    }
+  }
+}
+
+/// Takes the key from the first record that has one, when no customer row gave it.
+template <class Record>
+void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id) {
+  if (ctx.customer_id.empty()) {
+    ctx.customer_id = customer_id;
+    ctx.shop_id = id_or_empty(field::shop_id(r));
+  }
+}
+
+template <class Range>
+void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
+  std::uint32_t index = 0;
+  for (const auto& item : interactions) {
+    const auto& r = deref(item);
+    const std::uint32_t input_index = index++;
+    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const std::string_view event_type = trim(field::event_type(r));
+    const TimeField created = field::created_at(r);
+    Reason reason = Reason::missing_field;
+    if (!customer_id.empty() && !event_type.empty() && !created.is_missing())
+      reason = window.check(created);
+    count(ctx.diagnostics.interaction, reason);
+    if (reason != Reason::used) continue;
+
+    bool bad_duration = false;
+    const auto duration = read_view_duration(field::view_duration(r), bad_duration);
+    if (bad_duration) ++ctx.diagnostics.interaction.bad_view_duration;
+    InteractionRow row;
+    row.time = created.value();
+    row.view_end = row.time + duration.value_or(Duration::zero());
+    row.input_index = input_index;
+    row.kind = classify_event(event_type);
+    row.session_id = id_or_empty(field::session_id(r));
+    row.product_id = id_or_empty(field::product_id(r));
+    row.category_id = id_or_empty(field::category_id(r));
+    row.search_query = field::search_query(r);
+    row.device_type = trim(field::device_type(r));
+    ctx.interactions.push_back(row);
+  }
+}
+
+template <class Range>
+void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
+                   const Window& window) {
+  std::uint32_t index = 0;
+  for (const auto& item : sessions) {
+    const auto& r = deref(item);
+    const std::uint32_t input_index = index++;
+    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const std::string_view session_id = id_or_empty(field::session_id(r));
+    const TimeField start = field::start_time(r);
+    Reason reason = Reason::missing_field;
+    if (!customer_id.empty() && !session_id.empty() && !start.is_missing())
+      reason = window.check(start);
+    if (reason != Reason::used) {
+      count(ctx.diagnostics.session, reason);
+      continue;
+    }
+    SessionCandidate c{};
+    c.row.start = start.value();
+    c.row.session_id = session_id;
+    c.row.device_type = trim(field::device_type(r));
+    c.row.referrer_type = trim(field::referrer_type(r));
+    c.end_time = field::end_time(r);
+    c.input_index = input_index;
+    out.push_back(c);
+  }
+  // Duplicates (same session_id among in-window records): the first in input order is kept.
+  std::sort(out.begin(), out.end(), [](const SessionCandidate& a, const SessionCandidate& b) {
+    if (a.row.session_id != b.row.session_id) return a.row.session_id < b.row.session_id;
+    return a.input_index < b.input_index;
+  });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (kept > 0 && out[kept - 1].row.session_id == out[i].row.session_id) {
+      ++ctx.diagnostics.session.duplicate_session;
+      continue;
+    }
+    out[kept++] = out[i];
+  }
+  out.resize(kept);
+  RecordCounts& c = ctx.diagnostics.session;
+  c.used += static_cast<std::int64_t>(kept);
+  for (const auto& s : out) {
+    if (s.end_time.state() == TimeField::State::invalid) ++c.bad_end_time;
+    if (s.end_time.is_valid() && s.end_time.value() < s.row.start) ++c.end_before_start;
+  }
+}
+
+template <class Range>
+void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
+  std::uint32_t index = 0;
+  for (const auto& item : attributions) {
+    const auto& r = deref(item);
+    const std::uint32_t input_index = index++;
+    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const TimeField created = field::created_at(r);
+    const std::string_view order_id = id_or_empty(field::order_id(r));
+    const auto value = read_money(field::attribution_value(r));
+    Reason reason = Reason::missing_field;
+    if (!customer_id.empty() && !created.is_missing()) {
+      reason = window.check(created);
+      if (reason == Reason::used && order_id.empty()) reason = Reason::empty_order_id;
+      if (reason == Reason::used && !value) reason = Reason::bad_money;
+    }
+    count(ctx.diagnostics.attribution, reason);
+    if (reason != Reason::used) continue;
+    AttributionRow row;
+    row.time = created.value();
+    row.value = *value;
+    row.input_index = input_index;
+    row.order_id = order_id;
+    row.session_id = id_or_empty(field::session_id(r));
+    row.attribution_type = trim(field::attribution_type(r));
+    ctx.attributions.push_back(row);
+  }
+}
+
+}  // namespace cbf::detail
