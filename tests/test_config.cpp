@@ -119,3 +119,13 @@ TEST_CASE("the largest lookback keeps every record and does not overflow", "[con
   CHECK(ctx.orders.size() == 2);
   CHECK(ctx.diagnostics.attribution.before_lookback == 0);
 }
+
+TEST_CASE("risk weights are bounded so the weighted mean cannot overflow", "[config]") {
+  cbf::Config c;
+  c.risk_weights = {1e308, 1e308, 1e308};
+  CHECK_THROWS_WITH(cbf::validate(c), Catch::Contains("risk_weights"));
+  c.risk_weights = {1e-320, 0.2, 0.2};
+  CHECK_THROWS_WITH(cbf::validate(c), Catch::Contains("risk_weights"));
+  c.risk_weights = {60, 20, 0};
+  CHECK_NOTHROW(cbf::validate(c));
+}

@@ -97,6 +97,8 @@ struct Config {
   double monthly_discount_rate = 0.01;
   /// The time unit of the model parameters and summaries (default: weeks).
   Duration model_time_unit = std::chrono::weeks{1};
+  /// Fitted model parameters: validated, but not used yet (churn and lifetime value use the
+  /// contract's heuristic until the models land; see cbf::predict_value).
   std::optional<BgNbdParameters> bg_nbd;
   std::optional<GammaGammaParameters> gamma_gamma;
 };
@@ -154,8 +156,10 @@ inline void validate(const Config& c) {
     }
   }
   const auto& r = c.risk_weights;
+  // Bounded so that weighted sums neither overflow nor lose precision in subnormals.
   for (double x : {r.churn_probability, r.cart_abandonment_rate, r.negative_loyalty_trend})
-    require(std::isfinite(x) && x >= 0, "risk_weights", "must be finite and non-negative");
+    require(x == 0 || (x >= 1e-100 && x <= 1e100), "risk_weights",
+            "must be 0 or within 1e-100…1e100");
   require(c.default_purchase_cycle > Duration::zero(), "default_purchase_cycle",
           "must be positive");
   require(c.clv_horizon_months >= 0, "clv_horizon_months", "must not be negative");

@@ -74,12 +74,14 @@ inline constexpr double day_us = 86400e6;
 
 /// Quintile breaks from a population's RFM observations (nearest rank: break k is the
 /// ⌈k·n/5⌉-th smallest value). Ties keep one score, so a class may hold more than a fifth; with
-/// fewer than five buyers some breaks coincide; with none, `fallback` is returned.
+/// fewer than five buyers some breaks coincide; with none, `fallback` is returned. Observations
+/// with a non-finite recency are skipped.
 template <class Observations>
 [[nodiscard]] RfmBreaks calibrate_rfm(Observations&& observations, const RfmBreaks& fallback = {}) {
   std::vector<double> recency;
   std::vector<double> frequency;
   for (const RfmObservation& o : observations) {
+    if (!std::isfinite(o.recency_days)) continue;  // no order to rank by
     recency.push_back(o.recency_days);
     frequency.push_back(static_cast<double>(o.frequency));
   }
