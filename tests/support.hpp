@@ -5,11 +5,13 @@
 #include <cbf/cbf.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -235,6 +237,38 @@ inline bool same(const cbf::SearchFeatures& a, const cbf::SearchFeatures& b) {
          a.product_discovery_method == b.product_discovery_method &&
          a.category_exploration == b.category_exploration;
 }
+
+inline bool same(const cbf::ShoppingFeatures& a, const cbf::ShoppingFeatures& b) {
+  return a.cart_abandonment_rate == b.cart_abandonment_rate &&
+         a.checkout_completion_rate == b.checkout_completion_rate &&
+         a.product_comparison_behavior == b.product_comparison_behavior &&
+         a.impulse_purchase_tendency == b.impulse_purchase_tendency;
+}
+
+inline bool same(const cbf::DeviceFeatures& a, const cbf::DeviceFeatures& b) {
+  return a.preferred_device == b.preferred_device && a.channel_preference == b.channel_preference &&
+         a.mobile_usage_pattern == b.mobile_usage_pattern &&
+         a.desktop_usage_pattern == b.desktop_usage_pattern;
+}
+
+inline bool same(const cbf::TemporalFeatures& a, const cbf::TemporalFeatures& b) {
+  return a.preferred_shopping_time == b.preferred_shopping_time &&
+         a.shopping_day_preference == b.shopping_day_preference &&
+         a.seasonal_behavior == b.seasonal_behavior && a.loyalty_trend == b.loyalty_trend;
+}
+
+inline bool same(const cbf::SegmentationFeatures& a, const cbf::SegmentationFeatures& b) {
+  return a.customer_segment == b.customer_segment && a.risk_score == b.risk_score &&
+         a.lifetime_value_prediction == b.lifetime_value_prediction &&
+         a.churn_probability == b.churn_probability;
+}
+
+/// The values customer_segment can take (feature 27): the ten cells of the RFM table, then
+/// `prospect` and `inactive`.
+inline constexpr std::array<std::string_view, 12> segment_labels{
+    "champion",    "loyal_customer",  "potential_loyalist", "new_customer",
+    "promising",   "needs_attention", "about_to_sleep",     "at_risk",
+    "cannot_lose", "hibernating",     "prospect",           "inactive"};
 
 /// The input indices of a context's used interactions, in the context's (time) order.
 inline std::vector<std::uint32_t> input_order(const cbf::CustomerContext& ctx) {

@@ -1,15 +1,19 @@
 // Properties over random customers (seeded std::mt19937_64): input order does not matter, records
 // after as_of change nothing but their diagnostics, every output is in range, and compute_batch
-// agrees with compute_customer.
+// agrees with compute_customer; the properties of features 15–30 run with both presets and the
+// shop-local offsets 0, −300, +330 and −570 minutes.
 #include <catch2/catch.hpp>
 #include <cbf/cbf.hpp>
 
 #include "support.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -22,7 +26,6 @@
 using namespace cbf_test;
 
 namespace {
-
 
 struct Records {
   Customers customers;
@@ -339,5 +342,230 @@ TEST_CASE("compute_batch over many customers gives compute_customer's row for ea
     CHECK(batch.diagnostics.attribution.total() ==
           static_cast<std::int64_t>(all.attributions.size()));
     CHECK(batch.diagnostics.customer.total() == static_cast<std::int64_t>(all.customers.size()));
+  }
+}
+
+// ---- features 15–30 over both presets and several shop-local offsets ------------------------
+
+namespace {
+
+/// The shop-local offsets the properties below run with (minutes; −570 is not a whole hour).
+constexpr std::array<int, 4> utc_offsets{0, -300, 330, -570};
+
+/// A config of the preset (0 = default, 1 = shopify) at as_of with the offset.
+cbf::Config config_for(int preset, int offset) {
+  cbf::Config c = preset == 0 ? at_as_of : shopify_as_of;
+  c.utc_offset = std::chrono::minutes{offset};
+  return c;
+}
+
+/// Adds what the generator leaves out: referrers, more device names, products without an id.
+void decorate(Records& r, Generator& g) {
+  static constexpr std::array<const char*, 6> referrers{"",       "Email", " email ",
+                                                        "social", "ADS",   "  "};
+  static constexpr std::array<const char*, 8> devices{"",       "PC",     " Phone ", "laptop",
+                                                      "Mobile", "tablet", "desktop", " \t"};
+  for (auto& s : r.sessions) {
+    s.referrer_type = referrers[static_cast<std::size_t>(g.pick(referrers.size()))];
+    if (g.pick(2) == 0) s.device_type = devices[static_cast<std::size_t>(g.pick(devices.size()))];
+  }
+  for (auto& i : r.interactions) {
+    const std::int64_t roll = g.pick(8);
+    if (roll == 0) i.product_id = "";
+    if (roll == 1) i.product_id = "  ";
+    if (roll == 2) i.device_type = devices[static_cast<std::size_t>(g.pick(devices.size()))];
+  }
+}
+
+bool is_normalised(const std::optional<std::string>& label) {
+  return !label || (!label->empty() && *label == cbf::detail::normalized_label(*label));
+}
+
+}  // namespace
+
+TEST_CASE("features 15–30 are in range for both presets and every utc offset", "[properties]") {
+  // How often each nullable feature 15–30 was present: the generator must reach both branches.
+  std::map<std::string, std::pair<int, int>> seen;  // name → (present, absent)
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    Generator g(seed + 1000);
+    Records r;
+    g.customer(r, "", "c", GeneratorOptions{seed % 2 == 0, seed % 3 == 0, true});
+    decorate(r, g);
+    for (int preset = 0; preset < 2; ++preset) {
+      for (int offset : utc_offsets) {
+        cbf::Config config = config_for(preset, offset);
+        if (seed % 5 == 0) config.lookback = days(60);
+        const auto res = compute(r, config);
+        const auto& f = res.features;
+        INFO("seed " << seed << " preset " << preset << " offset " << offset);
+        check_finite(f);
+        // Every rate within 0…1 (features 1–14 and 15–30).
+        CHECK(in_unit(f.purchase_consistency));
+        CHECK(in_unit(f.seasonal_purchase_pattern));
+        CHECK(in_unit(f.bounce_rate));
+        CHECK(in_unit(f.search_query_diversity));
+        CHECK(in_unit(f.category_exploration));
+        CHECK(in_unit(f.cart_abandonment_rate));
+        CHECK(in_unit(f.checkout_completion_rate));
+        CHECK(in_unit(f.product_comparison_behavior));
+        CHECK(in_unit(f.impulse_purchase_tendency));
+        CHECK(in_unit(f.mobile_usage_pattern));
+        CHECK(in_unit(f.desktop_usage_pattern));
+        CHECK(in_unit(f.seasonal_behavior));
+        CHECK(in_unit(f.risk_score));
+        CHECK(in_unit(f.churn_probability));
+        if (f.mobile_usage_pattern && f.desktop_usage_pattern)
+          CHECK(*f.mobile_usage_pattern + *f.desktop_usage_pattern <= 1.0 + 1e-15);
+        CHECK(f.engagement_score >= 0.0);
+        CHECK(f.engagement_score <= 100.0);
+        if (f.loyalty_trend) {
+          CHECK(*f.loyalty_trend >= -1.0);
+          CHECK(*f.loyalty_trend <= 1.0);
+        }
+        if (f.preferred_shopping_time) {
+          CHECK(*f.preferred_shopping_time >= 0);
+          CHECK(*f.preferred_shopping_time <= 23);
+        }
+        if (f.shopping_day_preference) {
+          CHECK(*f.shopping_day_preference >= 0);
+          CHECK(*f.shopping_day_preference <= 6);
+        }
+        CHECK(non_negative(f.lifetime_value_prediction));
+        CHECK(std::find(segment_labels.begin(), segment_labels.end(), f.customer_segment) !=
+              segment_labels.end());
+        CHECK(is_normalised(f.preferred_device));
+        CHECK(is_normalised(f.channel_preference));
+        CHECK(is_normalised(f.product_discovery_method));
+
+        // Null exactly when the denominator is empty.
+        const bool has_sessions = f.total_sessions > 0;
+        const bool has_orders = f.total_purchases > 0;
+        CHECK(f.preferred_shopping_time.has_value() == has_sessions);
+        CHECK(f.shopping_day_preference.has_value() == has_sessions);
+        CHECK(f.seasonal_behavior.has_value() == (f.total_sessions >= 2));
+        CHECK(f.loyalty_trend.has_value() == (has_sessions || has_orders));
+        CHECK(f.churn_probability.has_value() == has_orders);
+        CHECK(f.lifetime_value_prediction.has_value() == has_orders);
+        CHECK(f.mobile_usage_pattern.has_value() == f.preferred_device.has_value());
+        CHECK(f.desktop_usage_pattern.has_value() == f.preferred_device.has_value());
+        CHECK(f.cart_abandonment_rate.has_value() <= has_sessions);
+        CHECK(f.checkout_completion_rate.has_value() <= has_sessions);
+        CHECK(f.product_comparison_behavior.has_value() <= has_sessions);
+        CHECK(f.impulse_purchase_tendency.has_value() <= has_sessions);
+        CHECK((f.customer_segment == "prospect" || f.customer_segment == "inactive") ==
+              !has_orders);
+        if (f.customer_segment == "inactive") CHECK(!has_sessions);
+        // risk_score: null exactly when no part is available; else between its parts.
+        std::vector<double> parts;
+        if (f.churn_probability) parts.push_back(*f.churn_probability);
+        if (f.cart_abandonment_rate) parts.push_back(*f.cart_abandonment_rate);
+        if (f.loyalty_trend) parts.push_back(std::max(0.0, -*f.loyalty_trend));
+        CHECK(f.risk_score.has_value() == !parts.empty());
+        if (f.risk_score && !parts.empty()) {
+          const auto [lo, hi] = std::minmax_element(parts.begin(), parts.end());
+          CHECK(*f.risk_score >= *lo - 1e-15);
+          CHECK(*f.risk_score <= *hi + 1e-15);
+        }
+        bool in_family = false;
+        cbf::for_each_feature(f, [&](std::string_view name, const auto& value) {
+          if (name == "cart_abandonment_rate") in_family = true;
+          using T = std::remove_cvref_t<decltype(value)>;
+          if constexpr (requires { value.has_value(); }) {
+            if (in_family && !std::is_same_v<T, std::string>) {
+              auto& counts = seen[std::string(name)];
+              (value.has_value() ? counts.first : counts.second) += 1;
+            }
+          }
+        });
+      }
+    }
+  }
+  REQUIRE(seen.size() == 15);  // the nullable features among 15–30 (all but customer_segment)
+  for (const auto& [name, counts] : seen) {
+    INFO(name << ": present " << counts.first << ", absent " << counts.second);
+    CHECK(counts.first >= 40);
+    CHECK(counts.second >= 1);
+  }
+}
+
+TEST_CASE("shuffling inputs changes none of the 30 features for both presets and every offset",
+          "[properties]") {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    Generator g(seed + 2000);
+    Records r;
+    g.customer(r, "shop", "c", GeneratorOptions{});
+    decorate(r, g);
+    for (int preset = 0; preset < 2; ++preset) {
+      for (int offset : utc_offsets) {
+        const cbf::Config config = config_for(preset, offset);
+        const auto base = compute(r, config);
+        for (std::uint64_t k = 0; k < 2; ++k) {
+          const Records s{shuffled(r.customers, seed + k), shuffled(r.interactions, seed * 7 + k),
+                          shuffled(r.sessions, seed * 11 + k),
+                          shuffled(r.attributions, seed * 13 + k)};
+          const auto other = compute(s, config);
+          INFO("seed " << seed << " preset " << preset << " offset " << offset << " shuffle " << k);
+          // operator== of CustomerBehaviorFeatures compares all 30 features.
+          CHECK(other.features == base.features);
+          CHECK(other.diagnostics == base.diagnostics);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("records after as_of change none of the 30 features for both presets and every offset",
+          "[properties]") {
+  static constexpr std::array<const char*, 8> kinds{
+      "add_to_cart", "checkout_started", "checkout_completed", "product_view",
+      "page_viewed", "search",           "collection_view",    "purchase"};
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    Generator g(seed + 3000);
+    Records r;
+    g.customer(r, "", "c", GeneratorOptions{true, true, true});
+    decorate(r, g);
+
+    Records later = r;
+    const std::int64_t n = 1 + g.pick(12);
+    for (std::int64_t i = 0; i < n; ++i) {
+      // Just after as_of (inside a session timeout of the last records) or much later.
+      const cbf::Timestamp t = as_of + us(i % 3 == 0 ? 1 + i : 1 + g.pick(400LL * 86400 * 1000000));
+      const std::string sid = "s" + std::to_string(g.pick(5));
+      later.interactions.push_back(ev(kinds[static_cast<std::size_t>(i) % kinds.size()], t)
+                                       .customer("c")
+                                       .session(i % 2 ? sid : "")
+                                       .product("late" + std::to_string(i % 3))
+                                       .category("Z")
+                                       .device(i % 2 ? "mobile" : "desktop")
+                                       .query("late query")
+                                       .viewed(30.0));
+      later.sessions.push_back(
+          sess(sid, t).customer("c").end(t + mins(5)).device("PC").referrer("late"));
+      later.attributions.push_back(
+          attr("late" + std::to_string(i), t, 7.0).customer("c").session(sid).type("late"));
+      if (i % 4 == 0)  // a late row of an existing order id
+        later.attributions.push_back(
+            attr("o" + std::to_string(g.pick(6)), t, 3.0).customer("c").session(sid));
+    }
+    later.interactions = shuffled(later.interactions, seed);
+    later.sessions = shuffled(later.sessions, seed + 1);
+    later.attributions = shuffled(later.attributions, seed + 2);
+    const auto late_attributions =
+        static_cast<std::int64_t>(later.attributions.size() - r.attributions.size());
+
+    for (int preset = 0; preset < 2; ++preset) {
+      for (int offset : utc_offsets) {
+        const cbf::Config config = config_for(preset, offset);
+        const auto base = compute(r, config);
+        const auto with = compute(later, config);
+        INFO("seed " << seed << " preset " << preset << " offset " << offset);
+        CHECK(with.features == base.features);
+        cbf::Diagnostics expected = base.diagnostics;
+        expected.interaction.after_as_of += n;
+        expected.session.after_as_of += n;
+        expected.attribution.after_as_of += late_attributions;
+        CHECK(with.diagnostics == expected);
+      }
+    }
   }
 }
