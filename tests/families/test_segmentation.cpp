@@ -1,5 +1,6 @@
 // Contract features 27–30 (behavioral segmentation): RFM segments and scores, calibrate_rfm,
 // risk_score, and churn / lifetime value without model parameters, with hand-computed values.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <cbf/cbf.hpp>
 #include <range/v3/view/transform.hpp>
@@ -31,7 +32,7 @@ cbf::SegmentationFeatures segmentation_of(const Interactions& events, const Sess
 Attributions orders_ending(int n, cbf::Duration recency) {
   Attributions out;
   for (int i = 0; i < n; ++i)
-    out.push_back(attr("o" + std::to_string(i), as_of - recency - days(n - 1 - i), 1.0));
+    out.push_back(attr(fmt::format("o{}", i), as_of - recency - days(n - 1 - i), 1.0));
   return out;
 }
 
