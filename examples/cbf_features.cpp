@@ -92,6 +92,8 @@ cbf::Config make_config(const Options& o) {
     const auto v = parse_list(*o.bgnbd, 4, "--bgnbd");
     config.bg_nbd = cbf::BgNbdParameters{v[0], v[1], v[2], v[3]};
   }
+  if (o.gg && !o.bgnbd)
+    throw HostError("--gg refines the BG/NBD lifetime value: pass --bgnbd as well");
   if (o.gg) {
     const auto v = parse_list(*o.gg, 3, "--gg");
     config.gamma_gamma = cbf::GammaGammaParameters{v[0], v[1], v[2]};
@@ -119,10 +121,6 @@ int run(const Options& o) {
   const cbf::Config config = make_config(o);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
-  if (config.bg_nbd || config.gamma_gamma)
-    fmt::print(stderr,
-               "cbf-features: warning: model-based churn and lifetime value are not implemented "
-               "yet; --bgnbd/--gg were validated but the contract's heuristic is used\n");
   Progress progress(o.quiet);
   const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
   progress.done(fmt::format("read {} records from {}", tables.record_count(), o.dir));

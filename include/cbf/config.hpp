@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cbf/events.hpp>
+#include <cbf/model_parameters.hpp>
 #include <cbf/time.hpp>
 
 #include <array>
@@ -49,21 +50,6 @@ struct RfmBreaks {
   std::array<double, 4> frequency{1, 2, 4, 8};
 };
 
-/// Fitted BG/NBD parameters (Fader, Hardie & Lee 2005), in the model's time unit.
-struct BgNbdParameters {
-  double r;
-  double alpha;
-  double a;
-  double b;
-};
-
-/// Fitted Gamma-Gamma spend parameters.
-struct GammaGammaParameters {
-  double p;
-  double q;
-  double gamma;
-};
-
 /// The parameters of one computation. Aggregate: set what differs from the defaults.
 struct Config {
   /// Observation cutoff; empty = the latest valid stamp of the batch (contract §4.1).
@@ -97,8 +83,8 @@ struct Config {
   double monthly_discount_rate = 0.01;
   /// The time unit of the model parameters and summaries (default: weeks).
   Duration model_time_unit = std::chrono::weeks{1};
-  /// Fitted model parameters: validated, but not used yet (churn and lifetime value use the
-  /// contract's heuristic until the models land; see cbf::predict_value).
+  /// Fitted model parameters, in model_time_unit: with bg_nbd, churn and lifetime value come from
+  /// the models (cbf::predict_value); gamma_gamma refines the expected order value.
   std::optional<BgNbdParameters> bg_nbd;
   std::optional<GammaGammaParameters> gamma_gamma;
 };

@@ -175,9 +175,22 @@ TEST_CASE("bad options and inputs without any stamp are clear errors", "[host]")
   CHECK(ok.out.find("\n,c1,0,,0,,,0,,,,0,") != std::string::npos);
 }
 
-TEST_CASE("valid model parameters are accepted with a warning until the models land", "[host]") {
-  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --bgnbd 0.243,4.414,0.793,2.426");
-  CHECK(r.exit_code == 0);
-  CHECK_THAT(r.err, Catch::Contains("warning: model-based churn and lifetime value"));
-  CHECK(r.out == slurp(fixture + "/expected_features.csv"));
+TEST_CASE("with --bgnbd and --gg churn and lifetime value come from the models", "[host]") {
+  // Paper parameters (weeks). bob: x = 0 → P(alive) = 1, churn 0; risk = (0.6·0 + 0.2·1) / 1.
+  // alice: x = 1, t_x = 2.58284 weeks, T = 4.08294 weeks: churn = 1 − P(alive) = 0.2938536…;
+  // CLV = Σ_{k=1..12} ΔE[Y(k·4.348125 weeks)] · E[M] / 1.01^k, E[M] = 6.25(15.44 + 2·30.25) /
+  // (6.25·2 + 3.74 − 1) = 85.8148… (both checked with an independent Python evaluation of the
+  // paper's eq. 10 and the Gamma-Gamma posterior mean).
+  const Run r =
+      run(fixture +
+          " --as-of 2025-03-31T00:00:00Z --bgnbd 0.243,4.414,0.793,2.426 --gg 6.25,3.74,15.44");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find(",bob,1,0,1,") != std::string::npos);
+  CHECK(r.out.find(",new_customer,0.2,10.448808978937") != std::string::npos);
+  CHECK(r.out.find(",0,2025-03-31T00:00:00Z\n") != std::string::npos);  // bob's churn
+  CHECK(r.out.find(",potential_loyalist,0.17631217282002") != std::string::npos);
+  CHECK(r.out.find(",85.8148320995") != std::string::npos);
+  CHECK(r.out.find(",0.2938536213667") != std::string::npos);
+  CHECK_THAT(run(fixture + " --gg 6.25,3.74,15.44").err, Catch::Contains("--bgnbd"));
 }

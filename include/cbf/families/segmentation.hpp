@@ -2,9 +2,14 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/exact_sum.hpp>
 #include <cbf/families/purchase.hpp>
 #include <cbf/families/shopping.hpp>
 #include <cbf/families/temporal.hpp>
+#include <cbf/models/bg_nbd.hpp>
+#include <cbf/models/clv.hpp>
+#include <cbf/models/gamma_gamma.hpp>
+#include <cbf/models/summary.hpp>
 
 #include <algorithm>
 #include <array>
@@ -124,11 +129,48 @@ namespace detail {
 
 }  // namespace detail
 
-/// Churn and lifetime value. Without fitted model parameters the contract's heuristic applies;
-/// the model-based branch (BG/NBD, Gamma-Gamma) plugs in here.
+/// The customer's purchase summary in the model's time unit: x = |P| − 1, t_x = last − first
+/// order time, T = as_of − first order time, m = mean order value. Empty without orders.
+[[nodiscard]] inline std::optional<models::Summary> model_summary(const CustomerContext& ctx) {
+  if (ctx.orders.empty()) return std::nullopt;
+  const auto unit = static_cast<double>(ctx.config->model_time_unit.count());
+  const auto span = [&](Timestamp from, Timestamp to) {
+    return static_cast<double>((to - from).count()) / unit;
+  };
+  detail::ExactSum total;
+  for (const OrderRow& o : ctx.orders) total.add(o.value);
+  const double orders = static_cast<double>(ctx.orders.size());
+  return models::Summary{orders - 1, span(ctx.orders.front().time, ctx.orders.back().time),
+                         span(ctx.orders.front().time, ctx.as_of), total.value() / orders, 1.0};
+}
+
+namespace detail {
+
+/// The contract's branch with fitted parameters: churn = 1 − P(alive); value = the discounted sum
+/// of BG/NBD expected purchases times the Gamma-Gamma expected order value (or the plain mean).
+[[nodiscard]] inline ValuePrediction model_value(const CustomerContext& ctx,
+                                                 const BgNbdParameters& bg_nbd) {
+  const Config& config = *ctx.config;
+  const models::Summary s = *model_summary(ctx);
+  const double orders = s.x + 1;
+  const double expected_value =
+      config.gamma_gamma ? models::gamma_gamma_expected_value(*config.gamma_gamma, orders, s.m)
+                         : s.m;
+  const double month = 2629746e6 / static_cast<double>(config.model_time_unit.count());
+  return ValuePrediction{
+      1.0 - models::bg_nbd_p_alive(bg_nbd, s.x, s.t_x, s.T),
+      models::discounted_value(bg_nbd, s, expected_value, config.clv_horizon_months, month,
+                               config.monthly_discount_rate)};
+}
+
+}  // namespace detail
+
+/// Churn and lifetime value: the BG/NBD (and Gamma-Gamma) models when config holds fitted
+/// parameters, the contract's heuristic otherwise. Both empty without orders.
 [[nodiscard]] inline ValuePrediction predict_value(const CustomerContext& ctx,
                                                    const PurchaseFeatures& purchase) {
   if (ctx.orders.empty()) return {};
+  if (ctx.config->bg_nbd) return detail::model_value(ctx, *ctx.config->bg_nbd);
   return detail::heuristic_value(ctx, *purchase.avg_purchase_value);
 }
 
