@@ -346,3 +346,29 @@ TEST_CASE("compute_batch reads host records through record_traits and pointers",
   for (std::size_t i = 0; i < 3; ++i)
     CHECK(same_rows.customers[i].features == b.customers[i].features);
 }
+
+TEST_CASE("model_summaries gives each buyer's (x, t_x, T, m) in weeks, in key order", "[batch]") {
+  // c1: orders at t0, t0 + 7 d (two rows: 10 + 20) and t0 + 21 d → x = 2, t_x = 3 weeks,
+  // T = as_of − t0 = 56 days 14 h = 8.083333 weeks, m = (10 + 30 + 60) / 3.
+  // c2: one order at as_of − 14 days → x = 0, t_x = 0, T = 2 weeks, m = 5. c3 never bought.
+  const cbf::Timestamp first = as_of - days(56) - std::chrono::hours(14);
+  auto second = attr("o2", first + days(7), 10.0);
+  auto second_line = attr("o2", first + days(7) + mins(1), 20.0);
+  Attributions orders{attr("o1", first, 10.0), second, second_line,
+                      attr("o3", first + days(21), 60.0)};
+  auto other = attr("p1", as_of - days(14), 5.0);
+  other.customer_id = "c2";
+  orders.push_back(other);
+  const Customers customers{cust("c3")};
+  const auto summaries = cbf::model_summaries(customers, cbf::no_records<cbf::Interaction>,
+                                              cbf::no_records<cbf::Session>, orders, at_as_of);
+  REQUIRE(summaries.size() == 2);
+  CHECK(summaries[0].x == 2);
+  CHECK(summaries[0].t_x == 3.0);
+  CHECK(summaries[0].T == Approx(8.0 + 14.0 / (7 * 24)).epsilon(1e-15));
+  CHECK(summaries[0].m == 100.0 / 3.0);
+  CHECK(summaries[1].x == 0);
+  CHECK(summaries[1].t_x == 0.0);
+  CHECK(summaries[1].T == 2.0);
+  CHECK(summaries[1].m == 5.0);
+}

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cbf {
@@ -82,32 +83,29 @@ struct KeyCursor {
 
 }  // namespace detail
 
-/// Features of every customer of a batch (contract §4.16): one row per key found in any input.
-/// `as_of` defaults to the latest valid stamp of the whole batch (§4.1).
-template <class Customers, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] BatchResult compute_batch(Customers&& customers, Interactions&& interactions,
-                                        Sessions&& sessions, Attributions&& attributions,
-                                        const Config& config) {
+/// Groups a batch's records by (shop_id, customer_id) and calls `on_customer(ctx)` once per key
+/// found in any input, in key order, with the context built at the batch's as_of (§4.1: default
+/// the latest valid stamp). Records without a customer_id are counted in `unkeyed`. Returns as_of.
+template <class Customers, class Interactions, class Sessions, class Attributions, class F>
+Timestamp for_each_customer(Customers&& customers, Interactions&& interactions, Sessions&& sessions,
+                            Attributions&& attributions, const Config& config, Diagnostics& unkeyed,
+                            F&& on_customer) {
   CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
   CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
   CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
   CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
   validate(config);
 
-  BatchResult result;
   std::optional<Timestamp> latest;
   const auto no_stamp = [](const auto&) { return TimeField{}; };  // customer stamps never count
   const auto created = [](const auto& r) { return field::created_at(r); };
   const auto started = [](const auto& r) { return field::start_time(r); };
-  const auto keyed_c =
-      detail::keyed_records(customers, result.diagnostics.customer, no_stamp, latest);
-  const auto keyed_i =
-      detail::keyed_records(interactions, result.diagnostics.interaction, created, latest);
-  const auto keyed_s = detail::keyed_records(sessions, result.diagnostics.session, started, latest);
-  const auto keyed_a =
-      detail::keyed_records(attributions, result.diagnostics.attribution, created, latest);
+  const auto keyed_c = detail::keyed_records(customers, unkeyed.customer, no_stamp, latest);
+  const auto keyed_i = detail::keyed_records(interactions, unkeyed.interaction, created, latest);
+  const auto keyed_s = detail::keyed_records(sessions, unkeyed.session, started, latest);
+  const auto keyed_a = detail::keyed_records(attributions, unkeyed.attribution, created, latest);
   if (!config.as_of && !latest) throw MissingAsOf();
-  result.as_of = config.as_of ? *config.as_of : *latest;
+  const Timestamp as_of = config.as_of ? *config.as_of : *latest;
 
   detail::KeyCursor<record_of<Customers>> cc{&keyed_c, 0, {}};
   detail::KeyCursor<record_of<Interactions>> ci{&keyed_i, 0, {}};
@@ -116,35 +114,62 @@ template <class Customers, class Interactions, class Sessions, class Attribution
 
   CustomerContext ctx;
   for (;;) {
-    // The smallest key at the head of any cursor is the next customer.
-    const std::string_view* shop = nullptr;
-    const std::string_view* customer = nullptr;
+    // The smallest key at the head of any cursor is the next customer. The key's views point
+    // into the records, which outlive the loop.
+    std::optional<std::pair<std::string_view, std::string_view>> key;
     const auto consider = [&](const auto& cursor) {
       if (!cursor.has_key()) return;
       const auto& h = cursor.head();
-      if (!shop || detail::key_less(h, *shop, *customer)) {
-        shop = &h.shop_id;
-        customer = &h.customer_id;
-      }
+      if (!key || detail::key_less(h, key->first, key->second))
+        key.emplace(h.shop_id, h.customer_id);
     };
     consider(cc);
     consider(ci);
     consider(cs);
     consider(ca);
-    if (!shop) break;
-    const std::string key_shop(*shop);
-    const std::string key_customer(*customer);
-    cc.take(key_shop, key_customer);
-    ci.take(key_shop, key_customer);
-    cs.take(key_shop, key_customer);
-    ca.take(key_shop, key_customer);
-
-    build_context(ctx, cc.current, ci.current, cs.current, ca.current, config, result.as_of);
-    result.diagnostics += ctx.diagnostics;
-    result.customers.push_back(CustomerResult{key_shop, key_customer, result.as_of,
-                                              compute_features(ctx), ctx.diagnostics});
+    if (!key) break;
+    cc.take(key->first, key->second);
+    ci.take(key->first, key->second);
+    cs.take(key->first, key->second);
+    ca.take(key->first, key->second);
+    build_context(ctx, cc.current, ci.current, cs.current, ca.current, config, as_of);
+    on_customer(std::as_const(ctx));
   }
+  return as_of;
+}
+
+/// Features of every customer of a batch (contract §4.16): one row per key found in any input,
+/// ordered by key. `as_of` defaults to the latest valid stamp of the whole batch (§4.1).
+template <class Customers, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] BatchResult compute_batch(Customers&& customers, Interactions&& interactions,
+                                        Sessions&& sessions, Attributions&& attributions,
+                                        const Config& config) {
+  BatchResult result;
+  result.as_of = for_each_customer(customers, interactions, sessions, attributions, config,
+                                   result.diagnostics, [&](const CustomerContext& ctx) {
+                                     result.diagnostics += ctx.diagnostics;
+                                     result.customers.push_back(CustomerResult{
+                                         std::string(ctx.shop_id), std::string(ctx.customer_id),
+                                         ctx.as_of, compute_features(ctx), ctx.diagnostics});
+                                   });
   return result;
+}
+
+/// The model summaries (x, t_x, T, m in config.model_time_unit) of every customer of a batch with
+/// at least one order, in key order: the population to fit the models on.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] std::vector<models::Summary> model_summaries(Customers&& customers,
+                                                           Interactions&& interactions,
+                                                           Sessions&& sessions,
+                                                           Attributions&& attributions,
+                                                           const Config& config) {
+  std::vector<models::Summary> summaries;
+  Diagnostics unkeyed;
+  (void)for_each_customer(customers, interactions, sessions, attributions, config, unkeyed,
+                          [&](const CustomerContext& ctx) {
+                            if (auto s = model_summary(ctx)) summaries.push_back(*s);
+                          });
+  return summaries;
 }
 
 }  // namespace cbf
