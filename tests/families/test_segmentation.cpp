@@ -564,3 +564,42 @@ TEST_CASE("segmentation features read host records adapted by traits or by membe
   CHECK(*g.churn_probability == Approx(1.0 - std::exp(-1.0)));
   CHECK(*g.lifetime_value_prediction == Approx(20.0 * (365.2425 / 30.0) * std::exp(-1.0)));
 }
+
+TEST_CASE("with fitted parameters churn is 1 − P(alive) and value the discounted model sum",
+          "[segmentation]") {
+  // Orders at t0 (10), t0 + 14 d (30): x = 1, t_x = 2 weeks, T = (as_of − t0) in weeks.
+  cbf::Config config = at_as_of;
+  config.bg_nbd = cbf::BgNbdParameters{0.243, 4.414, 0.793, 2.426};
+  const Attributions orders{attr("o1", t0, 10.0), attr("o2", t0 + days(14), 30.0)};
+  const double T = static_cast<double>((as_of - t0).count()) / (7 * 86400e6);
+  const cbf::models::Summary s{1, 2, T, 20, 1};
+  const double month = 30.436875 / 7;
+
+  const auto plain =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                            cbf::no_records<cbf::Session>, orders, config);
+  CHECK(*plain.features.churn_probability ==
+        Approx(1 - cbf::models::bg_nbd_p_alive(*config.bg_nbd, 1, 2, T)).epsilon(1e-14));
+  // Without Gamma-Gamma the expected order value is the plain mean, 20.
+  CHECK(*plain.features.lifetime_value_prediction ==
+        Approx(cbf::models::discounted_value(*config.bg_nbd, s, 20.0, 12, month, 0.01))
+            .epsilon(1e-12));
+
+  config.gamma_gamma = cbf::GammaGammaParameters{6.25, 3.74, 15.44};
+  const auto spend =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                            cbf::no_records<cbf::Session>, orders, config);
+  // E[M] with x = |P| = 2 orders of mean 20: 6.25 (15.44 + 40) / (12.5 + 3.74 − 1).
+  const double expected_value = 6.25 * (15.44 + 40.0) / (12.5 + 3.74 - 1.0);
+  CHECK(*spend.features.lifetime_value_prediction ==
+        Approx(cbf::models::discounted_value(*config.bg_nbd, s, expected_value, 12, month, 0.01))
+            .epsilon(1e-12));
+  CHECK(*spend.features.churn_probability == *plain.features.churn_probability);
+
+  // A single order: x = 0, so P(alive) = 1 and churn is exactly 0.
+  const Attributions one{attr("o1", t0, 10.0)};
+  const auto single =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, cbf::no_records<cbf::Interaction>,
+                            cbf::no_records<cbf::Session>, one, config);
+  CHECK(*single.features.churn_probability == 0.0);
+}
