@@ -1,0 +1,316 @@
+// cbf-fit: fits BG/NBD and Gamma-Gamma by maximum likelihood, from a summary CSV (x,t_x,T[,zbar]
+// or lifetimes' frequency,recency,T[,monetary_value]) or from the four input tables of a directory,
+// and prints the parameters for `cbf-features --bgnbd r,alpha,a,b --gg p,q,gamma`.
+#include "common/csv_reader.hpp"
+#include "common/number.hpp"
+#include "common/tables.hpp"
+#include "common/text.hpp"
+#include "common/timestamp.hpp"
+
+#include <cbf/cbf.hpp>
+#include <cbf/models/fit.hpp>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <unistd.h>
+
+namespace {
+
+/// A usage or input error: reported as one line, exit code 1.
+struct HostError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Exit code when a fit did not converge (the parameters are still printed).
+constexpr int kNotConverged = 3;
+
+struct Options {
+  std::optional<std::string> dir;
+  std::optional<std::string> summary;
+  std::optional<std::string> as_of;
+  std::optional<double> unit_days;
+  double penalizer = 0.0;
+  std::string format = "lines";
+  bool quiet = false;
+};
+
+/// Phase-by-phase progress on stderr, only when a person is watching it.
+class Progress {
+ public:
+  explicit Progress(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO) != 0) {}
+
+  /// Reports the end of a phase with its duration.
+  void done(const std::string& what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (enabled_)
+      fmt::print(stderr, "cbf-fit: {} ({:.2f} s)\n", what,
+                 std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+/// The population's summaries and whether they carry a spend (m) for Gamma-Gamma.
+struct Population {
+  std::vector<cbf::models::Summary> summaries;
+  bool has_spend = false;
+};
+
+// ---- summary CSV ---------------------------------------------------------------------------
+
+/// The names of a CSV file's header (its first record, RFC 4180, ASCII-trimmed like the reader's),
+/// so that errors can name a value's field number in the file. Empty for an empty file.
+std::vector<std::string> header_names(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    throw cbf::host::CsvError(
+        file, 0, 0, fmt::format("cannot open: {}", std::generic_category().message(error)));
+  }
+  // The first record, over as many physical lines as its quoted fields span.
+  std::string record, line;
+  while (std::getline(in, line)) {
+    if (record.empty() && cbf::host::trim(line).empty()) continue;  // blank lines are skipped
+    record += line;
+    if (std::count(record.begin(), record.end(), '"') % 2 == 0) break;
+    record += '\n';
+  }
+  if (record.starts_with("\xEF\xBB\xBF")) record.erase(0, 3);
+  std::vector<std::string> names;
+  if (cbf::host::trim(record).empty()) return names;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    const char c = record[i];
+    if (quoted && c == '"' && i + 1 < record.size() && record[i + 1] == '"') {
+      field += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      names.emplace_back(cbf::host::trim(field));
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  names.emplace_back(cbf::host::trim(field));
+  return names;
+}
+
+/// 1-based field number of `name` in the header (first match, as the reader selects), 0 if absent.
+std::size_t position(const std::vector<std::string>& names, std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return i + 1;
+  return 0;
+}
+
+/// Reads a summary CSV: x,t_x,T[,zbar] or frequency,recency,T[,monetary_value], in the model's
+/// time unit; other columns are ignored. Every value must be a finite non-negative number and
+/// t_x ≤ T; the spend may be blank for a customer without repeat purchases.
+Population read_summary_csv(const std::string& file) {
+  const std::vector<std::string> names = header_names(file);
+  using Columns = std::array<std::string_view, 4>;
+  constexpr Columns paper{"x", "t_x", "T", "zbar"};
+  constexpr Columns lifetimes{"frequency", "recency", "T", "monetary_value"};
+  const auto has_set = [&](const Columns& c) {
+    return position(names, c[0]) != 0 && position(names, c[1]) != 0 && position(names, c[2]) != 0;
+  };
+  const Columns* chosen = has_set(paper) ? &paper : has_set(lifetimes) ? &lifetimes : nullptr;
+  if (chosen == nullptr)
+    throw cbf::host::CsvError(file, 0, 0,
+                              "header lacks the columns x,t_x,T[,zbar] or "
+                              "frequency,recency,T[,monetary_value]");
+  const Columns& columns = *chosen;
+  std::array<std::size_t, 4> at{};
+  for (std::size_t i = 0; i < 4; ++i) at[i] = position(names, columns[i]);
+  Population population;
+  population.has_spend = at[3] != 0;
+  const std::size_t used = population.has_spend ? 4 : 3;
+
+  cbf::host::read_csv(
+      file, std::span<const std::string_view>(columns.data(), used),
+      [&](std::span<const std::string_view> fields, std::size_t line) {
+        std::array<double, 4> v{};
+        for (std::size_t i = 0; i < used; ++i) {
+          const auto error = [&](const std::string& message) {
+            return cbf::host::CsvError(file, line, at[i], message);
+          };
+          const std::optional<double> value = cbf::host::parse_number(fields[i]);
+          if (!value) {
+            // Without repeat purchases there is no mean repeat spend to give.
+            if (i == 3 && v[0] == 0) continue;
+            throw error(fmt::format("empty value in column '{}'", columns[i]));
+          }
+          if (std::isnan(*value))
+            throw error(fmt::format("'{}' in column '{}' is not a number", fields[i], columns[i]));
+          if (!std::isfinite(*value))
+            throw error(fmt::format("'{}' in column '{}' is not finite", fields[i], columns[i]));
+          if (*value < 0)
+            throw error(fmt::format("'{}' in column '{}' is negative", fields[i], columns[i]));
+          v[i] = *value + 0.0;  // -0 → 0
+        }
+        if (v[1] > v[2])
+          throw cbf::host::CsvError(
+              file, line, at[1],
+              fmt::format("{} = {} exceeds {} = {}", columns[1], v[1], columns[2], v[2]));
+        population.summaries.push_back(cbf::models::Summary{v[0], v[1], v[2], v[3], 1.0});
+      });
+  return population;
+}
+
+// ---- input tables --------------------------------------------------------------------------
+
+cbf::Config make_config(const Options& o) {
+  cbf::Config config = cbf::default_config();
+  if (o.as_of) {
+    const cbf::TimeField t = cbf::host::parse_timestamp(*o.as_of);
+    if (!t.is_valid())
+      throw HostError(fmt::format("--as-of: '{}' is not a valid timestamp", *o.as_of));
+    config.as_of = t.value();
+  }
+  if (o.unit_days) {
+    // A model time unit from a microsecond to about 100,000 years.
+    const double micros = *o.unit_days * 86400e6;
+    if (!std::isfinite(micros) || micros < 1 || micros > 3e18)
+      throw HostError(
+          fmt::format("--unit-days: {} is not a positive number of days", *o.unit_days));
+    config.model_time_unit = cbf::Duration{std::llround(micros)};
+  }
+  cbf::validate(config);
+  return config;
+}
+
+// ---- output --------------------------------------------------------------------------------
+
+/// Prints the fit as `name = value` lines (or as cbf-features options); returns the exit code.
+int report(const Options& o, const Population& population) {
+  cbf::models::FitOptions fit;
+  fit.penalizer = o.penalizer;
+  const auto bg = cbf::models::fit_bg_nbd(population.summaries, fit);
+  std::optional<cbf::models::FitResult<cbf::GammaGammaParameters>> gg;
+  if (population.has_spend) gg = cbf::models::fit_gamma_gamma(population.summaries, fit);
+  const bool converged = bg.converged && (!gg || gg->converged);
+
+  std::string out;
+  const auto& b = bg.parameters;
+  if (o.format == "cli") {
+    out += fmt::format("--bgnbd {},{},{},{}\n", b.r, b.alpha, b.a, b.b);
+    if (gg) {
+      const auto& g = gg->parameters;
+      out += fmt::format("--gg {},{},{}\n", g.p, g.q, g.gamma);
+    }
+    if (!o.quiet) {
+      if (!bg.converged) fmt::print(stderr, "cbf-fit: warning: the BG/NBD fit did not converge\n");
+      if (gg && !gg->converged)
+        fmt::print(stderr, "cbf-fit: warning: the Gamma-Gamma fit did not converge\n");
+    }
+  } else {
+    out += fmt::format("customers = {}\n", population.summaries.size());
+    out += fmt::format("r = {}\nalpha = {}\na = {}\nb = {}\nlog_likelihood = {}\n", b.r, b.alpha,
+                       b.a, b.b, bg.log_likelihood);
+    if (!bg.converged) out += "bg_nbd_converged = false\n";
+    if (gg) {
+      const auto& g = gg->parameters;
+      out += fmt::format("p = {}\nq = {}\ngamma = {}\ngg_log_likelihood = {}\n", g.p, g.q, g.gamma,
+                         gg->log_likelihood);
+      if (!gg->converged) out += "gamma_gamma_converged = false\n";
+    }
+  }
+  std::cout << out;
+  std::cout.flush();
+  if (!std::cout) throw HostError("standard output: write failed");
+  return converged ? 0 : kNotConverged;
+}
+
+int run(const Options& o) {
+  if (!std::isfinite(o.penalizer) || o.penalizer < 0)
+    throw HostError(fmt::format("--penalizer: {} is not a non-negative number", o.penalizer));
+  Progress progress(o.quiet);
+  Population population;
+  if (o.summary) {
+    if (o.dir) throw HostError("pass either DIR or --summary FILE, not both");
+    if (o.as_of || o.unit_days)
+      throw HostError("--as-of and --unit-days apply to DIR; a summary file is already summarised");
+    population = read_summary_csv(*o.summary);
+    progress.done(
+        fmt::format("read {} summaries from {}", population.summaries.size(), *o.summary));
+  } else {
+    if (!o.dir) throw HostError("pass DIR or --summary FILE");
+    const cbf::Config config = make_config(o);
+    if (!std::filesystem::is_directory(*o.dir))
+      throw HostError(fmt::format("{}: not a directory", *o.dir));
+    const cbf::host::Tables tables = cbf::host::read_tables(*o.dir);
+    progress.done(fmt::format("read {} records from {}", tables.record_count(), *o.dir));
+    population.summaries = cbf::model_summaries(tables.customers, tables.interactions,
+                                                tables.sessions, tables.attributions, config);
+    population.has_spend = true;
+    progress.done(fmt::format("summarised {} customers with orders", population.summaries.size()));
+  }
+  if (population.summaries.empty())
+    throw HostError(o.summary ? fmt::format("{}: no customer rows to fit", *o.summary)
+                              : fmt::format("{}: no customer has an order to fit", *o.dir));
+  const int code = report(o, population);
+  progress.done("fitted");
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{
+      "Fits BG/NBD and Gamma-Gamma by maximum likelihood, for cbf-features --bgnbd and --gg.",
+      "cbf-fit"};
+  app.add_option("DIR", o.dir,
+                 "Directory with the four input tables (customers.csv, user_interactions.csv, "
+                 "user_sessions.csv, purchase_attributions.csv)");
+  app.add_option("--summary", o.summary,
+                 "Summary CSV with columns x,t_x,T[,zbar] or frequency,recency,T[,monetary_value]");
+  app.add_option("--as-of", o.as_of, "DIR: observation cutoff (default: latest record stamp)");
+  app.add_option("--unit-days", o.unit_days, "DIR: the model time unit in days (default: 7)");
+  app.add_option("--penalizer", o.penalizer, "L2 penalty on the parameters (default: 0)");
+  app.add_option("--format", o.format,
+                 "lines: one 'name = value' line each; cli: options for cbf-features")
+      ->check(CLI::IsMember({"lines", "cli"}));
+  app.add_flag("--quiet,-q", o.quiet, "No progress messages on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    return run(o);
+  } catch (const cbf::host::CsvError& e) {
+    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
+  } catch (const HostError& e) {
+    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
+  } catch (const cbf::InvalidParameter& e) {
+    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
+  } catch (const cbf::MissingAsOf&) {
+    fmt::print(stderr, "cbf-fit: error: no record has a valid timestamp; pass --as-of\n");
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
+  }
+  return 1;
+}
