@@ -39,6 +39,18 @@ namespace detail {
 // its start): reported as not converged rather than trusted.
 inline constexpr double boundary_log_parameter = 20.0;
 
+// The objective's rounding noise makes gradients below ~1e-9 unreachable on small populations:
+// stop at lifetimes' tolerance, and accept a line-search stall where the gradient is already tiny.
+inline constexpr double gradient_tolerance = 1e-7;
+inline constexpr double stalled_gradient = 1e-6;
+
+template <std::size_t N>
+[[nodiscard]] bool reached_optimum(const cbf::detail::MinimizeResult<N>& found) {
+  double largest = 0.0;
+  for (double g : found.gradient) largest = std::max(largest, std::fabs(g));
+  return found.converged || largest <= stalled_gradient;
+}
+
 [[nodiscard]] inline bool inside(const auto& theta) {
   return std::all_of(theta.begin(), theta.end(), [](double t) {
     return std::isfinite(t) && std::fabs(t) < boundary_log_parameter;
@@ -143,14 +155,15 @@ template <class Summaries>
   };
   cbf::detail::MinimizeOptions minimize;
   minimize.max_iterations = options.max_iterations;
+  minimize.gradient_tolerance = detail::gradient_tolerance;
   const auto found = cbf::detail::minimize_bfgs<4>(objective, {0.1, 0.1, 0.1, 0.1}, minimize);
   const auto& t = found.x;
   result.parameters = {std::exp(t[0]), std::exp(t[1]) / scale, std::exp(t[2]), std::exp(t[3])};
   result.iterations = found.iterations;
   // Without any repeat purchase the likelihood grows as r → 0 and says nothing about a and b.
   const bool identifiable = rows.back().x > 0;
-  result.converged =
-      found.converged && identifiable && detail::inside(t) && std::isfinite(found.value);
+  result.converged = detail::reached_optimum(found) && identifiable && detail::inside(t) &&
+                     std::isfinite(found.value);
   // The log-likelihood on the original time axis.
   for (Summary& s : rows) {
     s.t_x /= scale;
@@ -198,10 +211,12 @@ template <class Summaries>
   };
   cbf::detail::MinimizeOptions minimize;
   minimize.max_iterations = options.max_iterations;
+  minimize.gradient_tolerance = detail::gradient_tolerance;
   const auto found = cbf::detail::minimize_bfgs<3>(objective, {0.1, 0.1, 0.1}, minimize);
   result.parameters = {std::exp(found.x[0]), std::exp(found.x[1]), std::exp(found.x[2])};
   result.iterations = found.iterations;
-  result.converged = found.converged && detail::inside(found.x) && std::isfinite(found.value);
+  result.converged =
+      detail::reached_optimum(found) && detail::inside(found.x) && std::isfinite(found.value);
   result.log_likelihood = gamma_gamma_log_likelihood(result.parameters, rows);
   if (!std::isfinite(result.log_likelihood)) result.converged = false;
   return result;
