@@ -162,7 +162,8 @@ TEST_CASE("cbf-fit --summary without the spend column fits BG/NBD alone", "[fit]
   CHECK(round_to(values_of(r.out).at("r"), 3) == Approx(0.243));
 }
 
-TEST_CASE("lifetimes' frequency,recency,T,monetary_value columns give the same fit", "[fit]") {
+TEST_CASE("lifetimes' column names (frequency, recency, T, monetary_value) give the same fit",
+          "[fit]") {
   const Run lifetimes = run("--summary " + fit_fixtures + "/lifetimes_columns.csv");
   const Run paper = run("--summary " + fit_fixtures + "/paper_columns.csv");
   INFO(lifetimes.out << lifetimes.err);
@@ -178,7 +179,7 @@ TEST_CASE("lifetimes' frequency,recency,T,monetary_value columns give the same f
   }
 }
 
-TEST_CASE("an ID or other columns anywhere are ignored; the header decides", "[fit]") {
+TEST_CASE("an ID or other columns anywhere are ignored and the header decides", "[fit]") {
   const TempFile shuffled("shuffled",
                           "T,note,recency,customer_id,monetary_value,frequency\n"
                           "38.86,a,30.43,1,22.35,2\n"
@@ -196,7 +197,7 @@ TEST_CASE("an ID or other columns anywhere are ignored; the header decides", "[f
   CHECK(values_of(a.out).at("customers") == 4);
 }
 
-TEST_CASE("--format cli prints options that cbf-features accepts", "[fit]") {
+TEST_CASE("cbf-fit --format cli prints options that cbf-features accepts", "[fit]") {
   const Run r = run("--summary " + fit_fixtures + "/lifetimes_columns.csv --format cli");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -219,7 +220,7 @@ TEST_CASE("--format cli prints options that cbf-features accepts", "[fit]") {
   CHECK_THAT(cdnow.out, Catch::Contains("\n--gg 6.24"));
 }
 
-TEST_CASE("--penalizer shrinks the parameters", "[fit]") {
+TEST_CASE("cbf-fit --penalizer shrinks the parameters", "[fit]") {
   const std::string file = " --summary " + fit_fixtures + "/paper_columns.csv";
   const Run plain = run(file);
   const Run penalized = run(file + " --penalizer 0.1");

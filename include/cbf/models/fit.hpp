@@ -35,25 +35,25 @@ struct FitResult {
 
 namespace detail {
 
-// Log-parameters beyond this are a boundary solution (a parameter below 1e-9 or above 1e9 of
-// its start): reported as not converged rather than trusted.
-inline constexpr double boundary_log_parameter = 20.0;
+// The objective is +∞ beyond |log-parameter| = 20 (so exp cannot overflow); a solution beyond
+// 15 — a parameter more than ~3·10⁶ times from its start — ran off to 0 or ∞: a boundary
+// solution, reported as not converged rather than trusted.
+inline constexpr double wall_log_parameter = 20.0;
+inline constexpr double boundary_log_parameter = 15.0;
 
 // The objective's rounding noise makes gradients below ~1e-9 unreachable on small populations:
-// stop at lifetimes' tolerance, and accept a line-search stall where the gradient is already tiny.
+// stop at lifetimes' tolerance (scipy's BFGS with tol = 1e-7).
 inline constexpr double gradient_tolerance = 1e-7;
-inline constexpr double stalled_gradient = 1e-6;
 
-template <std::size_t N>
-[[nodiscard]] bool reached_optimum(const cbf::detail::MinimizeResult<N>& found) {
-  double largest = 0.0;
-  for (double g : found.gradient) largest = std::max(largest, std::fabs(g));
-  return found.converged || largest <= stalled_gradient;
+[[nodiscard]] inline bool interior(const auto& theta) {
+  return std::all_of(theta.begin(), theta.end(), [](double t) {
+    return std::isfinite(t) && std::fabs(t) < boundary_log_parameter;
+  });
 }
 
 [[nodiscard]] inline bool inside(const auto& theta) {
   return std::all_of(theta.begin(), theta.end(), [](double t) {
-    return std::isfinite(t) && std::fabs(t) < boundary_log_parameter;
+    return std::isfinite(t) && std::fabs(t) < wall_log_parameter;
   });
 }
 
@@ -162,8 +162,8 @@ template <class Summaries>
   result.iterations = found.iterations;
   // Without any repeat purchase the likelihood grows as r → 0 and says nothing about a and b.
   const bool identifiable = rows.back().x > 0;
-  result.converged = detail::reached_optimum(found) && identifiable && detail::inside(t) &&
-                     std::isfinite(found.value);
+  result.converged =
+      found.converged && identifiable && detail::interior(t) && std::isfinite(found.value);
   // The log-likelihood on the original time axis.
   for (Summary& s : rows) {
     s.t_x /= scale;
@@ -215,8 +215,7 @@ template <class Summaries>
   const auto found = cbf::detail::minimize_bfgs<3>(objective, {0.1, 0.1, 0.1}, minimize);
   result.parameters = {std::exp(found.x[0]), std::exp(found.x[1]), std::exp(found.x[2])};
   result.iterations = found.iterations;
-  result.converged =
-      detail::reached_optimum(found) && detail::inside(found.x) && std::isfinite(found.value);
+  result.converged = found.converged && detail::interior(found.x) && std::isfinite(found.value);
   result.log_likelihood = gamma_gamma_log_likelihood(result.parameters, rows);
   if (!std::isfinite(result.log_likelihood)) result.converged = false;
   return result;
