@@ -6,8 +6,9 @@ Usage: reference.py DIR [--as-of ISO] [--utc-offset MIN] [--preset default|shopi
                         [--diagnostics FILE] [--output FILE]
 
 Python 3 standard library only. Time is kept as integer microseconds since the epoch.
-The fitted-parameter branch of the models is not implemented (the *without parameters*
-branch is always used).
+Models: without --bgnbd the *without parameters* branch is used; with --bgnbd r,alpha,a,b
+(and optionally --gg p,q,gamma; weeks, model time unit = 7 days) the *with fitted parameters*
+branch, evaluated in 50-digit `decimal` arithmetic (original series of paper eq. 10 for 2F1).
 """
 import argparse
 import csv
@@ -17,6 +18,7 @@ import os
 import re
 import sys
 from collections import Counter
+from decimal import Context, Decimal, setcontext
 
 # ---------------------------------------------------------------------------
 # Text helpers (ASCII whitespace only; Python's str.strip() strips more)
@@ -307,6 +309,8 @@ class Config:
             self.page_view_kinds = {'page_view', 'product_view', 'collection_view', 'cart_view',
                                     'search'}
             self.paired_page_views = False
+        self.bgnbd = None  # (r, alpha, a, b) as floats, weeks
+        self.gg = None     # (p, q, gamma) as floats
 
 
 # ---------------------------------------------------------------------------
@@ -785,10 +789,13 @@ def features(d, as_of, cfg):
         last = order_times[-1]
         recency_days = (as_of - last) / DAY_US
         span_days = (last - order_times[0]) / DAY_US
-        g = (span_days + cfg.default_purchase_cycle_days) / n_p
-        churn = 1.0 - math.exp(-recency_days / (2.0 * g))
-        horizon_days = cfg.clv_horizon_months * 2629746 / 86400
-        clv = avg_value * (horizon_days / g) * (1.0 - churn)
+        if cfg.bgnbd is not None:
+            churn, clv = fitted_models(order_times, as_of, avg_value, cfg)
+        else:
+            g = (span_days + cfg.default_purchase_cycle_days) / n_p
+            churn = 1.0 - math.exp(-recency_days / (2.0 * g))
+            horizon_days = cfg.clv_horizon_months * 2629746 / 86400
+            clv = avg_value * (horizon_days / g) * (1.0 - churn)
         R = 1
         for score, lim in zip((5, 4, 3, 2), cfg.rfm_r):
             if recency_days <= lim:
@@ -819,6 +826,110 @@ def features(d, as_of, cfg):
     return f
 
 
+
+# ---------------------------------------------------------------------------
+# Fitted models (BG/NBD + Gamma-Gamma), 50-digit decimal arithmetic
+# ---------------------------------------------------------------------------
+DCTX = Context(prec=50, Emax=10**8, Emin=-10**8)
+D0, D1 = Decimal(0), Decimal(1)
+WEEK_US = 7 * DAY_US
+MONTH_WEEKS = DCTX.divide(Decimal('30.436875'), 7)  # month in weeks, 50 digits
+HYP_TOL = Decimal('1e-32')
+HYP_PRE = Decimal('1e-30')  # cheap pre-check before the tail bound
+HYP_MAX_TERMS = 2_000_000
+
+
+def dec(v):
+    """A Python float (a double) as the exact decimal value."""
+    return Decimal(float(v))
+
+
+def hyp2f1_series(A, B, C, z):
+    """2F1(A, B; C; z) for A, B > 0, 0 <= z < 1, C not a non-positive integer: the plain
+    Gauss series, summed in DCTX until a rigorous bound on the remaining tail is below
+    1e-32 * max(1, |partial sum|)."""
+    c = DCTX
+    mul, div, add = c.multiply, c.divide, c.add
+    S = D1
+    u = D1
+    n = 0
+    while True:
+        an, bn, cn0 = add(A, n), add(B, n), add(C, n)
+        n += 1
+        u = mul(div(mul(mul(u, an), bn), mul(cn0, n)), z)
+        S = add(S, u)
+        au = c.abs(u)
+        M = max(D1, c.abs(S))
+        if au <= mul(HYP_PRE, M):
+            # For m >= n: ratio_m = z (A+m)(B+m) / ((C+m)(m+1)); once C + n > 0 the two
+            # factors (A+m)/(m+1) and (B+m)/(C+m) are monotone toward 1, so the sup over
+            # m >= n is at most rho below; the tail is then <= |u_n| rho / (1 - rho).
+            cn = add(C, n)
+            if cn > 0:
+                f1 = div(add(A, n), n + 1)
+                f2 = div(add(B, n), cn)
+                rho = mul(mul(z, max(f1, D1)), max(f2, D1))
+                if rho < 1:
+                    tail = div(mul(au, rho), c.subtract(D1, rho))
+                    if tail <= mul(HYP_TOL, M):
+                        return S
+        if n > HYP_MAX_TERMS:
+            raise SystemExit('error: 2F1 series did not converge (A=%s B=%s C=%s z=%s)'
+                             % (A, B, C, z))
+
+
+def fitted_models(order_times, as_of, avg_value, cfg):
+    """(churn_probability, lifetime_value_prediction) with fitted BG/NBD (+ Gamma-Gamma)."""
+    c = DCTX
+    r, alpha, a, b = (dec(v) for v in cfg.bgnbd)
+    n_p = len(order_times)
+    x = n_p - 1
+    first, last = order_times[0], order_times[-1]
+    tx = c.divide(Decimal(last - first), Decimal(WEEK_US))
+    T = c.divide(Decimal(as_of - first), Decimal(WEEK_US))
+    rx = c.add(r, x)
+    # P(alive): expit(-log_div), log_div = ln(a/(b+x-1)) + (r+x) ln((alpha+T)/(alpha+t_x))
+    if x == 0:
+        churn_d = D0
+        denom = D1
+    else:
+        log_div = c.add(c.ln(c.divide(a, c.add(b, x - 1))),
+                        c.multiply(rx, c.ln(c.divide(c.add(alpha, T), c.add(alpha, tx)))))
+        e = c.exp(log_div)  # no overflow: exponent range is +-1e8
+        churn_d = c.divide(e, c.add(D1, e))  # 1 - 1/(1+e)
+        denom = c.add(D1, e)
+    A, B = rx, c.add(b, x)
+    Cc = c.add(c.add(a, b), x - 1)
+    pre = c.divide(Cc, c.subtract(a, D1))
+    aT = c.add(alpha, T)
+
+    def expected(t):  # E[N(t)]: conditional expected purchases in (T, T + t]
+        if t == 0:
+            return D0
+        s = c.add(aT, t)
+        z = c.divide(t, s)
+        F = hyp2f1_series(A, B, Cc, z)
+        pw = c.exp(c.multiply(A, c.ln(c.divide(aT, s))))  # ((alpha+T)/(alpha+T+t))^(r+x)
+        return c.divide(c.multiply(pre, c.subtract(D1, c.multiply(pw, F))), denom)
+
+    # E[M]
+    m = dec(avg_value)
+    if cfg.gg is not None:
+        p, q, gam = (dec(v) for v in cfg.gg)
+        X = Decimal(n_p)
+        w = c.add(c.multiply(p, X), c.subtract(q, D1))
+        em = c.divide(c.multiply(p, c.add(gam, c.multiply(X, m))), w) if w > 0 else m
+    else:
+        em = m
+    d1 = Decimal('1.01')
+    clv = D0
+    prev = D0
+    for k in range(1, cfg.clv_horizon_months + 1):
+        cur = expected(c.multiply(Decimal(k), MONTH_WEEKS))
+        clv = c.add(clv, c.divide(c.multiply(c.subtract(cur, prev), em), c.power(d1, k)))
+        prev = cur
+    return float(churn_d), float(clv)
+
 # ---------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------
@@ -841,6 +952,17 @@ def fmt_value(v):
     return v
 
 
+def parse_params(text, n, name):
+    parts = text.split(',')
+    try:
+        vals = tuple(float(v) for v in parts)
+    except ValueError:
+        vals = ()
+    if len(vals) != n or not all(math.isfinite(v) and v > 0 for v in vals):
+        raise SystemExit('error: %s needs %d positive numbers: %r' % (name, n, text))
+    return vals
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('dir')
@@ -859,6 +981,15 @@ def main(argv=None):
             raise SystemExit('error: bad --as-of: %r' % args.as_of)
         as_of = parse_ts(args.as_of)
     cfg = Config(args.preset, args.utc_offset)
+    setcontext(DCTX.copy())  # any stray Decimal operator also runs at 50 digits
+    if args.gg is not None and args.bgnbd is None:
+        raise SystemExit('error: --gg requires --bgnbd')
+    if args.bgnbd is not None:
+        cfg.bgnbd = parse_params(args.bgnbd, 4, '--bgnbd')
+        if cfg.bgnbd[2] == 1.0:
+            raise SystemExit('error: --bgnbd needs a != 1')
+    if args.gg is not None:
+        cfg.gg = parse_params(args.gg, 3, '--gg')
     as_of, rows, diag = compute(args.dir, as_of, cfg)
     as_of_s = fmt_as_of(as_of)
 
