@@ -74,6 +74,9 @@ class Progress {
 struct Population {
   std::vector<cbf::models::Summary> summaries;
   bool has_spend = false;
+  /// Gamma-Gamma's (x, m) pairs count every order (x = |P|) in DIR mode, matching the contract's
+  /// E[M] (§4.14) that cbf-features predicts with; a summary CSV's pairs are taken as given.
+  bool spend_counts_all_orders = false;
 };
 
 // ---- summary CSV ---------------------------------------------------------------------------
@@ -209,7 +212,12 @@ int report(const Options& o, const Population& population) {
   fit.penalizer = o.penalizer;
   const auto bg = cbf::models::fit_bg_nbd(population.summaries, fit);
   std::optional<cbf::models::FitResult<cbf::GammaGammaParameters>> gg;
-  if (population.has_spend) gg = cbf::models::fit_gamma_gamma(population.summaries, fit);
+  if (population.has_spend) {
+    std::vector<cbf::models::Summary> spend = population.summaries;
+    if (population.spend_counts_all_orders)
+      for (cbf::models::Summary& s : spend) s.x += 1;
+    gg = cbf::models::fit_gamma_gamma(spend, fit);
+  }
   const bool converged = bg.converged && (!gg || gg->converged);
 
   std::string out;
@@ -265,6 +273,7 @@ int run(const Options& o) {
     population.summaries = cbf::model_summaries(tables.customers, tables.interactions,
                                                 tables.sessions, tables.attributions, config);
     population.has_spend = true;
+    population.spend_counts_all_orders = true;
     progress.done(fmt::format("summarised {} customers with orders", population.summaries.size()));
   }
   if (population.summaries.empty())

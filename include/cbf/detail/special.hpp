@@ -48,8 +48,9 @@ struct SeriesResult {
     const double k = static_cast<double>(n);
     term *= (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
     sum += term;
-    // Terms shrink monotonically once n exceeds |a|, |b| and |c|; stop only then.
-    const bool past_peak = k > std::fabs(a) && k > std::fabs(b) && k > std::fabs(c);
+    // Terms shrink monotonically once n exceeds |a| and |b| (and −c when c < 0: near n = −c the
+    // denominator is small); stop only then. A large positive c only shrinks them sooner.
+    const bool past_peak = k > std::fabs(a) && k > std::fabs(b) && (c > 0 || k > -c);
     if (past_peak && std::fabs(term) <= 1e-16 * std::fabs(sum)) return {sum, n + 1, true};
     if (!std::isfinite(sum)) return {sum, n + 1, false};
   }
