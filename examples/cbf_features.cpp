@@ -2,6 +2,7 @@
 // features of every customer and writes the customer_behavior_features table (contract §5).
 #include "common/csv_reader.hpp"
 #include "common/number.hpp"
+#include "common/progress.hpp"
 #include "common/tables.hpp"
 #include "common/timestamp.hpp"
 
@@ -60,25 +61,6 @@ struct Options {
   bool quiet = false;
 };
 
-/// Phase-by-phase progress on stderr, only when a person is watching it.
-class Progress {
- public:
-  explicit Progress(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO) != 0) {}
-
-  /// Reports the end of a phase with its duration.
-  void done(const std::string& what) {
-    const auto now = std::chrono::steady_clock::now();
-    if (enabled_)
-      fmt::print(stderr, "cbf-features: {} ({:.2f} s)\n", what,
-                 std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
-
 cbf::Config make_config(const Options& o) {
   cbf::Config config = o.preset == "shopify" ? cbf::shopify_config() : cbf::default_config();
   if (o.as_of) {
@@ -121,7 +103,7 @@ int run(const Options& o) {
   const cbf::Config config = make_config(o);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
-  Progress progress(o.quiet);
+  cbf::host::Progress progress("cbf-features", o.quiet);
   const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
   progress.done(fmt::format("read {} records from {}", tables.record_count(), o.dir));
   const cbf::BatchResult batch = cbf::compute_batch(tables.customers, tables.interactions,

@@ -3,6 +3,7 @@
 // and prints the parameters for `cbf-features --bgnbd r,alpha,a,b --gg p,q,gamma`.
 #include "common/csv_reader.hpp"
 #include "common/number.hpp"
+#include "common/progress.hpp"
 #include "common/tables.hpp"
 #include "common/text.hpp"
 #include "common/timestamp.hpp"
@@ -49,25 +50,6 @@ struct Options {
   double penalizer = 0.0;
   std::string format = "lines";
   bool quiet = false;
-};
-
-/// Phase-by-phase progress on stderr, only when a person is watching it.
-class Progress {
- public:
-  explicit Progress(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO) != 0) {}
-
-  /// Reports the end of a phase with its duration.
-  void done(const std::string& what) {
-    const auto now = std::chrono::steady_clock::now();
-    if (enabled_)
-      fmt::print(stderr, "cbf-fit: {} ({:.2f} s)\n", what,
-                 std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 /// The population's summaries and whether they carry a spend (m) for Gamma-Gamma.
@@ -254,7 +236,7 @@ int report(const Options& o, const Population& population) {
 int run(const Options& o) {
   if (!std::isfinite(o.penalizer) || o.penalizer < 0)
     throw HostError(fmt::format("--penalizer: {} is not a non-negative number", o.penalizer));
-  Progress progress(o.quiet);
+  cbf::host::Progress progress("cbf-fit", o.quiet);
   Population population;
   if (o.summary) {
     if (o.dir) throw HostError("pass either DIR or --summary FILE, not both");

@@ -1,5 +1,7 @@
 // cbf-features end to end: the real executable on fixtures, its output compared cell by cell with
 // hand-computed tables, and its errors on bad input.
+#include "examples/run_program.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -16,34 +18,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using cbf_test::Run;
+using cbf_test::slurp;
 
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-/// Runs cbf-features with `args`, capturing stdout and stderr.
-Run run(const std::string& args) {
-  static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() / ("cbf_host_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path out = dir / ("out" + std::to_string(counter) + ".txt");
-  const fs::path err = dir / ("err" + std::to_string(counter++) + ".txt");
-  const std::string command = std::string(CBF_FEATURES_EXE) + " " + args + " >" + out.string() +
-                              " 2>" + err.string() + " </dev/null";
-  const int status = std::system(command.c_str());
-  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
+/// Runs cbf-features with `args`.
+Run run(const std::string& args) { return cbf_test::run_program(CBF_FEATURES_EXE, args); }
 
 /// A scratch input directory with the given files.
 struct InputDir {

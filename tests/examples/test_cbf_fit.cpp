@@ -1,6 +1,7 @@
 // cbf-fit end to end: the real executable on the CDNOW summaries (the published estimates), on
 // lifetimes-style columns, on the input tables of a directory, and its errors on bad input.
 #include "cdnow.hpp"
+#include "examples/run_program.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,34 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-/// Runs `exe` with `args`, capturing stdout and stderr.
-Run run_program(const std::string& exe, const std::string& args) {
-  static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() / fmt::format("cbf_fit_test_{}", ::getpid());
-  fs::create_directories(dir);
-  const fs::path out = dir / fmt::format("out{}.txt", counter);
-  const fs::path err = dir / fmt::format("err{}.txt", counter++);
-  const std::string command =
-      fmt::format("{} {} >{} 2>{} </dev/null", exe, args, out.string(), err.string());
-  const int status = std::system(command.c_str());
-  Run r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
+using cbf_test::Run;
+using cbf_test::run_program;
+using cbf_test::slurp;
 
 Run run(const std::string& args) { return run_program(CBF_FIT_EXE, args); }
 
