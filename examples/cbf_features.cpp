@@ -1,6 +1,7 @@
 // cbf-features: the reference CSV host. Reads the four input tables of a directory, computes the
 // features of every customer and writes the customer_behavior_features table (contract §5).
 #include "common/csv_reader.hpp"
+#include "common/errors.hpp"
 #include "common/number.hpp"
 #include "common/progress.hpp"
 #include "common/tables.hpp"
@@ -25,10 +26,7 @@
 
 namespace {
 
-/// A usage or input error: reported as one line, exit code 1.
-struct HostError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cbf::host::HostError;
 
 /// Splits "a,b,c" into exactly `n` numbers, or throws naming the option.
 std::vector<double> parse_list(const std::string& text, std::size_t n, const char* option) {
@@ -150,18 +148,5 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  try {
-    return run(o);
-  } catch (const cbf::host::CsvError& e) {
-    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
-  } catch (const HostError& e) {
-    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
-  } catch (const cbf::InvalidParameter& e) {
-    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
-  } catch (const cbf::MissingAsOf&) {
-    fmt::print(stderr, "cbf-features: error: no record has a valid timestamp; pass --as-of\n");
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "cbf-features: error: {}\n", e.what());
-  }
-  return 1;
+  return cbf::host::report_errors("cbf-features", [&] { return run(o); });
 }

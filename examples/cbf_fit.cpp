@@ -2,6 +2,7 @@
 // or lifetimes' frequency,recency,T[,monetary_value]) or from the four input tables of a directory,
 // and prints the parameters for `cbf-features --bgnbd r,alpha,a,b --gg p,q,gamma`.
 #include "common/csv_reader.hpp"
+#include "common/errors.hpp"
 #include "common/number.hpp"
 #include "common/progress.hpp"
 #include "common/tables.hpp"
@@ -34,10 +35,7 @@
 
 namespace {
 
-/// A usage or input error: reported as one line, exit code 1.
-struct HostError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cbf::host::HostError;
 
 /// Exit code when a fit did not converge (the parameters are still printed).
 constexpr int kNotConverged = 3;
@@ -290,18 +288,5 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  try {
-    return run(o);
-  } catch (const cbf::host::CsvError& e) {
-    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
-  } catch (const HostError& e) {
-    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
-  } catch (const cbf::InvalidParameter& e) {
-    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
-  } catch (const cbf::MissingAsOf&) {
-    fmt::print(stderr, "cbf-fit: error: no record has a valid timestamp; pass --as-of\n");
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "cbf-fit: error: {}\n", e.what());
-  }
-  return 1;
+  return cbf::host::report_errors("cbf-fit", [&] { return run(o); });
 }
