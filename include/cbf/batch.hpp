@@ -1,13 +1,24 @@
-// A batch of customers: group records by (shop_id, customer_id), compute each key, ordered output.
+// The batch engine: every customer of a batch, grouped by key in linear time, computed on several
+// threads, ordered by key, bit-identical whatever the thread count. Subsets and shards of a batch
+// give exactly the full run's rows for their keys.
 #pragma once
 
 #include <cbf/compute.hpp>
 #include <cbf/concepts.hpp>
 #include <cbf/context.hpp>
+#include <cbf/detail/hash.hpp>
+#include <cbf/detail/key_table.hpp>
+#include <cbf/detail/parallel.hpp>
+#include <cbf/models/summary.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,143 +26,319 @@
 
 namespace cbf {
 
-/// Every key's result, ordered by (shop_id, customer_id) as byte strings, and the batch totals.
+/// A customer's key: (shop_id, customer_id) as the contract reads them (blank = empty).
+struct CustomerKey {
+  std::string_view shop_id;
+  std::string_view customer_id;
+  friend constexpr bool operator==(const CustomerKey&, const CustomerKey&) = default;
+};
+
+/// Part k of n of a batch: the keys whose `shard_of(key, count)` is `index`.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+
+/// The shard of a key among `count`: FNV-1a 64 of shop_id, a 0x00 byte and customer_id, modulo
+/// count. Stable across platforms and versions, so other engines can split a batch the same way.
+[[nodiscard]] constexpr std::uint32_t shard_of(std::string_view shop_id,
+                                               std::string_view customer_id,
+                                               std::uint32_t count) noexcept {
+  return count == 0
+             ? 0
+             : static_cast<std::uint32_t>(detail::stable_key_hash(shop_id, customer_id) % count);
+}
+
+/// Which keys of a batch to compute: all (the default), a shard, a given set, or both.
+struct KeyFilter {
+  Shard shard{};
+  /// When set, only these keys (blank ids as empty); keys absent from the batch give no row.
+  std::optional<std::span<const CustomerKey>> keys{};
+
+  /// True when the run covers every key of the batch.
+  [[nodiscard]] bool is_full() const noexcept { return shard.count <= 1 && !keys; }
+};
+
+/// How far a batch has got; passed to BatchOptions::progress.
+struct BatchProgress {
+  std::int64_t customers_done = 0;
+  std::int64_t customers_total = 0;
+  std::int64_t records_done = 0;  ///< the keyed records of the customers done
+  std::int64_t records_total = 0;
+};
+
+/// Options of compute_batch. The defaults compute every key on every hardware thread.
+struct BatchOptions {
+  /// Workers; 0 means std::thread::hardware_concurrency(). The result does not depend on it.
+  unsigned threads = 0;
+  /// When set, the workers run as this executor's tasks instead of on threads of the batch's own.
+  Executor executor{};
+  /// Which keys to compute.
+  KeyFilter filter{};
+  /// Called after each slice of customers, one call at a time, from whichever worker finished it.
+  std::function<void(const BatchProgress&)> progress{};
+};
+
+/// Every computed key's result, ordered by (shop_id, customer_id) as byte strings, and the totals.
 struct BatchResult {
   Timestamp as_of{};
   std::vector<CustomerResult> customers;
-  Diagnostics diagnostics;  ///< all records of the batch, those without a customer_id included
+  /// The computed customers' diagnostics, plus records without a customer_id when the run covers
+  /// the whole batch or is shard 0 of several (so shards' totals add up to the full run's).
+  Diagnostics diagnostics;
+};
+
+/// Thrown when a shard is not within its count.
+class InvalidShard : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 
 namespace detail {
 
-/// A record's key and where it is; records without a customer_id have no key.
+/// One kind's records grouped by customer: `records[offsets[c] .. offsets[c+1])` are customer c's,
+/// customers in key order, each customer's records in input order.
 template <class Record>
-struct Keyed {
-  std::string_view shop_id;
-  std::string_view customer_id;
-  const Record* record;
+struct Grouped {
+  std::vector<const Record*> records;
+  std::vector<std::uint32_t> offsets;
+
+  [[nodiscard]] std::span<const Record* const> of(std::size_t customer) const noexcept {
+    return std::span<const Record* const>(records).subspan(
+        offsets[customer], offsets[customer + 1] - offsets[customer]);
+  }
 };
 
-template <class Record>
-[[nodiscard]] bool key_less(const Keyed<Record>& a, std::string_view shop,
-                            std::string_view customer) {
-  return a.shop_id != shop ? a.shop_id < shop : a.customer_id < customer;
-}
-
-/// The keyed records of a range, sorted by key (stable: input order within a key). In the same
-/// pass, `latest` takes the latest valid stamp (`stamp(record)`), for the default as_of (§4.1).
+/// First pass over one kind: each record's key id (KeyTable::none when it has no key or is not
+/// wanted), counting records without a customer_id, and the latest valid stamp (§4.1).
 template <class Range, class Stamp>
-[[nodiscard]] auto keyed_records(Range&& records, RecordCounts& counts, Stamp stamp,
-                                 std::optional<Timestamp>& latest) {
-  using Record = record_of<Range>;
-  std::vector<Keyed<Record>> keyed;
+[[nodiscard]] std::vector<std::uint32_t> key_ids(Range&& records, KeyTable& table, bool insert,
+                                                 std::int64_t& unkeyed, Stamp stamp,
+                                                 std::optional<Timestamp>& latest) {
+  std::vector<std::uint32_t> ids;
+  if constexpr (std::ranges::sized_range<Range>) ids.reserve(std::ranges::size(records));
   for (const auto& item : records) {
-    const Record& r = deref(item);
+    const auto& r = deref(item);
     const TimeField t = stamp(r);
     if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
     const std::string_view customer_id = id_or_empty(field::customer_id(r));
     if (customer_id.empty()) {
-      ++counts.missing_field;  // no key: it can belong to no customer
+      ++unkeyed;  // no key: it can belong to no customer
+      ids.push_back(KeyTable::none);
       continue;
     }
-    keyed.push_back(Keyed<Record>{id_or_empty(field::shop_id(r)), customer_id, &r});
+    const std::string_view shop_id = id_or_empty(field::shop_id(r));
+    ids.push_back(insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id));
   }
-  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-    return key_less(a, b.shop_id, b.customer_id);
-  });
-  return keyed;
+  return ids;
 }
 
-/// Cursor over one kind's keyed records: the pointers of the current key.
-template <class Record>
-struct KeyCursor {
-  const std::vector<Keyed<Record>>* keyed;
-  std::size_t next = 0;
-  std::vector<const Record*> current;
+/// Second pass over one kind: records scattered into customer order (a stable counting sort).
+template <class Range>
+[[nodiscard]] Grouped<record_of<Range>> group(Range&& records,
+                                              const std::vector<std::uint32_t>& ids,
+                                              const std::vector<std::uint32_t>& rank,
+                                              std::size_t customers) {
+  Grouped<record_of<Range>> g;
+  g.offsets.assign(customers + 1, 0);
+  for (const std::uint32_t id : ids)
+    if (id != KeyTable::none && rank[id] != KeyTable::none) ++g.offsets[rank[id] + 1];
+  for (std::size_t c = 0; c < customers; ++c) g.offsets[c + 1] += g.offsets[c];
+  g.records.resize(g.offsets[customers]);
+  std::vector<std::uint32_t> next(g.offsets.begin(), g.offsets.end() - 1);
+  std::size_t i = 0;
+  for (const auto& item : records) {
+    const std::uint32_t id = ids[i++];
+    if (id != KeyTable::none && rank[id] != KeyTable::none)
+      g.records[next[rank[id]]++] = &deref(item);
+  }
+  return g;
+}
 
-  [[nodiscard]] bool has_key() const { return next < keyed->size(); }
-  [[nodiscard]] const Keyed<Record>& head() const { return (*keyed)[next]; }
+/// A batch grouped by customer: the keys in order, each kind's records by customer, and as_of.
+template <class C, class I, class S, class A>
+struct GroupedBatch {
+  Timestamp as_of{};
+  std::vector<CustomerKey> keys;  ///< views into `table`
+  KeyTable table;
+  Grouped<C> customers;
+  Grouped<I> interactions;
+  Grouped<S> sessions;
+  Grouped<A> attributions;
+  Diagnostics unkeyed;  ///< records without a customer_id
 
-  /// Takes the records of this key, if the head has it.
-  void take(std::string_view shop, std::string_view customer) {
-    current.clear();
-    while (next < keyed->size() && (*keyed)[next].shop_id == shop &&
-           (*keyed)[next].customer_id == customer)
-      current.push_back((*keyed)[next++].record);
+  [[nodiscard]] std::size_t size() const noexcept { return keys.size(); }
+  [[nodiscard]] std::int64_t records_of(std::size_t c) const noexcept {
+    return static_cast<std::int64_t>(customers.of(c).size() + interactions.of(c).size() +
+                                     sessions.of(c).size() + attributions.of(c).size());
+  }
+  void build(CustomerContext& ctx, std::size_t c, const Config& config) const {
+    build_context(ctx, customers.of(c), interactions.of(c), sessions.of(c), attributions.of(c),
+                  config, as_of);
   }
 };
 
-}  // namespace detail
-
-/// Groups a batch's records by (shop_id, customer_id) and calls `on_customer(ctx)` once per key
-/// found in any input, in key order, with the context built at the batch's as_of (§4.1: default
-/// the latest valid stamp). Records without a customer_id are counted in `unkeyed`. Returns as_of.
-template <class Customers, class Interactions, class Sessions, class Attributions, class F>
-Timestamp for_each_customer(Customers&& customers, Interactions&& interactions, Sessions&& sessions,
-                            Attributions&& attributions, const Config& config, Diagnostics& unkeyed,
-                            F&& on_customer) {
-  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
-  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
-  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
-  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
-  validate(config);
+/// Groups a batch by key in linear time: two passes over each input, no comparison sort of
+/// records. The default as_of is the latest valid stamp of every record, filtered out or not.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] auto group_batch(Customers&& customers, Interactions&& interactions,
+                               Sessions&& sessions, Attributions&& attributions,
+                               const Config& config, const KeyFilter& filter) {
+  using Batch = GroupedBatch<record_of<Customers>, record_of<Interactions>, record_of<Sessions>,
+                             record_of<Attributions>>;
+  if (filter.shard.count == 0 || filter.shard.index >= filter.shard.count)
+    throw InvalidShard("cbf: shard index " + std::to_string(filter.shard.index) +
+                       " is not below the shard count " + std::to_string(filter.shard.count));
+  Batch batch;
+  // With a key set, the table holds exactly those keys and records of others are skipped.
+  const bool insert = !filter.keys;
+  if (filter.keys)
+    for (const CustomerKey& k : *filter.keys)
+      (void)batch.table.insert(id_or_empty(k.shop_id), id_or_empty(k.customer_id));
 
   std::optional<Timestamp> latest;
   const auto no_stamp = [](const auto&) { return TimeField{}; };  // customer stamps never count
   const auto created = [](const auto& r) { return field::created_at(r); };
   const auto started = [](const auto& r) { return field::start_time(r); };
-  const auto keyed_c = detail::keyed_records(customers, unkeyed.customer, no_stamp, latest);
-  const auto keyed_i = detail::keyed_records(interactions, unkeyed.interaction, created, latest);
-  const auto keyed_s = detail::keyed_records(sessions, unkeyed.session, started, latest);
-  const auto keyed_a = detail::keyed_records(attributions, unkeyed.attribution, created, latest);
+  Diagnostics& u = batch.unkeyed;
+  auto ids_c = key_ids(customers, batch.table, insert, u.customer.missing_field, no_stamp, latest);
+  auto ids_i =
+      key_ids(interactions, batch.table, insert, u.interaction.missing_field, created, latest);
+  auto ids_s = key_ids(sessions, batch.table, insert, u.session.missing_field, started, latest);
+  auto ids_a =
+      key_ids(attributions, batch.table, insert, u.attribution.missing_field, created, latest);
   if (!config.as_of && !latest) throw MissingAsOf();
-  const Timestamp as_of = config.as_of ? *config.as_of : *latest;
+  batch.as_of = config.as_of ? *config.as_of : *latest;
 
-  detail::KeyCursor<record_of<Customers>> cc{&keyed_c, 0, {}};
-  detail::KeyCursor<record_of<Interactions>> ci{&keyed_i, 0, {}};
-  detail::KeyCursor<record_of<Sessions>> cs{&keyed_s, 0, {}};
-  detail::KeyCursor<record_of<Attributions>> ca{&keyed_a, 0, {}};
-
-  CustomerContext ctx;
-  for (;;) {
-    // The smallest key at the head of any cursor is the next customer. The key's views point
-    // into the records, which outlive the loop.
-    std::optional<std::pair<std::string_view, std::string_view>> key;
-    const auto consider = [&](const auto& cursor) {
-      if (!cursor.has_key()) return;
-      const auto& h = cursor.head();
-      if (!key || detail::key_less(h, key->first, key->second))
-        key.emplace(h.shop_id, h.customer_id);
-    };
-    consider(cc);
-    consider(ci);
-    consider(cs);
-    consider(ca);
-    if (!key) break;
-    cc.take(key->first, key->second);
-    ci.take(key->first, key->second);
-    cs.take(key->first, key->second);
-    ca.take(key->first, key->second);
-    build_context(ctx, cc.current, ci.current, cs.current, ca.current, config, as_of);
-    on_customer(std::as_const(ctx));
+  // A key set may name keys no record has: only keys with records become customers.
+  const std::size_t table_size = batch.table.size();
+  std::vector<bool> present(table_size, false);
+  for (const auto* ids : {&ids_c, &ids_i, &ids_s, &ids_a})
+    for (const std::uint32_t id : *ids)
+      if (id != KeyTable::none) present[id] = true;
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t id = 0; id < table_size; ++id) {
+    if (!present[id]) continue;
+    if (filter.shard.count > 1 && shard_of(batch.table.shop_id(id), batch.table.customer_id(id),
+                                           filter.shard.count) != filter.shard.index)
+      continue;
+    order.push_back(id);
   }
-  return as_of;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const std::string_view sa = batch.table.shop_id(a), sb = batch.table.shop_id(b);
+    return sa != sb ? sa < sb : batch.table.customer_id(a) < batch.table.customer_id(b);
+  });
+  std::vector<std::uint32_t> rank(table_size, KeyTable::none);
+  batch.keys.reserve(order.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) {
+    rank[order[r]] = r;
+    batch.keys.push_back(
+        CustomerKey{batch.table.shop_id(order[r]), batch.table.customer_id(order[r])});
+  }
+  const std::size_t n = order.size();
+  batch.customers = group(customers, ids_c, rank, n);
+  ids_c = {};
+  batch.interactions = group(interactions, ids_i, rank, n);
+  ids_i = {};
+  batch.sessions = group(sessions, ids_s, rank, n);
+  ids_s = {};
+  batch.attributions = group(attributions, ids_a, rank, n);
+  return batch;
 }
 
-/// Features of every customer of a batch (contract §4.16): one row per key found in any input,
-/// ordered by key. `as_of` defaults to the latest valid stamp of the whole batch (§4.1).
+}  // namespace detail
+
+/// Calls `on_customer(ctx)` once per key of the batch (after the filter), in key order, on the
+/// calling thread, with the context built at the batch's as_of (§4.1: default the latest valid
+/// stamp). Records without a customer_id are counted in `unkeyed`. Returns as_of.
+template <class Customers, class Interactions, class Sessions, class Attributions, class F>
+Timestamp for_each_customer(Customers&& customers, Interactions&& interactions, Sessions&& sessions,
+                            Attributions&& attributions, const Config& config, Diagnostics& unkeyed,
+                            F&& on_customer, const KeyFilter& filter = {}) {
+  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  validate(config);
+  const auto batch =
+      detail::group_batch(customers, interactions, sessions, attributions, config, filter);
+  unkeyed += batch.unkeyed;
+  CustomerContext ctx;
+  for (std::size_t c = 0; c < batch.size(); ++c) {
+    batch.build(ctx, c, config);
+    on_customer(std::as_const(ctx));
+  }
+  return batch.as_of;
+}
+
+/// Features of every customer of a batch (contract §4.16): records of any order and any adapted
+/// types, grouped by (shop_id, customer_id); one row per key found in any input, ordered by key;
+/// `as_of` defaults to the latest valid stamp of the whole batch (§4.1). The result is the same,
+/// bit for bit, for any thread count and executor. Throws InvalidParameter, MissingAsOf or
+/// InvalidShard before any work starts.
 template <class Customers, class Interactions, class Sessions, class Attributions>
 [[nodiscard]] BatchResult compute_batch(Customers&& customers, Interactions&& interactions,
                                         Sessions&& sessions, Attributions&& attributions,
-                                        const Config& config) {
+                                        const Config& config, const BatchOptions& options = {}) {
+  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  validate(config);
+  const auto batch =
+      detail::group_batch(customers, interactions, sessions, attributions, config, options.filter);
   BatchResult result;
-  result.as_of = for_each_customer(customers, interactions, sessions, attributions, config,
-                                   result.diagnostics, [&](const CustomerContext& ctx) {
-                                     result.diagnostics += ctx.diagnostics;
-                                     result.customers.push_back(CustomerResult{
-                                         std::string(ctx.shop_id), std::string(ctx.customer_id),
-                                         ctx.as_of, compute_features(ctx), ctx.diagnostics});
-                                   });
+  result.as_of = batch.as_of;
+  if (options.filter.is_full() || (options.filter.shard.index == 0 && !options.filter.keys))
+    result.diagnostics += batch.unkeyed;
+
+  const std::size_t n = batch.size();
+  result.customers.resize(n);
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min(detail::resolve_threads(options.threads), n));
+  // Slices small enough to balance heavy-tailed customers, large enough to be cheap to hand out.
+  const std::size_t slice = std::clamp<std::size_t>(n / (workers * 32), 1, 256);
+
+  BatchProgress progress;
+  progress.customers_total = static_cast<std::int64_t>(n);
+  progress.records_total =
+      static_cast<std::int64_t>(batch.customers.records.size() + batch.interactions.records.size() +
+                                batch.sessions.records.size() + batch.attributions.records.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex merge;
+  const auto worker = [&](std::size_t) {
+    CustomerContext ctx;
+    Diagnostics diagnostics;
+    try {
+      for (;;) {
+        const std::size_t begin = next.fetch_add(slice, std::memory_order_relaxed);
+        if (begin >= n || failed.load(std::memory_order_relaxed)) break;
+        const std::size_t end = std::min(n, begin + slice);
+        std::int64_t records = 0;
+        for (std::size_t c = begin; c < end; ++c) {
+          batch.build(ctx, c, config);
+          diagnostics += ctx.diagnostics;
+          records += batch.records_of(c);
+          result.customers[c] = CustomerResult{std::string(batch.keys[c].shop_id),
+                                               std::string(batch.keys[c].customer_id), ctx.as_of,
+                                               compute_features(ctx), ctx.diagnostics};
+        }
+        if (options.progress) {
+          const std::lock_guard lock(merge);
+          progress.customers_done += static_cast<std::int64_t>(end - begin);
+          progress.records_done += records;
+          options.progress(std::as_const(progress));
+        }
+      }
+    } catch (...) {
+      failed = true;
+      throw;
+    }
+    const std::lock_guard lock(merge);
+    result.diagnostics += diagnostics;  // integer counts: the sum does not depend on the order
+  };
+  detail::run_tasks(workers, worker, options.executor);
   return result;
 }
 

@@ -19,5 +19,6 @@
 #include <cbf/format.hpp>
 #include <cbf/records.hpp>
 #include <cbf/rows.hpp>
+#include <cbf/stream.hpp>
 #include <cbf/time.hpp>
 #include <cbf/version.hpp>

@@ -13,7 +13,7 @@ namespace cbf::detail {
 
 /// True for the contract's ASCII whitespace: space, \t, \n, \v, \f, \r.
 [[nodiscard]] constexpr bool is_ascii_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  return c == ' ' || (c >= '\t' && c <= '\r');  // \t \n \v \f \r are 9–13
 }
 
 /// Lower-cases A–Z only; every other byte is kept as it is.
@@ -23,6 +23,8 @@ namespace cbf::detail {
 
 /// The text without leading and trailing ASCII whitespace.
 [[nodiscard]] constexpr std::string_view trim(std::string_view s) noexcept {
+  // Most texts have no edge whitespace: two byte tests and done.
+  if (s.empty() || (!is_ascii_space(s.front()) && !is_ascii_space(s.back()))) return s;
   std::size_t b = 0;
   std::size_t e = s.size();
   while (b < e && is_ascii_space(s[b])) ++b;

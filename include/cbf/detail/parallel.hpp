@@ -1,0 +1,61 @@
+// Running a batch's workers: on threads of our own, or on the host's executor.
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace cbf {
+
+/// Runs `count` independent tasks, `task(i)` for each i in [0, count), and returns when all have
+/// finished; tasks may run in any order, on any threads, one after another or at once.
+using Executor =
+    std::function<void(std::size_t count, const std::function<void(std::size_t)>& task)>;
+
+namespace detail {
+
+/// The number of workers for a `threads` option: 0 means the hardware's concurrency.
+[[nodiscard]] inline std::size_t resolve_threads(unsigned threads) noexcept {
+  if (threads != 0) return threads;
+  const unsigned hardware = std::thread::hardware_concurrency();
+  return hardware == 0 ? 1 : hardware;
+}
+
+/// Runs task(0..count-1): on the executor when given, else on count-1 new threads and the caller.
+/// The first exception a task throws is rethrown here once every task has returned.
+inline void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task,
+                      const Executor& executor) {
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  const std::function<void(std::size_t)> guarded = [&](std::size_t i) {
+    try {
+      task(i);
+    } catch (...) {
+      const std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  if (executor) {
+    executor(count, guarded);
+  } else if (count <= 1) {
+    if (count == 1) guarded(0);
+  } else {
+    std::vector<std::thread> threads;
+    threads.reserve(count - 1);
+    try {
+      for (std::size_t i = 1; i < count; ++i) threads.emplace_back(guarded, i);
+    } catch (const std::system_error&) {
+      // No more threads to be had: workers pull work until none is left, so fewer still finish it.
+    }
+    guarded(0);
+    for (auto& t : threads) t.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace detail
+}  // namespace cbf
