@@ -82,20 +82,32 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   detail::read_sessions(ctx, records, sessions, window);
   detail::read_attributions(ctx, attributions, window);
 
-  std::sort(ctx.interactions.begin(), ctx.interactions.end(), detail::time_order_less);
+  // Trackers log in time order, so the records usually arrive sorted: check before sorting.
+  if (!std::is_sorted(ctx.interactions.begin(), ctx.interactions.end(), detail::time_order_less))
+    std::sort(ctx.interactions.begin(), ctx.interactions.end(), detail::time_order_less);
   detail::SessionIndex& index = ctx.scratch.index;
   ctx.sessions_derived = records.empty();
   if (ctx.sessions_derived) {
     detail::derive_sessions(ctx);
   } else {
     // Record sessions by start time (then input order); members join by exact session_id.
-    std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    const auto by_start = [](const auto& a, const auto& b) {
       return a.row.start != b.row.start ? a.row.start < b.row.start : a.input_index < b.input_index;
-    });
+    };
+    if (!std::is_sorted(records.begin(), records.end(), by_start))
+      std::sort(records.begin(), records.end(), by_start);
     for (const auto& r : records) ctx.sessions.push_back(r.row);
     index.build(ctx.sessions);
-    for (InteractionRow& row : ctx.interactions)
-      index.for_each(row.session_id, [&](std::uint32_t k) { row.session = k; });
+    // Consecutive interactions mostly share a session: one comparison instead of a search.
+    const InteractionRow* previous = nullptr;
+    for (InteractionRow& row : ctx.interactions) {
+      if (previous != nullptr && row.session_id == previous->session_id) {
+        row.session = previous->session;
+      } else {
+        index.for_each(row.session_id, [&](std::uint32_t k) { row.session = k; });
+      }
+      previous = &row;
+    }
   }
   detail::resolve_sessions(ctx);
   if (ctx.sessions_derived) index.build(ctx.sessions);

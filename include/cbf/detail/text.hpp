@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,6 +109,48 @@ class QueryCursor {
     const int x = ca.next();
     const int y = cb.next();
     if (x != y || x < 0) return x <=> y;
+  }
+}
+
+/// A text and the hash of the form it is compared in.
+struct HashedText {
+  std::uint64_t hash;
+  std::string_view text;
+};
+
+/// Hash of a search query's normalised form (what compare_queries compares).
+[[nodiscard]] inline std::uint64_t hash_query(std::string_view query) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  QueryCursor cursor{query};
+  for (int c = cursor.next(); c >= 0; c = cursor.next())
+    h = (h ^ static_cast<std::uint64_t>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+/// Hash of a trimmed label's lower-cased form (what compare_folded compares).
+[[nodiscard]] inline std::uint64_t hash_folded(std::string_view label) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : label)
+    h = (h ^ static_cast<unsigned char>(ascii_lower(c))) * 0x100000001b3ULL;
+  return h;
+}
+
+/// Calls `f(text, count)` once per distinct text under `compare` (a three-way comparison whose
+/// equal texts have equal hashes), in no particular order. Sorting by hash first means texts are
+/// compared only when their hashes tie, which is when they are almost surely equal: exact, and
+/// far cheaper than sorting by the texts.
+template <class Compare, class F>
+void for_each_distinct(std::vector<HashedText>& values, Compare compare, F&& f) {
+  std::sort(values.begin(), values.end(), [&](const HashedText& a, const HashedText& b) {
+    return a.hash != b.hash ? a.hash < b.hash : compare(a.text, b.text) < 0;
+  });
+  for (std::size_t i = 0; i < values.size();) {
+    std::size_t j = i + 1;
+    while (j < values.size() && values[j].hash == values[i].hash &&
+           compare(values[i].text, values[j].text) == 0)
+      ++j;
+    f(values[i].text, j - i);
+    i = j;
   }
 }
 

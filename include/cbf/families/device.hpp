@@ -40,32 +40,34 @@ template <std::size_t N>
 }
 
 /// The most frequent normalised label; ties → the smallest in byte order. Empty when none.
-[[nodiscard]] inline std::optional<std::string> modal_label(std::vector<std::string_view>& labels) {
-  std::optional<std::string> best;
+[[nodiscard]] inline std::optional<std::string> modal_label(std::vector<HashedText>& labels) {
+  std::string_view best;
   std::size_t best_count = 0;
-  for_each_label_run(labels, [&](std::string_view label, std::size_t count) {
-    if (count > best_count) {  // strictly more: an earlier (smaller) label keeps a tie
+  for_each_distinct(labels, compare_folded, [&](std::string_view label, std::size_t count) {
+    if (count > best_count || (count == best_count && compare_folded(label, best) < 0)) {
       best_count = count;
-      best = normalized_label(label);
+      best = label;
     }
   });
-  return best;
+  if (best_count == 0) return std::nullopt;
+  return normalized_label(best);
 }
 
 }  // namespace detail
 
 /// Features 19–22 from a built context. A session's device is its own, else its first member's.
 [[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx) {
-  std::vector<std::string_view> devices;
-  std::vector<std::string_view> referrers;
+  std::vector<detail::HashedText> devices;
+  std::vector<detail::HashedText> referrers;
   std::int64_t mobile = 0, desktop = 0;
   for (const SessionRow& s : ctx.sessions) {
     if (!s.device_type.empty()) {
-      devices.push_back(s.device_type);
+      devices.push_back({detail::hash_folded(s.device_type), s.device_type});
       mobile += detail::is_one_of(s.device_type, mobile_devices) ? 1 : 0;
       desktop += detail::is_one_of(s.device_type, desktop_devices) ? 1 : 0;
     }
-    if (!s.referrer_type.empty()) referrers.push_back(s.referrer_type);
+    if (!s.referrer_type.empty())
+      referrers.push_back({detail::hash_folded(s.referrer_type), s.referrer_type});
   }
   DeviceFeatures f;
   const auto with_device = static_cast<std::int64_t>(devices.size());

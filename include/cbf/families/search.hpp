@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/hash.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/detail/text.hpp>
 #include <cbf/records.hpp>
@@ -49,17 +50,6 @@ inline constexpr std::array<std::string_view, 5> discovery_label_names{"search",
 }
 
 namespace detail {
-
-/// Distinct values / values of a list of texts, under an ordering `cmp` (returns <=> result).
-template <class Compare>
-[[nodiscard]] std::int64_t count_distinct(std::vector<std::string_view>& values, Compare cmp) {
-  std::sort(values.begin(), values.end(),
-            [&](std::string_view a, std::string_view b) { return cmp(a, b) < 0; });
-  std::int64_t distinct = 0;
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (i == 0 || cmp(values[i - 1], values[i]) != 0) ++distinct;
-  return distinct;
-}
 
 /// The winning discovery label: most votes; ties by the fixed order, then other labels bytewise.
 [[nodiscard]] inline std::optional<std::string> discovery_winner(
@@ -118,33 +108,33 @@ template <class Compare>
 [[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx) {
   SearchFeatures f;
   std::int64_t searches = 0;
-  std::vector<std::string_view> queries;
-  std::vector<std::string_view> categories;
+  std::vector<detail::HashedText> queries;
+  std::vector<detail::HashedText> categories;
   for (const InteractionRow& row : ctx.interactions) {
     if (row.kind == EventKind::search) {
       ++searches;
-      if (!detail::trim(row.search_query).empty()) queries.push_back(row.search_query);
+      if (!detail::trim(row.search_query).empty())
+        queries.push_back({detail::hash_query(row.search_query), row.search_query});
     }
     if ((row.kind == EventKind::product_view || row.kind == EventKind::collection_view) &&
         !row.category_id.empty())
-      categories.push_back(row.category_id);
+      categories.push_back({detail::hash_bytes(row.category_id, 0), row.category_id});
   }
   f.search_frequency = detail::ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
-  const auto searched = static_cast<std::int64_t>(queries.size());
+  std::int64_t distinct_queries = 0;
+  detail::for_each_distinct(queries, detail::compare_queries,
+                            [&](std::string_view, std::size_t) { ++distinct_queries; });
   f.search_query_diversity =
-      detail::ratio(detail::count_distinct(queries, detail::compare_queries), searched);
+      detail::ratio(distinct_queries, static_cast<std::int64_t>(queries.size()));
   f.product_discovery_method = detail::product_discovery_method(ctx);
   if (!categories.empty()) {
-    std::sort(categories.begin(), categories.end());
     // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
     std::int64_t sum_squares = 0;
-    for (std::size_t i = 0; i < categories.size();) {
-      std::size_t j = i;
-      while (j < categories.size() && categories[j] == categories[i]) ++j;
-      const auto c = static_cast<std::int64_t>(j - i);
-      sum_squares += c * c;
-      i = j;
-    }
+    detail::for_each_distinct(
+        categories, [](std::string_view a, std::string_view b) { return a.compare(b); },
+        [&](std::string_view, std::size_t count) {
+          sum_squares += static_cast<std::int64_t>(count) * static_cast<std::int64_t>(count);
+        });
     const auto n = static_cast<std::int64_t>(categories.size());
     f.category_exploration = static_cast<double>(n * n - sum_squares) / static_cast<double>(n * n);
   }
