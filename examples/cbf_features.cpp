@@ -57,6 +57,8 @@ struct Options {
   std::optional<std::string> diagnostics;
   std::optional<std::string> output;
   bool quiet = false;
+  bool verbose = false;
+  unsigned threads = 0;
 };
 
 cbf::Config make_config(const Options& o) {
@@ -101,12 +103,16 @@ int run(const Options& o) {
   const cbf::Config config = make_config(o);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
-  cbf::host::Progress progress("cbf-features", o.quiet);
+  cbf::host::Progress progress("cbf-features", o.quiet, o.verbose);
   const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
-  progress.done(fmt::format("read {} records from {}", tables.record_count(), o.dir));
-  const cbf::BatchResult batch = cbf::compute_batch(tables.customers, tables.interactions,
-                                                    tables.sessions, tables.attributions, config);
-  progress.done(fmt::format("computed {} customers", batch.customers.size()));
+  progress.done("read", fmt::format("read {} records from {}", tables.record_count(), o.dir));
+  cbf::BatchOptions options;
+  options.threads = o.threads;
+  options.progress = [&](const cbf::BatchProgress& p) { progress.update(p); };
+  const cbf::BatchResult batch = cbf::compute_batch(
+      tables.customers, tables.interactions, tables.sessions, tables.attributions, config, options);
+  progress.done("compute", fmt::format("computed {} customers on {} threads",
+                                       batch.customers.size(), cbf::thread_count(o.threads)));
   if (o.output) {
     write_file(*o.output, [&](std::ostream& out) { cbf::host::write_features_csv(out, batch); });
   } else {
@@ -119,7 +125,9 @@ int run(const Options& o) {
       cbf::host::write_diagnostics_csv(out, batch.diagnostics);
     });
   }
-  progress.done(fmt::format("wrote {}", o.output ? *o.output : std::string("standard output")));
+  progress.done("write",
+                fmt::format("wrote {}", o.output ? *o.output : std::string("standard output")));
+  progress.print_time_split();
   return 0;
 }
 
@@ -142,7 +150,11 @@ int main(int argc, char** argv) {
   app.add_option("--gg", o.gg, "Fitted Gamma-Gamma parameters p,q,gamma");
   app.add_option("--diagnostics", o.diagnostics, "Write record diagnostics (CSV) to FILE");
   app.add_option("--output,-o", o.output, "Write the features to FILE instead of stdout");
+  app.add_option(
+      "--threads,-j", o.threads,
+      "Worker threads (default 0: all hardware threads); the output does not depend on it");
   app.add_flag("--quiet,-q", o.quiet, "No progress messages on stderr");
+  app.add_flag("--verbose,-v", o.verbose, "Print each phase and the read/compute/write time split");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -242,25 +242,26 @@ int run(const Options& o) {
       throw HostError("--as-of and --unit-days apply to DIR; a summary file is already summarised");
     population = read_summary_csv(*o.summary);
     progress.done(
-        fmt::format("read {} summaries from {}", population.summaries.size(), *o.summary));
+        "read", fmt::format("read {} summaries from {}", population.summaries.size(), *o.summary));
   } else {
     if (!o.dir) throw HostError("pass DIR or --summary FILE");
     const cbf::Config config = make_config(o);
     if (!std::filesystem::is_directory(*o.dir))
       throw HostError(fmt::format("{}: not a directory", *o.dir));
     const cbf::host::Tables tables = cbf::host::read_tables(*o.dir);
-    progress.done(fmt::format("read {} records from {}", tables.record_count(), *o.dir));
+    progress.done("read", fmt::format("read {} records from {}", tables.record_count(), *o.dir));
     population.summaries = cbf::model_summaries(tables.customers, tables.interactions,
                                                 tables.sessions, tables.attributions, config);
     population.has_spend = true;
     population.spend_counts_all_orders = true;
-    progress.done(fmt::format("summarised {} customers with orders", population.summaries.size()));
+    progress.done("summarise",
+                  fmt::format("summarised {} customers with orders", population.summaries.size()));
   }
   if (population.summaries.empty())
     throw HostError(o.summary ? fmt::format("{}: no customer rows to fit", *o.summary)
                               : fmt::format("{}: no customer has an order to fit", *o.dir));
   const int code = report(o, population);
-  progress.done("fitted");
+  progress.done("fit", "fitted");
   return code;
 }
 

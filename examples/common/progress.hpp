@@ -1,5 +1,8 @@
-// Phase-by-phase progress of a host on stderr, only when a person is watching it.
+// Progress of a host on stderr: phase messages and a live bar when a person is watching (a
+// terminal), and the time split of the phases with --verbose.
 #pragma once
+
+#include <cbf/batch.hpp>
 
 #include <fmt/format.h>
 
@@ -9,28 +12,70 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cbf::host {
 
-/// Prints "PROGRAM: what (seconds)" at the end of each phase when stderr is a terminal.
 class Progress {
  public:
-  Progress(std::string_view program, bool quiet)
-      : program_(program), enabled_(!quiet && ::isatty(STDERR_FILENO) != 0) {}
+  /// Messages and the bar go to stderr when it is a terminal and not `quiet`; `verbose` adds the
+  /// time split at the end wherever stderr goes.
+  Progress(std::string_view program, bool quiet, bool verbose = false)
+      : program_(program), live_(!quiet && ::isatty(STDERR_FILENO) != 0), verbose_(verbose) {}
 
-  /// Reports the end of a phase with its duration.
-  void done(const std::string& what) {
+  /// Reports the end of a phase: `phase` names it in the time split, `what` says what it did.
+  void done(std::string_view phase, const std::string& what) {
     const auto now = std::chrono::steady_clock::now();
-    if (enabled_)
-      fmt::print(stderr, "{}: {} ({:.2f} s)\n", program_, what,
-                 std::chrono::duration<double>(now - last_).count());
+    const double seconds = std::chrono::duration<double>(now - last_).count();
+    phases_.emplace_back(std::string(phase), seconds);
+    clear_bar();
+    if (live_ || verbose_) fmt::print(stderr, "{}: {} ({:.2f} s)\n", program_, what, seconds);
     last_ = now;
   }
 
+  /// Redraws the bar (at most ten times a second): percent, records/s and customers/s.
+  void update(const BatchProgress& p) {
+    if (!live_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - drawn_ < std::chrono::milliseconds(100) && p.customers_done < p.customers_total)
+      return;
+    drawn_ = now;
+    const double seconds = std::max(1e-9, std::chrono::duration<double>(now - last_).count());
+    const double share = p.records_total > 0 ? static_cast<double>(p.records_done) /
+                                                   static_cast<double>(p.records_total)
+                                             : 1.0;
+    constexpr int width = 30;
+    const int filled = static_cast<int>(share * width);
+    fmt::print(stderr, "\r{}: [{:=<{}}{:<{}}] {:3.0f}%  {:.1f} M records/s  {:.0f} customers/s ",
+               program_, "", filled, "", width - filled, share * 100.0,
+               static_cast<double>(p.records_done) / seconds / 1e6,
+               static_cast<double>(p.customers_done) / seconds);
+    bar_shown_ = true;
+  }
+
+  /// With --verbose, prints "time split: read 1.20 s, compute 0.31 s, write 0.40 s".
+  void print_time_split() const {
+    if (!verbose_) return;
+    std::string split;
+    for (const auto& [phase, seconds] : phases_)
+      split += fmt::format("{}{} {:.2f} s", split.empty() ? "" : ", ", phase, seconds);
+    fmt::print(stderr, "{}: time split: {}\n", program_, split);
+  }
+
  private:
+  void clear_bar() {
+    if (bar_shown_) fmt::print(stderr, "\r\033[K");
+    bar_shown_ = false;
+  }
+
   std::string_view program_;
-  bool enabled_;
+  bool live_;
+  bool verbose_;
+  bool bar_shown_ = false;
+  std::vector<std::pair<std::string, double>> phases_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point drawn_{};
 };
 
 }  // namespace cbf::host

@@ -295,7 +295,7 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   const std::size_t n = batch.size();
   result.customers.resize(n);
   const std::size_t workers =
-      std::max<std::size_t>(1, std::min(detail::resolve_threads(options.threads), n));
+      std::max<std::size_t>(1, std::min(thread_count(options.threads), n));
   // Slices small enough to balance heavy-tailed customers, large enough to be cheap to hand out.
   const std::size_t slice = std::clamp<std::size_t>(n / (workers * 32), 1, 256);
 

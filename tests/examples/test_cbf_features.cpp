@@ -41,6 +41,7 @@ struct InputDir {
 };
 
 const std::string fixture = std::string(CBF_FIXTURES_DIR) + "/small";
+const std::string sample = std::string(CBF_SAMPLE_DATA_DIR);
 
 }  // namespace
 
@@ -63,6 +64,28 @@ TEST_CASE("cbf-features --output writes the same table as standard output", "[ho
   CHECK(r.out.empty());
   CHECK(slurp(output) == slurp(fixture + "/expected_features.csv"));
   fs::remove(output);
+}
+
+TEST_CASE("cbf-features writes the same bytes on 1 and on 3 threads", "[host]") {
+  const Run one = run(sample + " --as-of 2025-06-30T23:59:59Z --threads 1");
+  const Run three = run(sample + " --as-of 2025-06-30T23:59:59Z --threads 3");
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(three.exit_code == 0);
+  CHECK(one.out.size() > 1000);
+  CHECK(one.out == three.out);
+}
+
+TEST_CASE("cbf-features --verbose reports each phase and the read/compute/write time split",
+          "[host]") {
+  const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z --verbose --threads 2");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == slurp(fixture + "/expected_features.csv"));
+  CHECK(r.err.find("computed 3 customers on 2 threads") != std::string::npos);
+  CHECK(r.err.find("time split: read ") != std::string::npos);
+  CHECK(r.err.find(", compute ") != std::string::npos);
+  CHECK(r.err.find(", write ") != std::string::npos);
+  // Not a terminal: no progress bar.
+  CHECK(r.err.find('\r') == std::string::npos);
 }
 
 TEST_CASE("without --as-of the cutoff is the latest valid stamp of any input", "[host]") {

@@ -16,14 +16,14 @@ namespace cbf {
 using Executor =
     std::function<void(std::size_t count, const std::function<void(std::size_t)>& task)>;
 
-namespace detail {
-
-/// The number of workers for a `threads` option: 0 means the hardware's concurrency.
-[[nodiscard]] inline std::size_t resolve_threads(unsigned threads) noexcept {
+/// The number of workers a `threads` option asks for: 0 means the hardware's concurrency.
+[[nodiscard]] inline std::size_t thread_count(unsigned threads) noexcept {
   if (threads != 0) return threads;
   const unsigned hardware = std::thread::hardware_concurrency();
   return hardware == 0 ? 1 : hardware;
 }
+
+namespace detail {
 
 /// Runs task(0..count-1): on the executor when given, else on count-1 new threads and the caller.
 /// The first exception a task throws is rethrown here once every task has returned.
