@@ -1,0 +1,641 @@
+// The batch engine (compute_batch's workers, executors, key subsets, stable-hash shards and
+// progress): results are bit-identical whatever the thread count, executor or input order, and a
+// filtered run gives exactly the full run's rows for its keys.
+#include <catch2/catch.hpp>
+#include <cbf/cbf.hpp>
+#include <cbf/format.hpp>
+
+#include "support.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+using namespace cbf_test;
+
+namespace {
+
+// ---- random batches (the approach of test_properties.cpp) ----------------------------------
+
+struct Records {
+  Customers customers;
+  Interactions interactions;
+  Sessions sessions;
+  Attributions attributions;
+};
+
+struct GeneratorOptions {
+  bool distinct_times = true;      // no two stamps of a customer share an instant
+  bool unique_session_ids = true;  // no duplicate Session records
+  bool blank_ids = true;           // some records without customer_id
+};
+
+class Generator {
+ public:
+  explicit Generator(std::uint64_t seed) : rng_(seed) {}
+
+  /// Random records of customer (shop, id), appended to `out`. Records of shop "" sometimes
+  /// spell it "  " (the same key: blank ids read as empty).
+  void customer(Records& out, const std::string& shop, const std::string& id,
+                const GeneratorOptions& options) {
+    std::set<std::int64_t> used_times;
+    const auto stamp = [&] {
+      // Mostly within 200 days before as_of, sometimes after it or unreadable or missing.
+      const std::int64_t roll = pick(40);
+      if (roll == 0) return cbf::TimeField::invalid();
+      if (roll == 1) return cbf::TimeField{};
+      if (roll == 2) return cbf::TimeField{as_of + sec(1 + pick(86400))};
+      for (;;) {
+        const std::int64_t offset = pick(200LL * 86400) * 1000000 + pick(1000000);
+        if (!options.distinct_times || used_times.insert(offset).second)
+          return cbf::TimeField{as_of - us(offset)};
+      }
+    };
+    const auto customer_id = [&]() -> std::string {
+      if (options.blank_ids && pick(25) == 0) return pick(2) ? "" : "  ";
+      return id;
+    };
+    const auto shop_id = [&]() -> std::string {
+      return shop.empty() && pick(4) == 0 ? "  " : shop;
+    };
+
+    if (pick(3) != 0) {
+      cbf::Customer c;
+      c.shop_id = shop_id();
+      c.customer_id = id;
+      const std::int64_t roll = pick(6);
+      if (roll == 0) c.created_at = cbf::TimeField::invalid();
+      if (roll == 1) c.created_at = as_of + days(3);
+      if (roll >= 2) c.created_at = as_of - sec(pick(400LL * 86400));
+      out.customers.push_back(c);
+    }
+
+    static constexpr std::array<const char*, 14> kinds{
+        "page_viewed", "Product_Viewed",     "view_item",   " search ",  "search_submitted",
+        "add_to_cart", "checkout_completed", "cart_viewed", "page_view", "checkout_started",
+        "scroll",      "collection_viewed",  "detail",      ""};
+    static constexpr std::array<const char*, 5> queries{"", "Shoes", " shoes ", "red  hat", "\t"};
+    static constexpr std::array<const char*, 4> categories{"", "A", "B", " "};
+    static constexpr std::array<const char*, 4> devices{"", "mobile", " Desktop ", "tablet"};
+    const std::int64_t session_pool = 1 + pick(5);
+    const auto session_id = [&]() -> std::string {
+      if (pick(3) == 0) return "";
+      return "s" + std::to_string(pick(session_pool));
+    };
+
+    const std::int64_t n_interactions = pick(30);
+    for (std::int64_t i = 0; i < n_interactions; ++i) {
+      cbf::Interaction r;
+      r.shop_id = shop_id();
+      r.customer_id = customer_id();
+      r.session_id = session_id();
+      r.event_type = kinds[static_cast<std::size_t>(pick(kinds.size()))];
+      r.product_id = "p" + std::to_string(pick(6));
+      r.category_id = categories[static_cast<std::size_t>(pick(categories.size()))];
+      r.search_query = queries[static_cast<std::size_t>(pick(queries.size()))];
+      r.device_type = devices[static_cast<std::size_t>(pick(devices.size()))];
+      const std::int64_t roll = pick(12);
+      if (roll < 6) r.view_duration = static_cast<double>(pick(600000)) / 1000.0;
+      if (roll == 6) r.view_duration = -2.0;
+      r.created_at = stamp();
+      out.interactions.push_back(r);
+    }
+
+    const std::int64_t n_sessions = pick(4) == 0 ? 0 : pick(session_pool + 1);
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(session_pool));
+    for (std::int64_t k = 0; k < session_pool; ++k) ids[static_cast<std::size_t>(k)] = k;
+    std::shuffle(ids.begin(), ids.end(), rng_);
+    for (std::int64_t k = 0; k < n_sessions; ++k) {
+      cbf::Session s;
+      s.shop_id = shop_id();
+      s.customer_id = customer_id();
+      const std::int64_t sid =
+          options.unique_session_ids ? ids[static_cast<std::size_t>(k)] : pick(session_pool);
+      s.session_id = "s" + std::to_string(sid);
+      s.start_time = stamp();
+      if (s.start_time.is_valid() && pick(2) == 0)
+        s.end_time = s.start_time.value() + sec(pick(7200));
+      s.device_type = devices[static_cast<std::size_t>(pick(devices.size()))];
+      out.sessions.push_back(s);
+    }
+
+    static constexpr std::array<const char*, 5> types{"", "search", " Email ", "direct", "cart"};
+    const std::int64_t n_attributions = pick(8);
+    for (std::int64_t k = 0; k < n_attributions; ++k) {
+      cbf::Attribution a;
+      a.shop_id = shop_id();
+      a.customer_id = customer_id();
+      a.order_id = pick(10) == 0 ? "" : "o" + std::to_string(pick(6));
+      a.session_id = session_id();
+      a.attribution_type = types[static_cast<std::size_t>(pick(types.size()))];
+      const std::int64_t roll = pick(10);
+      if (roll < 7) a.attribution_value = static_cast<double>(pick(100000)) / 100.0;
+      if (roll == 7) a.attribution_value = 0.1 * static_cast<double>(pick(7));
+      if (roll == 8) a.attribution_value = -1.0;
+      a.created_at = stamp();
+      out.attributions.push_back(a);
+    }
+  }
+
+  /// A uniform integer in [0, n).
+  std::int64_t pick(std::int64_t n) {
+    return std::uniform_int_distribution<std::int64_t>(0, n - 1)(rng_);
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+/// `n` random customers of four shops (the same ids recur across shops; one shop id is not ASCII),
+/// their records interleaved, plus one record without customer_id of each kind.
+Records random_batch(std::uint64_t seed, int n, const GeneratorOptions& options) {
+  static const std::array<std::string, 4> shops{"", "north", "south", "\xC3\xA9st"};
+  Generator g(seed);
+  Records r;
+  for (int k = 0; k < n; ++k) {
+    // (k % 4, k % 101): distinct keys for k < 404.
+    const std::string& shop = shops[static_cast<std::size_t>(k % 4)];
+    g.customer(r, shop, (k % 5 == 0 ? "U" : "u") + std::to_string(k % 101), options);
+  }
+  r.customers.push_back(cust(" ").shop("north"));
+  r.interactions.push_back(ev("page_view", t0).customer("").shop("south"));
+  r.sessions.push_back(sess("blank", t0).customer("\t"));
+  r.attributions.push_back(attr("blank", t0, 1.0).customer(""));
+  r.customers = shuffled(std::move(r.customers), seed + 1);
+  r.interactions = shuffled(std::move(r.interactions), seed + 2);
+  r.sessions = shuffled(std::move(r.sessions), seed + 3);
+  r.attributions = shuffled(std::move(r.attributions), seed + 4);
+  return r;
+}
+
+cbf::BatchResult run(const Records& r, const cbf::Config& config,
+                     const cbf::BatchOptions& options = {}) {
+  return cbf::compute_batch(r.customers, r.interactions, r.sessions, r.attributions, config,
+                            options);
+}
+
+// ---- bit-exact comparison of rows ------------------------------------------------------------
+
+/// Equality with doubles compared by their bits: the engine must give the same bits, not close
+/// values.
+template <class T>
+bool identical(const T& a, const T& b) {
+  if constexpr (std::is_same_v<T, double>) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+  } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+    return a.has_value() == b.has_value() && (!a || identical(*a, *b));
+  } else {
+    return a == b;
+  }
+}
+
+bool identical_rows(const cbf::CustomerResult& a, const cbf::CustomerResult& b) {
+  bool same = a.shop_id == b.shop_id && a.customer_id == b.customer_id && a.as_of == b.as_of &&
+              a.diagnostics == b.diagnostics;
+  std::apply(
+      [&](const auto&... f) {
+        ((same = same && identical(a.features.*(f.member), b.features.*(f.member))), ...);
+      },
+      cbf::feature_fields);
+  return same;
+}
+
+std::string describe(const cbf::CustomerResult& r) {
+  return fmt::format("({}, {}) as_of {} {} {}", r.shop_id, r.customer_id,
+                     r.as_of.time_since_epoch().count(), r.features, r.diagnostics);
+}
+
+/// The same rows in the same order, bit for bit; reports the first few that differ.
+void check_identical(const std::vector<cbf::CustomerResult>& got,
+                     const std::vector<cbf::CustomerResult>& want) {
+  REQUIRE(got.size() == want.size());
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (identical_rows(got[i], want[i])) continue;
+    if (++mismatches <= 3)
+      UNSCOPED_INFO("row " << i << "\n  got  " << describe(got[i]) << "\n  want "
+                           << describe(want[i]));
+  }
+  CHECK(mismatches == 0);
+}
+
+void check_identical(const cbf::BatchResult& got, const cbf::BatchResult& want) {
+  CHECK(got.as_of == want.as_of);
+  CHECK(got.diagnostics == want.diagnostics);
+  check_identical(got.customers, want.customers);
+}
+
+bool key_less(const cbf::CustomerResult& a, const cbf::CustomerResult& b) {
+  return std::tie(a.shop_id, a.customer_id) < std::tie(b.shop_id, b.customer_id);
+}
+
+/// The sum of the rows' diagnostics.
+cbf::Diagnostics sum_of_rows(const std::vector<cbf::CustomerResult>& rows) {
+  cbf::Diagnostics sum;
+  for (const auto& r : rows) sum += r.diagnostics;
+  return sum;
+}
+
+cbf::Diagnostics plus(cbf::Diagnostics a, const cbf::Diagnostics& b) {
+  a += b;
+  return a;
+}
+
+/// Records of each kind without a customer_id, as missing_field counts.
+cbf::Diagnostics unkeyed_of(const Records& r) {
+  const auto blank = [](const auto& records) {
+    std::int64_t n = 0;
+    for (const auto& x : records) n += cbf::detail::id_or_empty(x.customer_id).empty() ? 1 : 0;
+    return n;
+  };
+  cbf::Diagnostics d;
+  d.customer.missing_field = blank(r.customers);
+  d.interaction.missing_field = blank(r.interactions);
+  d.session.missing_field = blank(r.sessions);
+  d.attribution.missing_field = blank(r.attributions);
+  return d;
+}
+
+/// An executor that runs the tasks one after another, last first.
+void reverse_serial(std::size_t count, const std::function<void(std::size_t)>& task) {
+  for (std::size_t i = count; i-- > 0;) task(i);
+}
+
+/// An executor with threads of its own, one per task.
+void thread_per_task(std::size_t count, const std::function<void(std::size_t)>& task) {
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < count; ++i) threads.emplace_back(task, i);
+  for (auto& t : threads) t.join();
+}
+
+/// 64-bit FNV-1a of shop_id, 0x00, customer_id: an independent reference for shard_of.
+std::uint64_t fnv1a_reference(std::string_view shop, std::string_view customer) {
+  std::string bytes(shop);
+  bytes.push_back('\0');
+  bytes.append(customer);
+  std::uint64_t h = 14695981039346656037ULL;  // 0xcbf29ce484222325
+  for (const char c : bytes) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= 1099511628211ULL;  // 0x100000001b3
+  }
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("results are bit-identical for every thread count and executor", "[batch_engine]") {
+  const Records r = random_batch(42, 300, GeneratorOptions{false, false, true});
+  for (const cbf::Config& config : {cbf::Config{}, cbf::shopify_config(), at_as_of}) {
+    const cbf::BatchResult one = run(r, config, cbf::BatchOptions{.threads = 1});
+    // The data is not trivial: hundreds of rows, many with orders and sessions.
+    REQUIRE(one.customers.size() >= 280);
+    REQUIRE(std::is_sorted(one.customers.begin(), one.customers.end(), key_less));
+    CHECK(std::adjacent_find(one.customers.begin(), one.customers.end(),
+                             [](const auto& a, const auto& b) { return !key_less(a, b); }) ==
+          one.customers.end());
+    CHECK(std::count_if(one.customers.begin(), one.customers.end(), [](const auto& row) {
+            return row.features.avg_purchase_value.has_value();
+          }) > 100);
+    CHECK(one.diagnostics == plus(sum_of_rows(one.customers), unkeyed_of(r)));
+
+    for (const unsigned threads : {0U, 2U, 3U, 8U}) {
+      INFO("threads " << threads);
+      check_identical(run(r, config, cbf::BatchOptions{.threads = threads}), one);
+    }
+    {
+      INFO("reverse serial executor");
+      check_identical(run(r, config, cbf::BatchOptions{.threads = 4, .executor = reverse_serial}),
+                      one);
+    }
+    {
+      INFO("thread-per-task executor");
+      check_identical(run(r, config, cbf::BatchOptions{.threads = 5, .executor = thread_per_task}),
+                      one);
+    }
+  }
+}
+
+TEST_CASE("results are identical when every input is shuffled", "[batch_engine]") {
+  // The contract breaks exact ties (equal stamps, duplicate session ids) by input order, so the
+  // data has none: each customer's stamps are distinct and its session ids unique.
+  const Records r = random_batch(7, 300, GeneratorOptions{true, true, true});
+  const cbf::BatchResult base = run(r, cbf::Config{});
+  REQUIRE(base.customers.size() >= 280);
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    INFO("seed " << seed);
+    const Records s{shuffled(r.customers, seed), shuffled(r.interactions, seed + 10),
+                    shuffled(r.sessions, seed + 20), shuffled(r.attributions, seed + 30)};
+    check_identical(run(s, cbf::Config{}, cbf::BatchOptions{.threads = 3}), base);
+  }
+  // Reversed inputs too (the largest change of order).
+  const Records rev{reversed(r.customers), reversed(r.interactions), reversed(r.sessions),
+                    reversed(r.attributions)};
+  check_identical(run(rev, cbf::Config{}), base);
+}
+
+TEST_CASE("a key subset gives exactly the full run's rows for its keys in key order",
+          "[batch_engine]") {
+  const Records r = random_batch(11, 300, GeneratorOptions{false, false, true});
+  const cbf::BatchResult full = run(r, cbf::Config{});
+  REQUIRE(full.customers.size() >= 280);
+
+  // Every 7th key, given in reverse order, one of them twice, and a key no record has.
+  std::vector<cbf::CustomerKey> keys;
+  std::vector<cbf::CustomerResult> expected;
+  for (std::size_t i = 0; i < full.customers.size(); i += 7) {
+    keys.push_back({full.customers[i].shop_id, full.customers[i].customer_id});
+    expected.push_back(full.customers[i]);
+  }
+  std::reverse(keys.begin(), keys.end());
+  keys.push_back(keys.front());
+  keys.push_back({"north", "nobody"});
+
+  for (const unsigned threads : {1U, 3U}) {
+    INFO("threads " << threads);
+    const cbf::BatchResult subset =
+        run(r, cbf::Config{}, cbf::BatchOptions{.threads = threads, .filter = {.keys = keys}});
+    CHECK(subset.as_of == full.as_of);  // the default as_of is still the whole batch's
+    check_identical(subset.customers, expected);
+    // A key set counts only its rows: records without a customer_id belong to no key.
+    CHECK(subset.diagnostics == sum_of_rows(expected));
+    CHECK(std::none_of(subset.customers.begin(), subset.customers.end(),
+                       [](const auto& row) { return row.customer_id == "nobody"; }));
+  }
+
+  // An empty key set computes nothing.
+  const std::vector<cbf::CustomerKey> none;
+  const cbf::BatchResult empty =
+      run(r, cbf::Config{}, cbf::BatchOptions{.filter = {.keys = std::span(none)}});
+  CHECK(empty.customers.empty());
+  CHECK(empty.diagnostics == cbf::Diagnostics{});
+  CHECK(empty.as_of == full.as_of);
+}
+
+TEST_CASE("key set ids are read as the contract reads ids with blank as empty and the rest exact",
+          "[batch_engine]") {
+  const Customers c{cust("a").shop("  "), cust("b").shop("s"), cust(" b").shop("s")};
+  const Interactions e{ev("page_view", t0).customer("a"), ev("search", t0).customer("b").shop("s")};
+  const Sessions s{sess("x", t0).customer("a").shop("\t")};
+  const Attributions o{attr("o", t0, 2.5).customer(" b").shop("s")};
+  const cbf::BatchResult full = cbf::compute_batch(c, e, s, o, at_as_of);
+  REQUIRE(full.customers.size() == 3);  // ("", "a"), ("s", " b"), ("s", "b")
+  CHECK(full.customers[0].customer_id == "a");
+  CHECK(full.customers[1].customer_id == " b");
+  CHECK(full.customers[2].customer_id == "b");
+
+  // A blank shop in the filter is the empty shop; " b" is not "b" and "b " is no key at all; a
+  // blank customer_id names no key (records without one give no row).
+  const std::vector<cbf::CustomerKey> keys{
+      {" \t ", "a"}, {"s", " b"}, {"s", "b "}, {"s", "   "}, {"", ""}};
+  const cbf::BatchResult subset =
+      cbf::compute_batch(c, e, s, o, at_as_of, cbf::BatchOptions{.filter = {.keys = keys}});
+  check_identical(subset.customers, {full.customers[0], full.customers[1]});
+  CHECK(subset.customers[0].features.total_sessions == 1);
+  CHECK(subset.customers[1].features.total_purchases == 1);
+
+  // ("s", "b") alone, with its shop padded: padding a non-blank id makes another id.
+  const std::vector<cbf::CustomerKey> padded{{"s ", "b"}};
+  CHECK(cbf::compute_batch(c, e, s, o, at_as_of, cbf::BatchOptions{.filter = {.keys = padded}})
+            .customers.empty());
+}
+
+TEST_CASE("shards partition the full run and their diagnostics add up to it", "[batch_engine]") {
+  Records r = random_batch(5, 300, GeneratorOptions{false, false, true});
+  // The latest stamp of the batch is on a record without a customer_id: every shard's as_of is
+  // still the whole batch's.
+  r.interactions.insert(r.interactions.begin() + 17,
+                        ev("page_view", as_of + days(2)).customer("  ").shop("north"));
+  const cbf::BatchResult full = run(r, cbf::Config{});
+  REQUIRE(full.as_of == as_of + days(2));
+  REQUIRE(full.customers.size() >= 280);
+  const cbf::Diagnostics unkeyed = unkeyed_of(r);
+  REQUIRE(unkeyed.interaction.missing_field >= 2);
+  CHECK(full.diagnostics == plus(sum_of_rows(full.customers), unkeyed));
+
+  for (const std::uint32_t count : {1U, 3U, 5U}) {
+    std::vector<cbf::CustomerResult> all;
+    cbf::Diagnostics total;
+    for (std::uint32_t index = 0; index < count; ++index) {
+      INFO("shard " << index << " of " << count);
+      const cbf::BatchResult part = run(
+          r, cbf::Config{}, cbf::BatchOptions{.threads = 2, .filter = {.shard = {index, count}}});
+      CHECK(part.as_of == full.as_of);
+      CHECK(std::is_sorted(part.customers.begin(), part.customers.end(), key_less));
+      for (const auto& row : part.customers) {
+        INFO("key (" << row.shop_id << ", " << row.customer_id << ")");
+        CHECK(cbf::shard_of(row.shop_id, row.customer_id, count) == index);
+        CHECK(row.as_of == full.as_of);
+      }
+      // The records without a customer_id count in shard 0 only.
+      CHECK(part.diagnostics ==
+            plus(sum_of_rows(part.customers), index == 0 ? unkeyed : cbf::Diagnostics{}));
+      if (count > 1) CHECK(part.customers.size() < full.customers.size());
+      CHECK_FALSE(part.customers.empty());
+      total += part.diagnostics;
+      all.insert(all.end(), part.customers.begin(), part.customers.end());
+    }
+    INFO("shard count " << count);
+    std::sort(all.begin(), all.end(), key_less);
+    check_identical(all, full.customers);
+    CHECK(total == full.diagnostics);
+  }
+
+  // A shard and a key set together: the keys of the set in that shard, and no unkeyed records.
+  std::vector<cbf::CustomerKey> keys;
+  for (std::size_t i = 0; i < full.customers.size(); i += 3)
+    keys.push_back({full.customers[i].shop_id, full.customers[i].customer_id});
+  std::vector<cbf::CustomerResult> expected;
+  for (std::size_t i = 0; i < full.customers.size(); i += 3)
+    if (cbf::shard_of(full.customers[i].shop_id, full.customers[i].customer_id, 3) == 0)
+      expected.push_back(full.customers[i]);
+  REQUIRE_FALSE(expected.empty());
+  const cbf::BatchResult both =
+      run(r, cbf::Config{}, cbf::BatchOptions{.filter = {.shard = {0, 3}, .keys = keys}});
+  check_identical(both.customers, expected);
+  CHECK(both.diagnostics == sum_of_rows(expected));
+}
+
+TEST_CASE("shard_of is FNV-1a 64 of shop_id then a zero byte then customer_id modulo the count",
+          "[batch_engine]") {
+  // By hand (python3): FNV-1a 64 of the bytes 00 61 is 0x08326707b4eb37da.
+  constexpr std::uint64_t hash_a = 0x08326707b4eb37daULL;
+  CHECK(fnv1a_reference("", "a") == hash_a);
+  CHECK(cbf::detail::stable_key_hash("", "a") == hash_a);
+  CHECK(cbf::shard_of("", "a", 1000) == 426);
+  CHECK(cbf::shard_of("", "a", 3) == 1);
+  CHECK(cbf::shard_of("", "a", 4294967295U) == 3172835041U);
+  CHECK(cbf::shard_of("", "a", 4294967295U) == hash_a % 4294967295U);
+  // And some more: the empty key, an ASCII key, bytes above 0x7F (read as unsigned).
+  CHECK(cbf::detail::stable_key_hash("", "") == 0xaf63bd4c8601b7dfULL);
+  CHECK(cbf::detail::stable_key_hash("shop", "c1") == 0xa358643b046ca18bULL);
+  CHECK(cbf::detail::stable_key_hash("\xC3\xA9", "x") == 0xf78873c6f179d9f1ULL);
+  static_assert(cbf::shard_of("", "a", 1000) == 426, "shard_of is constexpr");
+
+  const std::vector<std::pair<std::string, std::string>> keys{
+      {"", "a"},         {"shop", "c1"},
+      {"\xC3\xA9", "x"}, {"ab", "c"},
+      {"a", "bc"},       {"abc", ""},
+      {"", "abc"},       {"north", "u7"},
+      {"\xFF", "\x80"},  {std::string(1, '\0'), "x"}};
+  for (const auto& [shop, customer] : keys) {
+    INFO("key (" << shop << ", " << customer << ")");
+    const std::uint64_t h = fnv1a_reference(shop, customer);
+    CHECK(cbf::detail::stable_key_hash(shop, customer) == h);
+    for (const std::uint32_t count : {2U, 3U, 5U, 7U, 1000U, 65537U}) {
+      CHECK(cbf::shard_of(shop, customer, count) == h % count);
+    }
+    // One shard: every key is in it.
+    CHECK(cbf::shard_of(shop, customer, 1) == 0);
+  }
+  // The zero byte keeps the shop and customer apart.
+  CHECK(cbf::detail::stable_key_hash("ab", "c") != cbf::detail::stable_key_hash("a", "bc"));
+  CHECK(cbf::detail::stable_key_hash("abc", "") != cbf::detail::stable_key_hash("", "abc"));
+}
+
+TEST_CASE("a shard outside its count throws InvalidShard before any work", "[batch_engine]") {
+  const Records r = random_batch(3, 20, GeneratorOptions{});
+  int tasks = 0;
+  const auto counting = [&](std::size_t count, const std::function<void(std::size_t)>& task) {
+    for (std::size_t i = 0; i < count; ++i) {
+      ++tasks;
+      task(i);
+    }
+  };
+  CHECK_THROWS_AS(
+      run(r, cbf::Config{}, cbf::BatchOptions{.executor = counting, .filter = {.shard = {2, 2}}}),
+      cbf::InvalidShard);
+  CHECK_THROWS_AS(
+      run(r, cbf::Config{}, cbf::BatchOptions{.executor = counting, .filter = {.shard = {0, 0}}}),
+      cbf::InvalidShard);
+  CHECK_THROWS_AS(run(r, cbf::Config{}, cbf::BatchOptions{.filter = {.shard = {7, 3}}}),
+                  cbf::InvalidShard);
+  CHECK(tasks == 0);
+  // An InvalidShard is an invalid_argument.
+  CHECK_THROWS_AS(run(r, cbf::Config{}, cbf::BatchOptions{.filter = {.shard = {1, 1}}}),
+                  std::invalid_argument);
+  CHECK_NOTHROW(run(r, cbf::Config{}, cbf::BatchOptions{.filter = {.shard = {1, 2}}}));
+  CHECK_NOTHROW(run(r, cbf::Config{}, cbf::BatchOptions{.filter = {.shard = {0, 1}}}));
+}
+
+TEST_CASE("progress ends at the totals and never goes back", "[batch_engine]") {
+  const Records r = random_batch(9, 300, GeneratorOptions{false, false, true});
+  const cbf::Diagnostics unkeyed = unkeyed_of(r);
+  const auto keyed_records = static_cast<std::int64_t>(
+      r.customers.size() + r.interactions.size() + r.sessions.size() + r.attributions.size() -
+      static_cast<std::size_t>(unkeyed.customer.missing_field + unkeyed.interaction.missing_field +
+                               unkeyed.session.missing_field + unkeyed.attribution.missing_field));
+
+  const auto check_progress = [](const std::vector<cbf::BatchProgress>& calls,
+                                 std::int64_t customers, std::int64_t records) {
+    REQUIRE_FALSE(calls.empty());
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      INFO("call " << i);
+      CHECK(calls[i].customers_total == customers);
+      CHECK(calls[i].records_total == records);
+      CHECK(calls[i].customers_done > 0);
+      CHECK(calls[i].customers_done <= customers);
+      CHECK(calls[i].records_done <= records);
+      if (i > 0) {
+        CHECK(calls[i].customers_done > calls[i - 1].customers_done);
+        CHECK(calls[i].records_done >= calls[i - 1].records_done);
+      }
+    }
+    CHECK(calls.back().customers_done == customers);
+    CHECK(calls.back().records_done == records);
+  };
+
+  for (const unsigned threads : {1U, 2U, 4U}) {
+    INFO("threads " << threads);
+    std::vector<cbf::BatchProgress> calls;
+    std::mutex calls_mutex;  // calls come one at a time; the lock is the test's own safety
+    const cbf::BatchResult b =
+        run(r, cbf::Config{},
+            cbf::BatchOptions{.threads = threads, .progress = [&](const cbf::BatchProgress& p) {
+                                const std::lock_guard lock(calls_mutex);
+                                calls.push_back(p);
+                              }});
+    check_progress(calls, static_cast<std::int64_t>(b.customers.size()), keyed_records);
+    // Every keyed record is some row's: the rows' diagnostics count them.
+    const cbf::Diagnostics rows = sum_of_rows(b.customers);
+    CHECK(rows.customer.total() + rows.interaction.total() + rows.session.total() +
+              rows.attribution.total() ==
+          keyed_records);
+  }
+
+  // A shard's totals are its own keys' records.
+  std::vector<cbf::BatchProgress> calls;
+  const cbf::BatchResult part =
+      run(r, cbf::Config{},
+          cbf::BatchOptions{.threads = 2,
+                            .filter = {.shard = {1, 3}},
+                            .progress = [&](const cbf::BatchProgress& p) { calls.push_back(p); }});
+  const cbf::Diagnostics rows = sum_of_rows(part.customers);
+  check_progress(calls, static_cast<std::int64_t>(part.customers.size()),
+                 rows.customer.total() + rows.interaction.total() + rows.session.total() +
+                     rows.attribution.total());
+}
+
+TEST_CASE("the executor runs the workers and one thread makes one task", "[batch_engine]") {
+  const Records r = random_batch(13, 120, GeneratorOptions{false, false, true});
+  const cbf::BatchResult reference = run(r, at_as_of, cbf::BatchOptions{.threads = 1});
+
+  for (const unsigned threads : {1U, 2U, 4U}) {
+    INFO("threads " << threads);
+    std::size_t calls = 0;
+    std::size_t asked = 0;
+    std::vector<std::size_t> ran;
+    const auto counting = [&](std::size_t count, const std::function<void(std::size_t)>& task) {
+      ++calls;
+      asked = count;
+      for (std::size_t i = 0; i < count; ++i) {
+        ran.push_back(i);
+        task(i);
+      }
+    };
+    const cbf::BatchResult b =
+        run(r, at_as_of, cbf::BatchOptions{.threads = threads, .executor = counting});
+    CHECK(calls == 1);
+    CHECK(asked == threads);  // 120 customers: more than enough for every worker
+    CHECK(ran.size() == asked);
+    check_identical(b, reference);
+  }
+
+  std::size_t asked = 0;
+  const auto counting = [&](std::size_t count, const std::function<void(std::size_t)>& task) {
+    asked = count;
+    for (std::size_t i = 0; i < count; ++i) task(i);
+  };
+  // threads = 0 asks for the hardware's threads (docs/batch.md: count is threads, capped at the
+  // number of customers).
+  check_identical(run(r, at_as_of, cbf::BatchOptions{.threads = 0, .executor = counting}),
+                  reference);
+  CHECK(asked == std::min<std::size_t>(cbf::thread_count(0), reference.customers.size()));
+  CHECK(asked >= 1);
+
+  // More threads than customers: one task per customer, and still every row.
+  const Records few = random_batch(14, 3, GeneratorOptions{});
+  const cbf::BatchResult b =
+      run(few, at_as_of, cbf::BatchOptions{.threads = 8, .executor = counting});
+  CHECK(b.customers.size() == 3);
+  CHECK(asked == 3);
+  check_identical(b, run(few, at_as_of, cbf::BatchOptions{.threads = 1}));
+}
