@@ -115,36 +115,31 @@ struct Window {
 
 /// Prefetches the cache lines of one object (a host record) into the cache.
 template <class T>
-inline void prefetch_object(const T* p) noexcept {
+[[gnu::always_inline]] inline void prefetch_object(const T* p) noexcept {
   const char* bytes = reinterpret_cast<const char*>(p);
   for (std::size_t offset = 0; offset < sizeof(T); offset += 64) __builtin_prefetch(bytes + offset);
 }
 
-/// Prefetches the text a record's fields point to (a no-op for text stored in the record).
-template <class... Text>
-inline void prefetch_text(const Text&... text) noexcept {
-  // An if statement, not `?:` with void(): clang 14 crashes on the latter at -O0.
-  const auto one = [](const auto& t) {
-    if (!t.empty()) __builtin_prefetch(t.data());
-  };
-  (one(text), ...);
-}
-
 /// Calls `f(record, input_index)` for each record in order. Over a contiguous range of pointers,
-/// as a batch groups them, it prefetches each record and then the text it points to a few records
-/// ahead: a customer's records lie anywhere in the host's memory, and waiting for each in turn
-/// would cost more than all the feature arithmetic. `text(record)` prefetches a record's text.
-template <class Range, class Text, class F>
-void for_each_record(Range&& records, Text&& text, F&& f) {
+/// as a batch groups them, it prefetches each record and then the text its customer_id points to
+/// (two cache lines, where a host's row text usually lies) a few records ahead: a customer's
+/// records lie anywhere in the host's memory, and waiting for each in turn would cost more than all
+/// the feature arithmetic. Prefetching never faults, so the second line may lie past the text.
+template <class Range, class F>
+void for_each_record(Range&& records, F&& f) {
   using Item = std::ranges::range_value_t<Range>;
   if constexpr (std::ranges::contiguous_range<Range> && std::is_pointer_v<Item>) {
     const auto* items = std::ranges::data(records);
     const std::size_t n = std::ranges::size(records);
-    constexpr std::size_t record_distance = 32;
-    constexpr std::size_t text_distance = 16;
+    constexpr std::size_t record_distance = 16;
+    constexpr std::size_t text_distance = 8;
     for (std::size_t i = 0; i < n; ++i) {
       if (i + record_distance < n) prefetch_object(items[i + record_distance]);
-      if (i + text_distance < n) text(*items[i + text_distance]);
+      if (i + text_distance < n) {
+        const char* text = field::customer_id(*items[i + text_distance]).data();
+        __builtin_prefetch(text);
+        __builtin_prefetch(text + 64);
+      }
       f(*items[i], static_cast<std::uint32_t>(i));
     }
   } else {
@@ -196,11 +191,7 @@ void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_
 
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
-  const auto text = [](const auto& r) {
-    prefetch_text(field::customer_id(r), field::event_type(r), field::session_id(r),
-                  field::category_id(r), field::search_query(r));
-  };
-  for_each_record(interactions, text, [&](const auto& r, std::uint32_t input_index) {
+  for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
     const std::string_view customer_id = id_or_empty(field::customer_id(r));
     if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
     const std::string_view event_type = trim(field::event_type(r));
@@ -231,11 +222,7 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
 template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
-  const auto text = [](const auto& r) {
-    prefetch_text(field::customer_id(r), field::session_id(r), field::device_type(r),
-                  field::referrer_type(r));
-  };
-  for_each_record(sessions, text, [&](const auto& r, std::uint32_t input_index) {
+  for_each_record(sessions, [&](const auto& r, std::uint32_t input_index) {
     const std::string_view customer_id = id_or_empty(field::customer_id(r));
     if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
     const std::string_view session_id = id_or_empty(field::session_id(r));
@@ -280,10 +267,7 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
 
 template <class Range>
 void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
-  const auto text = [](const auto& r) {
-    prefetch_text(field::customer_id(r), field::order_id(r), field::attribution_type(r));
-  };
-  for_each_record(attributions, text, [&](const auto& r, std::uint32_t input_index) {
+  for_each_record(attributions, [&](const auto& r, std::uint32_t input_index) {
     const std::string_view customer_id = id_or_empty(field::customer_id(r));
     if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
     const TimeField created = field::created_at(r);
