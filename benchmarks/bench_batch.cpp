@@ -57,29 +57,3 @@ BENCHMARK(BM_batch)
     ->UseRealTime();
 
 }  // namespace
-
-namespace {
-// Experiment: the same records, each table sorted by customer (the text stays where it was).
-void BM_batch_customer_ordered(benchmark::State& state) {
-  const auto& data = peer_data(state.range(0));
-  auto interactions = data.interactions;
-  auto sessions = data.sessions;
-  auto attributions = data.attributions;
-  const auto by_customer = [](const auto& a, const auto& b) {
-    return a.customer_id < b.customer_id;
-  };
-  std::stable_sort(interactions.begin(), interactions.end(), by_customer);
-  std::stable_sort(sessions.begin(), sessions.end(), by_customer);
-  std::stable_sort(attributions.begin(), attributions.end(), by_customer);
-  cbf::Config config;
-  cbf::BatchOptions options;
-  options.threads = 1;
-  for (auto _ : state) {
-    auto result = cbf::compute_batch(cbf::no_records<cbf::Customer>, interactions, sessions,
-                                     attributions, config, options);
-    benchmark::DoNotOptimize(result.customers.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(data.records()));
-}
-BENCHMARK(BM_batch_customer_ordered)->Arg(20'000)->Unit(benchmark::kMillisecond)->UseRealTime();
-}  // namespace

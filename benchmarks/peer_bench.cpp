@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
       "\"result_rows\": {}, \"features\": 30, \"load_s\": {:.3f}, \"compute_s\": [{}], "
       "\"compute_med_s\": {:.3f}, \"cpu_util\": {:.2f}, \"rss_after_load_mb\": {}, "
       "\"hwm_after_load_mb\": {}, \"hwm_end_mb\": {}, \"input_mb\": {}, \"engine_peak_mb\": {}}}\n",
-      cbf::thread_count(threads), data.records(), result_rows, load_s, list, median,
-      cpu_util, rss_after_load, hwm_after_load, hwm_end, data.bytes() >> 20, engine_peak >> 20);
+      cbf::thread_count(threads), data.records(), result_rows, load_s, list, median, cpu_util,
+      rss_after_load, hwm_after_load, hwm_end, data.bytes() >> 20, engine_peak >> 20);
   (void)rss_end;
   return 0;
 }
