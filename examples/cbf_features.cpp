@@ -1,11 +1,10 @@
 // cbf-features: the reference CSV host. Reads the four input tables of a directory, computes the
 // features of every customer and writes the customer_behavior_features table (contract §5).
+#include "common/config_options.hpp"
 #include "common/csv_reader.hpp"
 #include "common/errors.hpp"
-#include "common/number.hpp"
 #include "common/progress.hpp"
 #include "common/tables.hpp"
-#include "common/timestamp.hpp"
 
 #include <cbf/cbf.hpp>
 
@@ -13,7 +12,6 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -28,61 +26,15 @@ namespace {
 
 using cbf::host::HostError;
 
-/// Splits "a,b,c" into exactly `n` numbers, or throws naming the option.
-std::vector<double> parse_list(const std::string& text, std::size_t n, const char* option) {
-  std::vector<double> values;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t end = text.find(',', begin);
-    const auto value = cbf::host::parse_number(std::string_view(text).substr(begin, end - begin));
-    if (!value || !std::isfinite(*value))
-      throw HostError(fmt::format("{}: '{}' is not a list of {} numbers", option, text, n));
-    values.push_back(*value);
-    if (end == std::string::npos) break;
-    begin = end + 1;
-  }
-  if (values.size() != n)
-    throw HostError(
-        fmt::format("{}: expected {} comma-separated numbers, got {}", option, n, values.size()));
-  return values;
-}
-
 struct Options {
   std::string dir;
-  std::optional<std::string> as_of;
-  int utc_offset = 0;
-  std::string preset = "default";
-  std::optional<std::string> bgnbd;
-  std::optional<std::string> gg;
+  cbf::host::ConfigOptions model;
   std::optional<std::string> diagnostics;
   std::optional<std::string> output;
   bool quiet = false;
   bool verbose = false;
   unsigned threads = 0;
 };
-
-cbf::Config make_config(const Options& o) {
-  cbf::Config config = o.preset == "shopify" ? cbf::shopify_config() : cbf::default_config();
-  if (o.as_of) {
-    const cbf::TimeField t = cbf::host::parse_timestamp(*o.as_of);
-    if (!t.is_valid())
-      throw HostError(fmt::format("--as-of: '{}' is not a valid timestamp", *o.as_of));
-    config.as_of = t.value();
-  }
-  config.utc_offset = std::chrono::minutes{o.utc_offset};
-  if (o.bgnbd) {
-    const auto v = parse_list(*o.bgnbd, 4, "--bgnbd");
-    config.bg_nbd = cbf::BgNbdParameters{v[0], v[1], v[2], v[3]};
-  }
-  if (o.gg && !o.bgnbd)
-    throw HostError("--gg refines the BG/NBD lifetime value: pass --bgnbd as well");
-  if (o.gg) {
-    const auto v = parse_list(*o.gg, 3, "--gg");
-    config.gamma_gamma = cbf::GammaGammaParameters{v[0], v[1], v[2]};
-  }
-  cbf::validate(config);
-  return config;
-}
 
 /// Writes through a temporary file renamed at the end, so a failed run leaves no half table.
 template <class Write>
@@ -100,7 +52,7 @@ void write_file(const std::string& path, Write&& write) {
 }
 
 int run(const Options& o) {
-  const cbf::Config config = make_config(o);
+  const cbf::Config config = cbf::host::make_config(o.model);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
   cbf::host::Progress progress("cbf-features", o.quiet, o.verbose);
@@ -141,13 +93,7 @@ int main(int argc, char** argv) {
                  "Directory with customers.csv, user_interactions.csv, "
                  "user_sessions.csv, purchase_attributions.csv")
       ->required();
-  app.add_option("--as-of", o.as_of, "Observation cutoff (default: latest record stamp)");
-  app.add_option("--utc-offset", o.utc_offset, "Shop-local time offset from UTC, in minutes")
-      ->check(CLI::Range(-1439, 1439));
-  app.add_option("--preset", o.preset, "Parameter preset")
-      ->check(CLI::IsMember({"default", "shopify"}));
-  app.add_option("--bgnbd", o.bgnbd, "Fitted BG/NBD parameters r,alpha,a,b (weeks)");
-  app.add_option("--gg", o.gg, "Fitted Gamma-Gamma parameters p,q,gamma");
+  cbf::host::add_config_options(app, o.model);
   app.add_option("--diagnostics", o.diagnostics, "Write record diagnostics (CSV) to FILE");
   app.add_option("--output,-o", o.output, "Write the features to FILE instead of stdout");
   app.add_option(

@@ -75,6 +75,12 @@ class Statement {
                         : sqlite3_bind_text(stmt_, index, value.data(),
                                             static_cast<int>(value.size()), SQLITE_STATIC));
   }
+  /// Binds text that stays alive until the next run() or reset(); empty text binds '' (a key).
+  void bind_text(int index, std::string_view value) {
+    // A null pointer would bind NULL, so empty text points at a literal.
+    check(sqlite3_bind_text(stmt_, index, value.empty() ? "" : value.data(),
+                            static_cast<int>(value.size()), SQLITE_STATIC));
+  }
   /// Binds a REAL.
   void bind_double(int index, double value) { check(sqlite3_bind_double(stmt_, index, value)); }
   /// Binds an INTEGER.
@@ -118,6 +124,13 @@ class Statement {
     if (text == nullptr) return {};
     return {reinterpret_cast<const char*>(text),
             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+  /// The number of columns of the statement's result.
+  [[nodiscard]] int column_count() const noexcept { return sqlite3_column_count(stmt_); }
+  /// The storage class of column `column` of the current row: SQLITE_INTEGER, SQLITE_FLOAT,
+  /// SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  [[nodiscard]] int column_type(int column) const noexcept {
+    return sqlite3_column_type(stmt_, column);
   }
   /// Whether column `column` of the current row is NULL.
   [[nodiscard]] bool column_is_null(int column) const noexcept {

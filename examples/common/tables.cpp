@@ -119,8 +119,19 @@ void read_table(const std::filesystem::path& file, const std::array<Column<Recor
   }
 }
 
+void write_cell(std::string& line, const std::string& v) { append_csv_text(line, v); }
+void write_cell(std::string& line, std::int64_t v) { append_csv_number(line, v); }
+void write_cell(std::string& line, int v) { append_csv_number(line, std::int64_t{v}); }
+void write_cell(std::string& line, double v) { append_csv_number(line, v); }
+template <class T>
+void write_cell(std::string& line, const std::optional<T>& v) {
+  if (v) write_cell(line, *v);
+}
+
+}  // namespace
+
 // RFC 4180: quote a field that holds a comma, a quote or a line break.
-void write_text(std::string& line, std::string_view value) {
+void append_csv_text(std::string& line, std::string_view value) {
   if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
     line += value;
     return;
@@ -133,18 +144,13 @@ void write_text(std::string& line, std::string_view value) {
   line += '"';
 }
 
-void write_cell(std::string& line, const std::string& v) { write_text(line, v); }
-void write_cell(std::string& line, std::int64_t v) {
-  fmt::format_to(std::back_inserter(line), "{}", v);
-}
-void write_cell(std::string& line, int v) { fmt::format_to(std::back_inserter(line), "{}", v); }
-void write_cell(std::string& line, double v) { fmt::format_to(std::back_inserter(line), "{}", v); }
-template <class T>
-void write_cell(std::string& line, const std::optional<T>& v) {
-  if (v) write_cell(line, *v);
+void append_csv_number(std::string& line, double value) {
+  fmt::format_to(std::back_inserter(line), "{}", value);
 }
 
-}  // namespace
+void append_csv_number(std::string& line, std::int64_t value) {
+  fmt::format_to(std::back_inserter(line), "{}", value);
+}
 
 Tables read_tables(const std::filesystem::path& dir) {
   Tables t;
@@ -163,9 +169,9 @@ void write_features_csv(std::ostream& out, const cbf::BatchResult& batch) {
   const std::string as_of = format_timestamp(batch.as_of);
   for (const cbf::CustomerResult& row : batch.customers) {
     line.clear();
-    write_text(line, row.shop_id);
+    append_csv_text(line, row.shop_id);
     line += ',';
-    write_text(line, row.customer_id);
+    append_csv_text(line, row.customer_id);
     cbf::for_each_feature(row.features, [&](std::string_view, const auto& value) {
       line += ',';
       write_cell(line, value);

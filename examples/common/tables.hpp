@@ -5,8 +5,11 @@
 #include <cbf/batch.hpp>
 #include <cbf/records.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace cbf::host {
@@ -31,6 +34,16 @@ struct Tables {
 
 /// Writes `shop_id,customer_id,<30 features>,as_of`, one row per customer (null = empty field).
 void write_features_csv(std::ostream& out, const cbf::BatchResult& batch);
+
+/// Appends text as write_features_csv writes a field: quoted (RFC 4180) when it holds a comma, a
+/// quote or a line break, else as is.
+void append_csv_text(std::string& line, std::string_view value);
+
+/// Appends a number as write_features_csv writes it: the shortest text that reads back exactly.
+void append_csv_number(std::string& line, double value);
+
+/// Appends an integer as write_features_csv writes it.
+void append_csv_number(std::string& line, std::int64_t value);
 
 /// Writes `record_kind,counter,value` for the four kinds × twelve counters.
 void write_diagnostics_csv(std::ostream& out, const cbf::Diagnostics& diagnostics);

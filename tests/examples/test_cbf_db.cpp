@@ -1,0 +1,300 @@
+// cbf-db end to end: the real executable on databases made by cbf-sample, against cbf-features'
+// CSV output, rerun, sharded, with a broken schema, bad values and a missing database.
+#include "examples/run_program.hpp"
+
+#include "common/sqlite.hpp"
+#include "common/tables.hpp"
+
+#include <cbf/features.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <unistd.h>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+namespace fs = std::filesystem;
+namespace sqlite = cbf::host::sqlite;
+
+namespace {
+
+using cbf_test::Run;
+
+constexpr const char* as_of = "2025-06-30T23:59:59Z";
+
+/// A scratch directory, removed with its content.
+struct Scratch {
+  fs::path path;
+  explicit Scratch(const std::string& name)
+      : path(fs::temp_directory_path() / fmt::format("cbf_db_{}_{}", name, ::getpid())) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Scratch() { fs::remove_all(path); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+};
+
+/// Runs cbf-db on the database at `path` with `args`.
+Run cbf_db(const fs::path& path, const std::string& args) {
+  return cbf_test::run_program(CBF_DB_EXE, fmt::format("sqlite:{} {}", path.string(), args));
+}
+
+/// Runs cbf-db, requiring success; returns its standard error.
+std::string cbf_db_ok(const fs::path& path, const std::string& args) {
+  const Run r = cbf_db(path, args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.err;
+}
+
+/// Writes cbf-sample's 300-customer shop (seed 7) as `to` (csv:DIR or sqlite:PATH).
+void sample(const std::string& to) {
+  const Run r = cbf_test::run_program(
+      CBF_SAMPLE_EXE, fmt::format("--customers 300 --seed 7 --quiet --output {}", to));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+/// Runs `sql` on the database at `path`.
+void exec(const fs::path& path, const std::string& sql) {
+  sqlite::Database db(path.string(), SQLITE_OPEN_READWRITE);
+  db.exec(sql.c_str());
+}
+
+/// Appends a cell as write_features_csv writes the value (NULL = empty).
+void append_cell(std::string& line, const sqlite::Statement& s, int column) {
+  switch (s.column_type(column)) {
+    case SQLITE_NULL:
+      break;
+    case SQLITE_INTEGER:
+      cbf::host::append_csv_number(line, s.column_int64(column));
+      break;
+    case SQLITE_FLOAT:
+      cbf::host::append_csv_number(line, s.column_double(column));
+      break;
+    default:
+      cbf::host::append_csv_text(line, s.column_text(column));
+  }
+}
+
+/// The lines of `sql`'s result, each row's cells formatted as the CSV host formats them.
+std::vector<std::string> query_lines(const fs::path& path, const std::string& sql) {
+  sqlite::Database db(path.string(), SQLITE_OPEN_READONLY);
+  sqlite::Statement s(db, sql);
+  const int columns = s.column_count();
+  std::vector<std::string> lines;
+  while (s.step()) {
+    std::string line;
+    for (int c = 0; c < columns; ++c) {
+      if (c > 0) line += ',';
+      append_cell(line, s, c);
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+/// "shop_id,customer_id,<30 features>,as_of": the CSV host's header, and the columns for SQL.
+std::string feature_columns() {
+  std::vector<std::string_view> names{"shop_id", "customer_id"};
+  std::apply([&](const auto&... f) { (names.push_back(f.name), ...); }, cbf::feature_fields);
+  names.push_back("as_of");
+  return fmt::format("{}", fmt::join(names, ","));
+}
+
+/// customer_behavior_features as the CSV host writes its output: the header, then the rows by key.
+std::vector<std::string> features_as_csv(const fs::path& path) {
+  const std::string columns = feature_columns();
+  std::vector<std::string> lines = query_lines(
+      path, fmt::format("SELECT {} FROM customer_behavior_features ORDER BY shop_id, customer_id",
+                        columns));
+  lines.insert(lines.begin(), columns);
+  return lines;
+}
+
+/// Every column of both output tables, by key (with the row ids and last_computed_at).
+std::vector<std::string> whole_tables(const fs::path& path) {
+  auto lines = query_lines(path, "SELECT * FROM customer_behavior_features ORDER BY id");
+  const auto diagnostics = query_lines(
+      path,
+      "SELECT * FROM customer_behavior_diagnostics ORDER BY shop_id, customer_id, record_kind, "
+      "counter");
+  lines.insert(lines.end(), diagnostics.begin(), diagnostics.end());
+  return lines;
+}
+
+/// Both output tables without row ids and last_computed_at, by key.
+std::vector<std::string> computed_content(const fs::path& path) {
+  auto lines = features_as_csv(path);
+  const auto diagnostics = query_lines(
+      path,
+      "SELECT shop_id, customer_id, record_kind, counter, value FROM "
+      "customer_behavior_diagnostics ORDER BY shop_id, customer_id, record_kind, counter");
+  lines.insert(lines.end(), diagnostics.begin(), diagnostics.end());
+  return lines;
+}
+
+/// The first column of the first row of `sql`.
+std::int64_t query_int(const fs::path& path, const std::string& sql) {
+  sqlite::Database db(path.string(), SQLITE_OPEN_READONLY);
+  sqlite::Statement s(db, sql);
+  REQUIRE(s.step());
+  return s.column_int64(0);
+}
+
+/// Splits text into lines (without their line breaks).
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("cbf-db writes the table cbf-features writes for the same shop cell by cell") {
+  const Scratch scratch("csv");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  sample(fmt::format("csv:{}", (scratch.path / "csv").string()));
+  const Run csv = cbf_test::run_program(
+      CBF_FEATURES_EXE, fmt::format("{} --as-of {}", (scratch.path / "csv").string(), as_of));
+  REQUIRE(csv.exit_code == 0);
+  const std::string err = cbf_db_ok(db, fmt::format("--as-of {}", as_of));
+  CHECK_THAT(err, Catch::Contains("300 rows inserted, 0 updated, 0 unchanged"));
+  CHECK_THAT(err, Catch::Contains("customer_segment: "));
+
+  const std::vector<std::string> expected = lines_of(csv.out);
+  const std::vector<std::string> actual = features_as_csv(db);
+  REQUIRE(expected.size() == 301);
+  REQUIRE(actual.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("line " << i);
+    CHECK(actual[i] == expected[i]);
+  }
+}
+
+TEST_CASE("A rerun with the same as_of changes nothing and a later as_of updates in place") {
+  const Scratch scratch("rerun");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  const auto first = whole_tables(db);
+  // A rewrite a second later would show in last_computed_at.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const std::string err = cbf_db_ok(db, fmt::format("--as-of {} --batch-size 7", as_of));
+  CHECK_THAT(err, Catch::Contains("0 rows inserted, 0 updated, 300 unchanged"));
+  CHECK(whole_tables(db) == first);
+  CHECK(query_int(db, "SELECT count(*) FROM customer_behavior_features") == 300);
+
+  const std::string later = cbf_db_ok(db, "--as-of 2025-09-30T00:00:00Z");
+  CHECK_THAT(later, Catch::Contains("0 rows inserted, 300 updated, 0 unchanged"));
+  CHECK(query_int(db, "SELECT count(*) FROM customer_behavior_features") == 300);
+  CHECK(query_int(db,
+                  "SELECT count(DISTINCT shop_id || x'00' || customer_id) FROM "
+                  "customer_behavior_features") == 300);
+  CHECK(query_int(db,
+                  "SELECT count(*) FROM customer_behavior_features WHERE as_of = "
+                  "'2025-09-30T00:00:00Z'") == 300);
+  CHECK(whole_tables(db) != first);
+}
+
+TEST_CASE("Shards 0 of 2 and 1 of 2 together write the full run's tables") {
+  const Scratch scratch("shards");
+  const fs::path full = scratch.path / "full.db";
+  const fs::path sharded = scratch.path / "sharded.db";
+  sample(fmt::format("sqlite:{}", full.string()));
+  fs::copy_file(full, sharded);
+  cbf_db_ok(full, fmt::format("--as-of {} --quiet", as_of));
+  const std::string first = cbf_db_ok(sharded, fmt::format("--as-of {} --shard 0/2", as_of));
+  const std::string second =
+      cbf_db_ok(sharded, fmt::format("--as-of {} --shard 1/2 --threads 1", as_of));
+  CHECK_THAT(first, !Catch::Contains(" 0 rows inserted"));
+  CHECK_THAT(second, !Catch::Contains(" 0 rows inserted"));
+  CHECK(computed_content(sharded) == computed_content(full));
+  CHECK(query_int(sharded, "SELECT count(*) FROM customer_behavior_features") == 300);
+}
+
+TEST_CASE("A missing required column exits 1 naming it and leaves the output table as it was") {
+  const Scratch scratch("schema");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  const auto before = whole_tables(db);
+  exec(db,
+       "ALTER TABLE user_sessions RENAME TO old_sessions;"
+       "CREATE TABLE user_sessions (id INTEGER PRIMARY KEY, shop_id TEXT, customer_id TEXT, "
+       "session_id TEXT, end_time TEXT);"
+       "INSERT INTO user_sessions SELECT id, shop_id, customer_id, session_id, end_time "
+       "FROM old_sessions;"
+       "DROP TABLE old_sessions;");
+  const Run r = cbf_db(db, "--as-of 2025-09-30T00:00:00Z");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "cbf-db: error: table user_sessions has no column start_time\n");
+  CHECK(whole_tables(db) == before);
+
+  exec(db, "DROP TABLE user_sessions");
+  const Run missing = cbf_db(db, "--as-of 2025-09-30T00:00:00Z");
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err == "cbf-db: error: the database has no table user_sessions\n");
+  CHECK(whole_tables(db) == before);
+}
+
+TEST_CASE("Bad text in a REAL column and a bad timestamp text are counted in the diagnostics") {
+  const Scratch scratch("bad");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  // c-bad: one interaction with an unreadable view_duration (used, flagged), one with an
+  // unreadable stamp, one stamped with integer epoch seconds (2025-06-01T00:00:00Z, used); a
+  // session with an unreadable start_time; an order whose value is not a number.
+  exec(db,
+       "INSERT INTO customer_data (shop_id, customer_id) VALUES ('shop-eu', 'c-bad');"
+       "INSERT INTO user_interactions (shop_id, customer_id, event_type, view_duration, "
+       "created_at) VALUES "
+       "('shop-eu', 'c-bad', 'product_viewed', 'abc', '2025-06-01T10:00:00Z'),"
+       "('shop-eu', 'c-bad', 'page_viewed', 3.5, 'yesterday'),"
+       "('shop-eu', 'c-bad', 'page_viewed', NULL, 1748736000);"
+       "INSERT INTO user_sessions (shop_id, customer_id, session_id, start_time) VALUES "
+       "('shop-eu', 'c-bad', 's-bad', 'not a time');"
+       "INSERT INTO purchase_attributions (shop_id, customer_id, order_id, attribution_value, "
+       "created_at) VALUES ('shop-eu', 'c-bad', 'o-bad', 'ten', '2025-06-02T10:00:00Z');");
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  std::map<std::string, std::int64_t> counters;
+  for (const std::string& line :
+       query_lines(db,
+                   "SELECT record_kind || '.' || counter, value FROM customer_behavior_diagnostics "
+                   "WHERE shop_id = 'shop-eu' AND customer_id = 'c-bad'")) {
+    const auto comma = line.find(',');
+    counters[line.substr(0, comma)] = std::stoll(line.substr(comma + 1));
+  }
+  const std::map<std::string, std::int64_t> expected{{"customer.used", 1},
+                                                     {"interaction.used", 2},
+                                                     {"interaction.bad_timestamp", 1},
+                                                     {"interaction.bad_view_duration", 1},
+                                                     {"session.bad_timestamp", 1},
+                                                     {"attribution.bad_money", 1}};
+  CHECK(counters == expected);  // zero counters are not stored
+}
+
+TEST_CASE("A missing database exits 1 and creates no file") {
+  const Scratch scratch("missing");
+  const fs::path db = scratch.path / "nothing.db";
+  const Run r = cbf_db(db, "");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == fmt::format("cbf-db: error: {}: no such database\n", db.string()));
+  CHECK(!fs::exists(db));
+  const Run scheme = cbf_test::run_program(CBF_DB_EXE, "postgres:x");
+  CHECK(scheme.exit_code == 1);
+}
