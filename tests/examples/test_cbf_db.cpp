@@ -227,6 +227,39 @@ TEST_CASE("Shards 0 of 2 and 1 of 2 together write the full run's tables") {
   CHECK(query_int(sharded, "SELECT count(*) FROM customer_behavior_features") == 300);
 }
 
+TEST_CASE("A run that fails in its final write leaves both output tables as they were") {
+  const Scratch scratch("interrupted");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  // A stale counter the next run deletes; deleting it fails, after the final transaction has
+  // already upserted every feature row with the new as_of.
+  const std::string key = query_lines(db,
+                                      "SELECT shop_id || '|' || customer_id FROM "
+                                      "customer_behavior_features ORDER BY shop_id, customer_id "
+                                      "LIMIT 1")
+                              .at(0);
+  const auto bar = key.find('|');
+  exec(db, fmt::format("INSERT INTO customer_behavior_diagnostics VALUES ('{}', '{}', "
+                       "'attribution', 'bad_money', 99, '2025-01-01T00:00:00Z');"
+                       "CREATE TRIGGER interrupt BEFORE DELETE ON customer_behavior_diagnostics "
+                       "BEGIN SELECT RAISE(ABORT, 'interrupted'); END;",
+                       key.substr(0, bar), key.substr(bar + 1)));
+  const auto before = whole_tables(db);
+  const Run r = cbf_db(db, "--as-of 2025-09-30T00:00:00Z --batch-size 50");
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("interrupted"));
+  CHECK(whole_tables(db) == before);
+
+  // Repeated once the cause is gone, the run completes and removes the stale counter.
+  exec(db, "DROP TRIGGER interrupt");
+  const std::string err = cbf_db_ok(db, "--as-of 2025-09-30T00:00:00Z");
+  CHECK_THAT(err, Catch::Contains("0 rows inserted, 300 updated, 0 unchanged"));
+  CHECK(query_int(db,
+                  "SELECT count(*) FROM customer_behavior_diagnostics WHERE counter = 'bad_money' "
+                  "AND value = 99") == 0);
+}
+
 TEST_CASE("A missing required column exits 1 naming it and leaves the output table as it was") {
   const Scratch scratch("schema");
   const fs::path db = scratch.path / "shop.db";
