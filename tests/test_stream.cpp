@@ -6,6 +6,7 @@
 #include <cbf/cbf.hpp>
 #include <cbf/format.hpp>
 
+#include "bit_identical.hpp"
 #include "support.hpp"
 
 #include <fmt/format.h>
@@ -271,50 +272,8 @@ cbf::BatchResult batch(const Records& r, const cbf::Config& config,
 
 // ---- bit-exact comparison of rows ------------------------------------------------------------
 
-/// Equality with doubles compared by their bits.
-template <class T>
-bool identical(const T& a, const T& b) {
-  if constexpr (std::is_same_v<T, double>) {
-    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-  } else if constexpr (std::is_same_v<T, std::optional<double>>) {
-    return a.has_value() == b.has_value() && (!a || identical(*a, *b));
-  } else {
-    return a == b;
-  }
-}
-
-bool identical_features(const cbf::CustomerBehaviorFeatures& a,
-                        const cbf::CustomerBehaviorFeatures& b) {
-  bool same = true;
-  std::apply(
-      [&](const auto&... f) { ((same = same && identical(a.*(f.member), b.*(f.member))), ...); },
-      cbf::feature_fields);
-  return same;
-}
-
-bool identical_rows(const cbf::CustomerResult& a, const cbf::CustomerResult& b) {
-  return a.shop_id == b.shop_id && a.customer_id == b.customer_id && a.as_of == b.as_of &&
-         a.diagnostics == b.diagnostics && identical_features(a.features, b.features);
-}
-
-std::string describe(const cbf::CustomerResult& r) {
-  return fmt::format("({}, {}) as_of {} {} {}", r.shop_id, r.customer_id,
-                     r.as_of.time_since_epoch().count(), r.features, r.diagnostics);
-}
-
-/// The same rows in the same order, bit for bit; reports the first few that differ.
-void check_identical(const std::vector<cbf::CustomerResult>& got,
-                     const std::vector<cbf::CustomerResult>& want) {
-  REQUIRE(got.size() == want.size());
-  std::size_t mismatches = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (identical_rows(got[i], want[i])) continue;
-    if (++mismatches <= 3)
-      UNSCOPED_INFO("row " << i << "\n  got  " << describe(got[i]) << "\n  want "
-                           << describe(want[i]));
-  }
-  CHECK(mismatches == 0);
-}
+using cbf_test::check_identical;
+using cbf_test::identical;
 
 /// A stream's rows and totals are the batch's.
 void check_same(const Streamed& s, const cbf::BatchResult& b) {
