@@ -55,8 +55,9 @@ struct KeyFilter {
   /// When set, only these keys (blank ids as empty); keys absent from the batch give no row.
   std::optional<std::span<const CustomerKey>> keys{};
 
-  /// True when the run covers every key of the batch.
-  [[nodiscard]] bool is_full() const noexcept { return shard.count <= 1 && !keys; }
+  /// True when the run's totals take the records without a customer_id: a run without a key set
+  /// that is the only shard or shard 0, so several shards' totals add up to the full run's.
+  [[nodiscard]] bool counts_unkeyed() const noexcept { return shard.index == 0 && !keys; }
 };
 
 /// How far a batch has got; passed to BatchOptions::progress.
@@ -95,6 +96,13 @@ class InvalidShard : public std::invalid_argument {
 };
 
 namespace detail {
+
+/// Throws InvalidShard unless 0 ≤ index < count.
+inline void check_shard(const Shard& shard) {
+  if (shard.count == 0 || shard.index >= shard.count)
+    throw InvalidShard("cbf: shard index " + std::to_string(shard.index) +
+                       " is not below the shard count " + std::to_string(shard.count));
+}
 
 /// One kind's records grouped by customer: `records[offsets[c] .. offsets[c+1])` are customer c's,
 /// customers in key order, each customer's records in input order.
@@ -186,9 +194,7 @@ template <class Customers, class Interactions, class Sessions, class Attribution
                                const Config& config, const KeyFilter& filter) {
   using Batch = GroupedBatch<record_of<Customers>, record_of<Interactions>, record_of<Sessions>,
                              record_of<Attributions>>;
-  if (filter.shard.count == 0 || filter.shard.index >= filter.shard.count)
-    throw InvalidShard("cbf: shard index " + std::to_string(filter.shard.index) +
-                       " is not below the shard count " + std::to_string(filter.shard.count));
+  check_shard(filter.shard);
   Batch batch;
   // With a key set, the table holds exactly those keys and records of others are skipped.
   const bool insert = !filter.keys;
@@ -289,13 +295,11 @@ template <class Customers, class Interactions, class Sessions, class Attribution
       detail::group_batch(customers, interactions, sessions, attributions, config, options.filter);
   BatchResult result;
   result.as_of = batch.as_of;
-  if (options.filter.is_full() || (options.filter.shard.index == 0 && !options.filter.keys))
-    result.diagnostics += batch.unkeyed;
+  if (options.filter.counts_unkeyed()) result.diagnostics += batch.unkeyed;
 
   const std::size_t n = batch.size();
   result.customers.resize(n);
-  const std::size_t workers =
-      std::max<std::size_t>(1, std::min(thread_count(options.threads), n));
+  const std::size_t workers = std::max<std::size_t>(1, std::min(thread_count(options.threads), n));
   // Slices small enough to balance heavy-tailed customers, large enough to be cheap to hand out.
   const std::size_t slice = std::clamp<std::size_t>(n / (workers * 32), 1, 256);
 

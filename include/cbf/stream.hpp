@@ -112,9 +112,7 @@ StreamSummary for_each_customer_in_order(Customers&& customers, Interactions&& i
   CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
   CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
   validate(config);
-  if (filter.shard.count == 0 || filter.shard.index >= filter.shard.count)
-    throw InvalidShard("cbf: shard index " + std::to_string(filter.shard.index) +
-                       " is not below the shard count " + std::to_string(filter.shard.count));
+  detail::check_shard(filter.shard);
   StreamSummary summary;
   summary.as_of =
       config.as_of ? *config.as_of : resolve_as_of(config, interactions, sessions, attributions);
@@ -161,7 +159,7 @@ StreamSummary for_each_customer_in_order(Customers&& customers, Interactions&& i
     ++summary.customers;
     on_customer(std::as_const(ctx));
   }
-  if (filter.is_full() || (filter.shard.index == 0 && !filter.keys)) summary.diagnostics += unkeyed;
+  if (filter.counts_unkeyed()) summary.diagnostics += unkeyed;
   return summary;
 }
 
