@@ -1,6 +1,7 @@
 #include "common/tables.hpp"
 
 #include "common/csv_reader.hpp"
+#include "common/input_columns.hpp"
 #include "common/number.hpp"
 #include "common/timestamp.hpp"
 
@@ -19,84 +20,9 @@
 namespace cbf::host {
 namespace {
 
-// A column of one input file: its header name, whether the contract requires it, and how a
-// field is stored into the record.
-template <class Record>
-struct Column {
-  std::string_view name;
-  bool required;
-  void (*store)(Record&, std::string_view);
-};
-
-template <auto Member>
-void text(auto& record, std::string_view value) {
-  record.*Member = std::string(value);
-}
-
-template <auto Member>
-void stamp(auto& record, std::string_view value) {
-  record.*Member = parse_timestamp(value);
-}
-
-template <auto Member>
-void number(auto& record, std::string_view value) {
-  record.*Member = parse_number(value);
-}
-
-using C = cbf::Customer;
-using I = cbf::Interaction;
-using S = cbf::Session;
-using A = cbf::Attribution;
-
-constexpr std::array<Column<C>, 7> customer_columns{{
-    {"shop_id", false, text<&C::shop_id>},
-    {"customer_id", true, text<&C::customer_id>},
-    {"created_at", false, stamp<&C::created_at>},
-    {"updated_at", false, stamp<&C::updated_at>},
-    {"tags", false, text<&C::tags>},
-    {"currency_code", false, text<&C::currency_code>},
-    {"locale", false, text<&C::locale>},
-}};
-
-constexpr std::array<Column<I>, 11> interaction_columns{{
-    {"shop_id", false, text<&I::shop_id>},
-    {"customer_id", true, text<&I::customer_id>},
-    {"session_id", false, text<&I::session_id>},
-    {"event_type", true, text<&I::event_type>},
-    {"page_type", false, text<&I::page_type>},
-    {"product_id", false, text<&I::product_id>},
-    {"category_id", false, text<&I::category_id>},
-    {"search_query", false, text<&I::search_query>},
-    {"view_duration", false, number<&I::view_duration>},
-    {"device_type", false, text<&I::device_type>},
-    {"created_at", true, stamp<&I::created_at>},
-}};
-
-constexpr std::array<Column<S>, 9> session_columns{{
-    {"shop_id", false, text<&S::shop_id>},
-    {"customer_id", true, text<&S::customer_id>},
-    {"session_id", true, text<&S::session_id>},
-    {"start_time", true, stamp<&S::start_time>},
-    {"end_time", false, stamp<&S::end_time>},
-    {"device_type", false, text<&S::device_type>},
-    {"browser_type", false, text<&S::browser_type>},
-    {"referrer_type", false, text<&S::referrer_type>},
-    {"created_at", false, stamp<&S::created_at>},
-}};
-
-constexpr std::array<Column<A>, 8> attribution_columns{{
-    {"shop_id", false, text<&A::shop_id>},
-    {"customer_id", true, text<&A::customer_id>},
-    {"order_id", true, text<&A::order_id>},
-    {"product_id", false, text<&A::product_id>},
-    {"session_id", false, text<&A::session_id>},
-    {"attribution_type", false, text<&A::attribution_type>},
-    {"attribution_value", false, number<&A::attribution_value>},
-    {"created_at", true, stamp<&A::created_at>},
-}};
-
 template <class Record, std::size_t N>
-void read_table(const std::filesystem::path& file, const std::array<Column<Record>, N>& columns,
+void read_table(const std::filesystem::path& file,
+                const std::array<InputColumn<Record, TextCell>, N>& columns,
                 std::vector<Record>& out) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
@@ -105,7 +31,7 @@ void read_table(const std::filesystem::path& file, const std::array<Column<Recor
       file, names,
       [&](std::span<const std::string_view> fields, std::size_t) {
         Record& record = out.emplace_back();
-        for (std::size_t i = 0; i < N; ++i) columns[i].store(record, fields[i]);
+        for (std::size_t i = 0; i < N; ++i) columns[i].store(record, TextCell{fields[i]});
         ++rows;
       },
       /*missing_ok=*/true);
@@ -129,6 +55,14 @@ void write_cell(std::string& line, const std::optional<T>& v) {
 }
 
 }  // namespace
+
+std::string read_text(const TextCell& cell) { return std::string(cell.value); }
+
+cbf::TimeField read_timestamp(const TextCell& cell) noexcept { return parse_timestamp(cell.value); }
+
+std::optional<double> read_number(const TextCell& cell) noexcept {
+  return parse_number(cell.value);
+}
 
 // RFC 4180: quote a field that holds a comma, a quote or a line break.
 void append_csv_text(std::string& line, std::string_view value) {
@@ -154,10 +88,10 @@ void append_csv_number(std::string& line, std::int64_t value) {
 
 Tables read_tables(const std::filesystem::path& dir) {
   Tables t;
-  read_table(dir / "customers.csv", customer_columns, t.customers);
-  read_table(dir / "user_interactions.csv", interaction_columns, t.interactions);
-  read_table(dir / "user_sessions.csv", session_columns, t.sessions);
-  read_table(dir / "purchase_attributions.csv", attribution_columns, t.attributions);
+  read_table(dir / "customers.csv", customer_columns<TextCell>, t.customers);
+  read_table(dir / "user_interactions.csv", interaction_columns<TextCell>, t.interactions);
+  read_table(dir / "user_sessions.csv", session_columns<TextCell>, t.sessions);
+  read_table(dir / "purchase_attributions.csv", attribution_columns<TextCell>, t.attributions);
   return t;
 }
 

@@ -1,0 +1,118 @@
+// The columns of the four input tables (contract §1): one list for every host. Each source of
+// cells (a CSV field, a SQLite column, a PostgreSQL COPY field) brings its own three readers;
+// the lists, names and required flags are written once, here.
+#pragma once
+
+#include <cbf/records.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cbf::host {
+
+/// A column of an input table: its name (CSV header and SQL column alike), whether the contract
+/// requires it, and how a cell of type Cell is stored into the record. Cell needs the overloads
+/// read_text(cell) → std::string, read_timestamp(cell) → cbf::TimeField and
+/// read_number(cell) → std::optional<double>, found by argument-dependent lookup.
+template <class Record, class Cell>
+struct InputColumn {
+  std::string_view name;
+  bool required;
+  void (*store)(Record&, const Cell&);
+};
+
+namespace detail {
+
+template <auto Member, class Record, class Cell>
+void store_text(Record& record, const Cell& cell) {
+  record.*Member = read_text(cell);
+}
+
+template <auto Member, class Record, class Cell>
+void store_timestamp(Record& record, const Cell& cell) {
+  record.*Member = read_timestamp(cell);
+}
+
+template <auto Member, class Record, class Cell>
+void store_number(Record& record, const Cell& cell) {
+  record.*Member = read_number(cell);
+}
+
+using C = cbf::Customer;
+using I = cbf::Interaction;
+using S = cbf::Session;
+using A = cbf::Attribution;
+
+}  // namespace detail
+
+/// customer_data / customers.csv.
+template <class Cell>
+inline constexpr std::array<InputColumn<cbf::Customer, Cell>, 7> customer_columns{{
+    {"shop_id", false, detail::store_text<&detail::C::shop_id>},
+    {"customer_id", true, detail::store_text<&detail::C::customer_id>},
+    {"created_at", false, detail::store_timestamp<&detail::C::created_at>},
+    {"updated_at", false, detail::store_timestamp<&detail::C::updated_at>},
+    {"tags", false, detail::store_text<&detail::C::tags>},
+    {"currency_code", false, detail::store_text<&detail::C::currency_code>},
+    {"locale", false, detail::store_text<&detail::C::locale>},
+}};
+
+/// user_interactions.
+template <class Cell>
+inline constexpr std::array<InputColumn<cbf::Interaction, Cell>, 11> interaction_columns{{
+    {"shop_id", false, detail::store_text<&detail::I::shop_id>},
+    {"customer_id", true, detail::store_text<&detail::I::customer_id>},
+    {"session_id", false, detail::store_text<&detail::I::session_id>},
+    {"event_type", true, detail::store_text<&detail::I::event_type>},
+    {"page_type", false, detail::store_text<&detail::I::page_type>},
+    {"product_id", false, detail::store_text<&detail::I::product_id>},
+    {"category_id", false, detail::store_text<&detail::I::category_id>},
+    {"search_query", false, detail::store_text<&detail::I::search_query>},
+    {"view_duration", false, detail::store_number<&detail::I::view_duration>},
+    {"device_type", false, detail::store_text<&detail::I::device_type>},
+    {"created_at", true, detail::store_timestamp<&detail::I::created_at>},
+}};
+
+/// user_sessions.
+template <class Cell>
+inline constexpr std::array<InputColumn<cbf::Session, Cell>, 9> session_columns{{
+    {"shop_id", false, detail::store_text<&detail::S::shop_id>},
+    {"customer_id", true, detail::store_text<&detail::S::customer_id>},
+    {"session_id", true, detail::store_text<&detail::S::session_id>},
+    {"start_time", true, detail::store_timestamp<&detail::S::start_time>},
+    {"end_time", false, detail::store_timestamp<&detail::S::end_time>},
+    {"device_type", false, detail::store_text<&detail::S::device_type>},
+    {"browser_type", false, detail::store_text<&detail::S::browser_type>},
+    {"referrer_type", false, detail::store_text<&detail::S::referrer_type>},
+    {"created_at", false, detail::store_timestamp<&detail::S::created_at>},
+}};
+
+/// purchase_attributions.
+template <class Cell>
+inline constexpr std::array<InputColumn<cbf::Attribution, Cell>, 8> attribution_columns{{
+    {"shop_id", false, detail::store_text<&detail::A::shop_id>},
+    {"customer_id", true, detail::store_text<&detail::A::customer_id>},
+    {"order_id", true, detail::store_text<&detail::A::order_id>},
+    {"product_id", false, detail::store_text<&detail::A::product_id>},
+    {"session_id", false, detail::store_text<&detail::A::session_id>},
+    {"attribution_type", false, detail::store_text<&detail::A::attribution_type>},
+    {"attribution_value", false, detail::store_number<&detail::A::attribution_value>},
+    {"created_at", true, detail::store_timestamp<&detail::A::created_at>},
+}};
+
+/// A text cell (a CSV field, a PostgreSQL text-format field; NULL reads as empty): the §5
+/// grammars decide timestamps and numbers.
+struct TextCell {
+  std::string_view value;
+};
+
+/// The cell as it is.
+[[nodiscard]] std::string read_text(const TextCell& cell);
+/// The cell by the §5 timestamp grammar (blank → missing).
+[[nodiscard]] cbf::TimeField read_timestamp(const TextCell& cell) noexcept;
+/// The cell by the §5 money grammar (blank → missing, unreadable → NaN).
+[[nodiscard]] std::optional<double> read_number(const TextCell& cell) noexcept;
+
+}  // namespace cbf::host
