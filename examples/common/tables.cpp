@@ -119,15 +119,10 @@ void write_features_csv(std::ostream& out, const cbf::BatchResult& batch) {
 
 void write_diagnostics_csv(std::ostream& out, const cbf::Diagnostics& diagnostics) {
   out << "record_kind,counter,value\n";
-  const auto write_kind = [&](std::string_view kind, const cbf::RecordCounts& counts) {
-    std::apply(
-        [&](const auto&... counter) {
-          ((out << kind << ',' << counter.name << ',' << counts.*(counter.member) << '\n'), ...);
-        },
-        cbf::record_count_fields);
-  };
-  std::apply([&](const auto&... kind) { (write_kind(kind.name, diagnostics.*(kind.member)), ...); },
-             cbf::diagnostics_kinds);
+  cbf::for_each_count(diagnostics,
+                      [&](std::string_view kind, std::string_view counter, std::int64_t value) {
+                        out << kind << ',' << counter << ',' << value << '\n';
+                      });
 }
 
 }  // namespace cbf::host

@@ -178,6 +178,19 @@ inline constexpr auto diagnostics_kinds =
                     FieldInfo{"session", &Diagnostics::session},
                     FieldInfo{"attribution", &Diagnostics::attribution});
 
+/// Calls `f(kind, counter, value)` for the 48 counters, kinds and counters in contract §5 order.
+template <class F>
+constexpr void for_each_count(const Diagnostics& diagnostics, F&& f) {
+  const auto kind_counts = [&](std::string_view kind, const RecordCounts& counts) {
+    std::apply(
+        [&](const auto&... counter) { (f(kind, counter.name, counts.*(counter.member)), ...); },
+        record_count_fields);
+  };
+  std::apply(
+      [&](const auto&... kind) { (kind_counts(kind.name, diagnostics.*(kind.member)), ...); },
+      diagnostics_kinds);
+}
+
 /// One customer's result: its key, the cutoff used, the features and what happened to its records.
 struct CustomerResult {
   std::string shop_id;
