@@ -3,12 +3,19 @@
 // the lists, names and required flags are written once, here.
 #pragma once
 
+#include "common/errors.hpp"
+
 #include <cbf/records.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 #include <array>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cbf::host {
 
@@ -101,6 +108,35 @@ inline constexpr std::array<InputColumn<cbf::Attribution, Cell>, 8> attribution_
     {"attribution_value", false, detail::store_number<&detail::A::attribution_value>},
     {"created_at", true, detail::store_timestamp<&detail::A::created_at>},
 }};
+
+/// Which of `columns` the database table `table` has, given its column names (empty: no such
+/// table). Throws HostError naming the table, or the table and a required column it lacks.
+template <class Record, class Cell, std::size_t N>
+[[nodiscard]] std::array<bool, N> present_columns(
+    std::string_view table, const std::array<InputColumn<Record, Cell>, N>& columns,
+    const std::vector<std::string>& names) {
+  if (names.empty()) throw HostError(fmt::format("the database has no table {}", table));
+  std::array<bool, N> present{};
+  for (std::size_t i = 0; i < N; ++i) {
+    present[i] = std::find(names.begin(), names.end(), columns[i].name) != names.end();
+    if (columns[i].required && !present[i])
+      throw HostError(fmt::format("table {} has no column {}", table, columns[i].name));
+  }
+  return present;
+}
+
+/// The SELECT list of the present columns, each quoted as an SQL identifier.
+template <class Record, class Cell, std::size_t N>
+[[nodiscard]] std::string select_list(const std::array<InputColumn<Record, Cell>, N>& columns,
+                                      const std::array<bool, N>& present) {
+  std::string list;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (!present[i]) continue;
+    if (!list.empty()) list += ", ";
+    list += fmt::format("\"{}\"", columns[i].name);
+  }
+  return list;
+}
 
 /// A text cell (a CSV field, a PostgreSQL text-format field; NULL reads as empty): the §5
 /// grammars decide timestamps and numbers.

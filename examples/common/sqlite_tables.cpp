@@ -1,4 +1,4 @@
-#include "common/db_tables.hpp"
+#include "common/sqlite_tables.hpp"
 
 #include "common/input_columns.hpp"
 #include "common/number.hpp"
@@ -38,25 +38,11 @@ struct Table {
   std::array<bool, N> present{};
 
   /// Looks the columns up; throws when the table or a required column is missing.
-  void check(Database& db) {
-    const std::vector<std::string> names = table_columns(db, name);
-    if (names.empty()) throw HostError(fmt::format("the database has no table {}", name));
-    for (std::size_t i = 0; i < N; ++i) {
-      present[i] = std::find(names.begin(), names.end(), columns[i].name) != names.end();
-      if (columns[i].required && !present[i])
-        throw HostError(fmt::format("table {} has no column {}", name, columns[i].name));
-    }
-  }
+  void check(Database& db) { present = present_columns(name, columns, table_columns(db, name)); }
 
   /// Appends every row of the table to `out`.
   void read(Database& db, std::vector<Record>& out) const {
-    std::string list;
-    for (std::size_t i = 0; i < N; ++i) {
-      if (!present[i]) continue;
-      if (!list.empty()) list += ", ";
-      list += fmt::format("\"{}\"", columns[i].name);
-    }
-    Statement select(db, fmt::format("SELECT {} FROM \"{}\"", list, name));
+    Statement select(db, fmt::format("SELECT {} FROM \"{}\"", select_list(columns, present), name));
     while (select.step()) {
       Record& record = out.emplace_back();
       int column = 0;

@@ -51,3 +51,18 @@ CREATE TABLE IF NOT EXISTS customer_behavior_diagnostics (
   last_computed_at TIMESTAMPTZ NOT NULL,
   PRIMARY KEY (shop_id, customer_id, record_kind, counter)
 );
+
+-- One row per completed cbf-db run, written in the run's final transaction: --incremental
+-- recomputes the customers with records changed since the latest run of the same shard started.
+CREATE TABLE IF NOT EXISTS customer_behavior_runs (
+  id            BIGSERIAL PRIMARY KEY,
+  started_at    TIMESTAMPTZ NOT NULL,  -- the run's clock, every row it wrote has it as last_computed_at
+  as_of         TIMESTAMPTZ NOT NULL,
+  mode          TEXT NOT NULL,         -- full or incremental
+  changed_since TIMESTAMPTZ,           -- incremental runs: records changed at or after this instant
+  shard         TEXT NOT NULL,         -- all, or K/N
+  customers     BIGINT NOT NULL,       -- rows computed
+  inserted      BIGINT NOT NULL,
+  updated       BIGINT NOT NULL,
+  unchanged     BIGINT NOT NULL
+);

@@ -51,3 +51,18 @@ CREATE TABLE IF NOT EXISTS customer_behavior_diagnostics (
   last_computed_at TEXT NOT NULL,
   PRIMARY KEY (shop_id, customer_id, record_kind, counter)
 );
+
+-- One row per completed cbf-db run, written in the run's final transaction: --incremental
+-- recomputes the customers with records changed since the latest run of the same shard started.
+CREATE TABLE IF NOT EXISTS customer_behavior_runs (
+  id            INTEGER PRIMARY KEY,
+  started_at    TEXT NOT NULL,     -- the run's clock, every row it wrote has it as last_computed_at
+  as_of         TEXT NOT NULL,
+  mode          TEXT NOT NULL,     -- full or incremental
+  changed_since TEXT,              -- incremental runs: records changed at or after this instant
+  shard         TEXT NOT NULL,     -- all, or K/N
+  customers     INTEGER NOT NULL,  -- rows computed
+  inserted      INTEGER NOT NULL,
+  updated       INTEGER NOT NULL,
+  unchanged     INTEGER NOT NULL
+);

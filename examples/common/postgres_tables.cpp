@@ -1,0 +1,77 @@
+#include "common/postgres_tables.hpp"
+
+#include "common/input_columns.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <optional>
+
+namespace cbf::host::pg {
+namespace {
+
+/// One input table: its SQL name, its columns, and which of them the database has.
+template <class Record, std::size_t N>
+struct Table {
+  std::string_view name;
+  const std::array<InputColumn<Record, TextCell>, N>& columns;
+  std::array<bool, N> present{};
+
+  /// Looks the columns up; throws when the table or a required column is missing.
+  void check(Connection& db) { present = present_columns(name, columns, table_columns(db, name)); }
+
+  /// Appends every row of the table to `out`; NULL reads as an empty field.
+  void read(Connection& db, std::vector<Record>& out) const {
+    std::vector<std::optional<std::string_view>> fields;
+    std::string scratch;
+    db.copy_out(
+        fmt::format("COPY (SELECT {} FROM \"{}\") TO STDOUT", select_list(columns, present), name),
+        [&](std::string_view line) {
+          split_copy_row(line, fields, scratch);
+          Record& record = out.emplace_back();
+          std::size_t field = 0;
+          for (std::size_t i = 0; i < N; ++i) {
+            if (!present[i]) continue;
+            const std::optional<std::string_view> value =
+                field < fields.size() ? fields[field] : std::nullopt;
+            ++field;
+            columns[i].store(record, TextCell{value.value_or(std::string_view())});
+          }
+        });
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> table_columns(Connection& db, std::string_view table) {
+  const std::array<std::optional<std::string>, 1> parameters{std::string(table)};
+  const Result result = db.query(
+      "SELECT column_name FROM information_schema.columns "
+      "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+      parameters);
+  std::vector<std::string> names;
+  for (int row = 0; row < result.rows(); ++row) names.emplace_back(result.text(row, 0));
+  return names;
+}
+
+Tables read_tables(Connection& db) {
+  Table<cbf::Customer, 7> customers{"customer_data", customer_columns<TextCell>};
+  Table<cbf::Interaction, 11> interactions{"user_interactions", interaction_columns<TextCell>};
+  Table<cbf::Session, 9> sessions{"user_sessions", session_columns<TextCell>};
+  Table<cbf::Attribution, 8> attributions{"purchase_attributions", attribution_columns<TextCell>};
+  customers.check(db);
+  interactions.check(db);
+  sessions.check(db);
+  attributions.check(db);
+  // One snapshot for the four tables: rows written meanwhile are all in or all out.
+  db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  Tables t;
+  customers.read(db, t.customers);
+  interactions.read(db, t.interactions);
+  sessions.read(db, t.sessions);
+  attributions.read(db, t.attributions);
+  db.exec("COMMIT");
+  return t;
+}
+
+}  // namespace cbf::host::pg

@@ -1,0 +1,28 @@
+#include "db/store.hpp"
+
+#include "db/postgres_store.hpp"
+#include "db/sqlite_store.hpp"
+
+#include "common/errors.hpp"
+#include "common/postgres.hpp"
+
+#include <fmt/format.h>
+
+namespace cbf::host::db {
+
+std::unique_ptr<Store> open_store(const std::string& database) {
+  constexpr std::string_view sqlite_scheme = "sqlite:";
+  if (database.starts_with(sqlite_scheme) && database.size() > sqlite_scheme.size())
+    return open_sqlite_store(database.substr(sqlite_scheme.size()));
+  if (database.starts_with("postgresql://") || database.starts_with("postgres://"))
+    return open_postgres_store(database);
+  throw HostError(
+      fmt::format("'{}' is neither sqlite:PATH nor a postgresql:// URL", pg::redact_url(database)));
+}
+
+std::string feature_names() {
+  return feature_list(SqlTypes{},
+                      [](std::string_view name, std::string_view) { return std::string(name); });
+}
+
+}  // namespace cbf::host::db
