@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
 #include <cstdint>
@@ -330,4 +332,142 @@ TEST_CASE("A missing database exits 1 and creates no file") {
   CHECK(!fs::exists(db));
   const Run scheme = cbf_test::run_program(CBF_DB_EXE, "postgres:x");
   CHECK(scheme.exit_code == 1);
+}
+
+TEST_CASE("An incremental run rewrites only the changed customers and equals a full run") {
+  const Scratch scratch("incremental");
+  const fs::path db = scratch.path / "shop.db";
+  const fs::path reference = scratch.path / "reference.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  constexpr const char* later = "2025-09-30T00:00:00Z";
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", later));
+  // After the sample's period (it ends 2025-06-30): an existing customer's new order and a new
+  // customer; both stamped after --changed-since, nothing else is.
+  const std::string key = query_lines(db,
+                                      "SELECT customer_id FROM customer_behavior_features "
+                                      "WHERE shop_id = 'shop-eu' ORDER BY customer_id LIMIT 1")
+                              .at(0);
+  const std::string changes = fmt::format(
+      "INSERT INTO purchase_attributions (shop_id, customer_id, order_id, attribution_value, "
+      "created_at) VALUES ('shop-eu', '{0}', 'o-new', 25.5, '2025-07-05T10:00:00Z'), "
+      "('shop-eu', 'c-new', 'o-first', 12, '2025-07-06T09:00:00Z');"
+      "INSERT INTO customer_data (shop_id, customer_id, created_at) VALUES "
+      "('shop-eu', 'c-new', '2025-07-06T08:00:00Z');",
+      key);
+  exec(db, changes);
+  fs::copy_file(db, reference);
+  const std::string err =
+      cbf_db_ok(db, fmt::format("--as-of {} --changed-since 2025-07-01T00:00:00Z", later));
+  CHECK_THAT(err, Catch::Contains("2 customers with records changed since 2025-07-01T00:00:00Z"));
+  CHECK_THAT(err, Catch::Contains("1 rows inserted, 1 updated, 0 unchanged"));
+  cbf_db_ok(reference, fmt::format("--as-of {} --quiet", later));
+  CHECK(computed_content(db) == computed_content(reference));
+  CHECK(query_lines(db,
+                    "SELECT mode, changed_since, shard, customers FROM customer_behavior_runs "
+                    "ORDER BY id") ==
+        std::vector<std::string>{"full,,all,300", "incremental,2025-07-01T00:00:00Z,all,2"});
+}
+
+TEST_CASE(
+    "Incremental runs start from the latest recorded run and recompute unknown change times") {
+  const Scratch scratch("since_last");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  const std::string first = cbf_db_ok(db, fmt::format("--as-of {} --incremental", as_of));
+  CHECK_THAT(first, Catch::Contains("no earlier run of shard all recorded: computing every"));
+  CHECK_THAT(first, Catch::Contains("300 rows inserted"));
+  // Nothing was stamped after the first run started.
+  const std::string nothing = cbf_db_ok(db, fmt::format("--as-of {} --incremental", as_of));
+  CHECK_THAT(nothing, Catch::Contains("0 customers with records changed since"));
+  CHECK_THAT(nothing, Catch::Contains("0 rows inserted, 0 updated, 0 unchanged"));
+
+  // A record stamped after the latest run's start (here: in 2030, after as_of too) and one whose
+  // stamp cannot be read, so its change time is unknown.
+  const auto keys = query_lines(db,
+                                "SELECT customer_id FROM customer_behavior_features "
+                                "WHERE shop_id = 'shop-eu' ORDER BY customer_id LIMIT 2");
+  exec(db, fmt::format("INSERT INTO user_interactions (shop_id, customer_id, event_type, "
+                       "created_at) VALUES ('shop-eu', '{}', 'page_viewed', "
+                       "'2030-01-01T00:00:00Z'), ('shop-eu', '{}', 'page_viewed', 'soon');",
+                       keys.at(0), keys.at(1)));
+  const std::string both = cbf_db_ok(db, fmt::format("--as-of {} --incremental", as_of));
+  CHECK_THAT(both, Catch::Contains("2 customers with records changed since"));
+  CHECK_THAT(both, Catch::Contains("0 rows inserted, 0 updated, 2 unchanged"));
+  CHECK(query_lines(db,
+                    "SELECT customer_id, counter, value FROM customer_behavior_diagnostics "
+                    "WHERE record_kind = 'interaction' AND counter <> 'used' ORDER BY 1") ==
+        std::vector<std::string>{fmt::format("{},after_as_of,1", keys.at(0)),
+                                 fmt::format("{},bad_timestamp,1", keys.at(1))});
+  CHECK(query_int(db, "SELECT count(*) FROM customer_behavior_runs WHERE mode = 'incremental'") ==
+        2);
+}
+
+TEST_CASE("Incremental options are checked before anything is read") {
+  const Scratch scratch("incremental_options");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  const Run both = cbf_db(db, "--incremental --changed-since 2025-01-01");
+  CHECK(both.exit_code == 1);
+  CHECK(both.err == "cbf-db: error: --incremental and --changed-since exclude each other\n");
+  const Run bad = cbf_db(db, "--changed-since yesterday");
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err ==
+        "cbf-db: error: --changed-since: 'yesterday' is not a timestamp (contract §5)\n");
+}
+
+TEST_CASE("A run killed while writing leaves the previous tables or the finished ones") {
+  const Scratch scratch("killed");
+  const fs::path db = scratch.path / "shop.db";
+  const fs::path finished = scratch.path / "finished.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  fs::copy_file(db, finished);
+  constexpr const char* next = "2025-09-30T00:00:00Z";
+  cbf_db_ok(finished, fmt::format("--as-of {} --quiet", next));
+  const auto before = whole_tables(db);
+  const auto after = computed_content(finished);
+
+  // Kills the next run ever later after its write began, until one finishes on its own. A kill
+  // before the final commit must leave the previous tables, one after it the finished ones.
+  // --batch-size 1 makes the staging (a transaction per row) long enough to be hit.
+  const fs::path log = scratch.path / "stderr.txt";
+  bool completed = false;
+  int left_previous = 0;
+  for (int delay_ms = 0; !completed && delay_ms < 60000; delay_ms += 1 + delay_ms / 4) {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      const std::string database = fmt::format("sqlite:{}", db.string());
+      if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
+      ::execl(CBF_DB_EXE, CBF_DB_EXE, database.c_str(), "--as-of", next, "--batch-size", "1",
+              "--verbose", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // --verbose reports the compute phase done just before the write begins.
+    int status = 0;
+    pid_t exited = 0;
+    while ((exited = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+           cbf_test::slurp(log).find("computed") == std::string::npos)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (exited == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      ::kill(pid, SIGKILL);
+      REQUIRE(::waitpid(pid, &status, 0) == pid);
+    }
+    completed = WIFEXITED(status);
+    if (completed) CHECK(WEXITSTATUS(status) == 0);
+    // Opening for writing rolls back what a killed process left in the journal.
+    exec(db, "SELECT count(*) FROM customer_behavior_features");
+    INFO("killed " << delay_ms << " ms into the write");
+    if (whole_tables(db) == before) {
+      CHECK(!completed);
+      ++left_previous;
+    } else {
+      CHECK(computed_content(db) == after);
+      // A later kill could not tell a rollback from a run that had nothing to do.
+      completed = true;
+    }
+  }
+  CHECK(completed);
+  CHECK(left_previous >= 2);
 }
