@@ -162,8 +162,10 @@ int run(const Options& o) {
     for (const auto& [segment, n] : segments)
       list += fmt::format("{}{} {}", list.empty() ? "" : ", ", segment, n);
     fmt::print(stderr, "cbf-db: customer_segment: {}\n", list.empty() ? "none" : list);
+    fmt::print(stderr, "cbf-db: time split: {}\n", progress.time_split());
+  } else {
+    progress.print_time_split();
   }
-  progress.print_time_split();
   return 0;
 }
 

@@ -54,13 +54,17 @@ class Progress {
     bar_shown_ = true;
   }
 
-  /// With --verbose, prints "time split: read 1.20 s, compute 0.31 s, write 0.40 s".
-  void print_time_split() const {
-    if (!verbose_) return;
+  /// The phases so far: "read 1.20 s, compute 0.31 s, write 0.40 s".
+  [[nodiscard]] std::string time_split() const {
     std::string split;
     for (const auto& [phase, seconds] : phases_)
       split += fmt::format("{}{} {:.2f} s", split.empty() ? "" : ", ", phase, seconds);
-    fmt::print(stderr, "{}: time split: {}\n", program_, split);
+    return split;
+  }
+
+  /// With --verbose, prints "time split: " and time_split().
+  void print_time_split() const {
+    if (verbose_) fmt::print(stderr, "{}: time split: {}\n", program_, time_split());
   }
 
  private:

@@ -177,6 +177,7 @@ TEST_CASE("cbf-db writes the table cbf-features writes for the same shop cell by
   const std::string err = cbf_db_ok(db, fmt::format("--as-of {}", as_of));
   CHECK_THAT(err, Catch::Contains("300 rows inserted, 0 updated, 0 unchanged"));
   CHECK_THAT(err, Catch::Contains("customer_segment: "));
+  CHECK_THAT(err, Catch::Contains("cbf-db: time split: read "));
 
   const std::vector<std::string> expected = lines_of(csv.out);
   const std::vector<std::string> actual = features_as_csv(db);
