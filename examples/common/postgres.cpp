@@ -8,10 +8,20 @@
 namespace cbf::host::pg {
 namespace {
 
-/// libpq's message without its trailing newline.
+/// libpq's message on one line: its further lines (DETAIL, HINT, CONTEXT) joined by "; ".
 std::string message_of(const char* text) {
-  std::string message = text != nullptr ? text : "";
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
+  std::string message;
+  for (const char* p = text != nullptr ? text : ""; *p != '\0'; ++p) {
+    if (*p != '\n') {
+      message += *p;
+      continue;
+    }
+    while (!message.empty() && blank(message.back())) message.pop_back();
+    while (blank(p[1])) ++p;
+    if (p[1] != '\0' && !message.empty()) message += "; ";
+  }
+  while (!message.empty() && blank(message.back())) message.pop_back();
   return message.empty() ? "unknown error" : message;
 }
 
@@ -48,7 +58,8 @@ Connection::Connection(const std::string& url)
   // The host's reading relies on these: timestamps as contract §5 text in UTC, exact floats.
   exec(
       "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; "
-      "SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 1; SET client_min_messages = warning");
+      "SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 1; SET client_min_messages = "
+      "warning");
 }
 
 void Connection::fail(std::string_view what) const {

@@ -1,16 +1,26 @@
-// Running an example host from a test: its exit code, standard output and standard error.
+// Running an example host from a test: its exit code, standard output and standard error, or
+// killed again and again at ever later moments.
 #pragma once
+
+#include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 namespace cbf_test {
 
@@ -44,6 +54,48 @@ inline Run run_program(const std::string& exe, const std::string& args) {
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return r;
+}
+
+/// Runs `exe` with `args` again and again, each time killing it (SIGKILL) `delay` after its
+/// standard error (written to `log`) first shows `marker`, the delay growing from 0 ms, until a
+/// run finishes on its own. After each run, `inspect(finished)` looks at what it left and returns
+/// whether that was the state from before the run (then the next run starts later), or false for
+/// the finished state (a run that has nothing left to do ends the loop). Returns how many killed
+/// runs left the previous state.
+inline int kill_repeatedly(const std::string& exe, const std::vector<std::string>& args,
+                           const std::filesystem::path& log, std::string_view marker,
+                           const std::function<bool(bool finished)>& inspect) {
+  int left_previous = 0;
+  for (int delay_ms = 0; delay_ms < 60000; delay_ms += 1 + delay_ms / 4) {
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
+      ::execv(exe.c_str(), argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    pid_t exited = 0;
+    while ((exited = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+           slurp(log).find(marker) == std::string::npos)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (exited == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      ::kill(pid, SIGKILL);
+      REQUIRE(::waitpid(pid, &status, 0) == pid);
+    }
+    const bool finished = WIFEXITED(status);
+    if (finished) CHECK(WEXITSTATUS(status) == 0);
+    INFO("killed " << delay_ms << " ms after '" << marker << "'");
+    if (!inspect(finished)) return left_previous;
+    CHECK(!finished);
+    ++left_previous;
+  }
+  FAIL("no run finished within a minute");
+  return left_previous;
 }
 
 }  // namespace cbf_test

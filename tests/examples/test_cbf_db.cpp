@@ -12,8 +12,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
 #include <cstdint>
@@ -428,47 +426,19 @@ TEST_CASE("A run killed while writing leaves the previous tables or the finished
   const auto before = whole_tables(db);
   const auto after = computed_content(finished);
 
-  // Kills the next run ever later after its write began, until one finishes on its own. A kill
-  // before the final commit must leave the previous tables, one after it the finished ones.
-  // --batch-size 1 makes the staging (a transaction per row) long enough to be hit.
+  // Kills the next run ever later after its write began (--verbose reports the compute phase
+  // done just before), until one finishes on its own. A kill before the final commit must leave
+  // the previous tables, one after it the finished ones. --batch-size 1 makes the staging (a
+  // transaction per row) long enough to be hit.
   const fs::path log = scratch.path / "stderr.txt";
-  bool completed = false;
-  int left_previous = 0;
-  for (int delay_ms = 0; !completed && delay_ms < 60000; delay_ms += 1 + delay_ms / 4) {
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      const std::string database = fmt::format("sqlite:{}", db.string());
-      if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
-      ::execl(CBF_DB_EXE, CBF_DB_EXE, database.c_str(), "--as-of", next, "--batch-size", "1",
-              "--verbose", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    // --verbose reports the compute phase done just before the write begins.
-    int status = 0;
-    pid_t exited = 0;
-    while ((exited = ::waitpid(pid, &status, WNOHANG)) == 0 &&
-           cbf_test::slurp(log).find("computed") == std::string::npos)
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    if (exited == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-      ::kill(pid, SIGKILL);
-      REQUIRE(::waitpid(pid, &status, 0) == pid);
-    }
-    completed = WIFEXITED(status);
-    if (completed) CHECK(WEXITSTATUS(status) == 0);
+  const std::vector<std::string> args{
+      fmt::format("sqlite:{}", db.string()), "--as-of", next, "--batch-size", "1", "--verbose"};
+  const int left_previous = cbf_test::kill_repeatedly(CBF_DB_EXE, args, log, "computed", [&](bool) {
     // Opening for writing rolls back what a killed process left in the journal.
     exec(db, "SELECT count(*) FROM customer_behavior_features");
-    INFO("killed " << delay_ms << " ms into the write");
-    if (whole_tables(db) == before) {
-      CHECK(!completed);
-      ++left_previous;
-    } else {
-      CHECK(computed_content(db) == after);
-      // A later kill could not tell a rollback from a run that had nothing to do.
-      completed = true;
-    }
-  }
-  CHECK(completed);
+    if (whole_tables(db) == before) return true;
+    CHECK(computed_content(db) == after);
+    return false;
+  });
   CHECK(left_previous >= 2);
 }

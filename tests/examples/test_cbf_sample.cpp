@@ -250,8 +250,8 @@ TEST_CASE("an output that is neither csv nor sqlite gives exit code 1 and a mess
     const Run r = sample(fmt::format("--customers 5 --output {}", output));
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
-    CHECK(r.err == fmt::format("cbf-sample: error: --output: '{}' is neither csv:DIR nor "
-                               "sqlite:PATH\n",
+    CHECK(r.err == fmt::format("cbf-sample: error: --output: '{}' is neither csv:DIR, "
+                               "sqlite:PATH nor a postgresql:// URL\n",
                                output));
   }
 }

@@ -49,7 +49,7 @@ TEST_CASE("split_copy_row undoes every escape of the text format") {
 
 TEST_CASE("append_copy_text escapes what split_copy_row unescapes") {
   const std::vector<std::string> values{"plain", "tab\there", "line\nbreak\r\n", "back\\slash",
-                                        "\\N", "", "ünïcödé €"};
+                                        "\\N",   "",          "ünïcödé €"};
   std::string line;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) line += '\t';
@@ -72,8 +72,8 @@ TEST_CASE("COPY out and in keep any text exactly and NULL apart from empty") {
   cbf_test::ScratchDatabase scratch("copy_round_trip");
   pg::Connection db(scratch.url());
   db.exec("CREATE TABLE t (id INT, v TEXT)");
-  const std::vector<std::string> values{"tab\there", "line\nbreak", "back\\slash", "\\N", "",
-                                        "ünïcödé €", std::string(100000, 'x')};
+  const std::vector<std::string> values{"tab\there", "line\nbreak", "back\\slash",           "\\N",
+                                        "",          "ünïcödé €",   std::string(100000, 'x')};
   std::string data;
   for (std::size_t i = 0; i < values.size(); ++i) {
     data += fmt::format("{}\t", i);
@@ -83,9 +83,8 @@ TEST_CASE("COPY out and in keep any text exactly and NULL apart from empty") {
   data += "99\t\\N\n";
   db.copy_in("COPY t FROM STDIN", data);
   std::vector<std::optional<std::string>> read;
-  db.copy_out("COPY (SELECT v FROM t ORDER BY id) TO STDOUT", [&](std::string_view line) {
-    read.push_back(split(line).at(0));
-  });
+  db.copy_out("COPY (SELECT v FROM t ORDER BY id) TO STDOUT",
+              [&](std::string_view line) { read.push_back(split(line).at(0)); });
   std::vector<std::optional<std::string>> expected(values.begin(), values.end());
   expected.push_back(std::nullopt);
   CHECK(read == expected);
@@ -100,7 +99,7 @@ TEST_CASE("A failing statement throws with PostgreSQL's message and the redacted
                         Catch::StartsWith("postgresql://postgres@127.0.0.1:"));
   CHECK_THROWS_WITH(pg::Connection("postgresql://u:secret@127.0.0.1:1/x"),
                     Catch::StartsWith("postgresql://u:***@127.0.0.1:1/x: cannot connect: ") &&
-                        !Catch::Contains("secret"));
+                        !Catch::Contains("secret") && !Catch::Contains("\n"));
 }
 
 TEST_CASE("Input tables read TIMESTAMPTZ TIMESTAMP TEXT and epoch columns as timestamps") {
@@ -117,7 +116,8 @@ TEST_CASE("Input tables read TIMESTAMPTZ TIMESTAMP TEXT and epoch columns as tim
       "CREATE TABLE purchase_attributions (customer_id TEXT, order_id TEXT, "
       "attribution_value NUMERIC(12, 2), created_at TIMESTAMPTZ);"
       "INSERT INTO customer_data VALUES ('c1', '2025-01-02 03:04:05.25'), ('c2', NULL);"
-      "INSERT INTO user_interactions VALUES ('c1', 'page_viewed', 12.5, '2025-01-26T16:03:00+02:00'),"
+      "INSERT INTO user_interactions VALUES ('c1', 'page_viewed', 12.5, "
+      "'2025-01-26T16:03:00+02:00'),"
       "('c1', 'page_viewed', NULL, 'yesterday');"
       "INSERT INTO user_sessions VALUES ('c1', 's1', 1737900180, '2025-01-26 15:03:00+01');"
       "INSERT INTO purchase_attributions VALUES ('c1', 'o1', 19.90, "
