@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of cbf on a fresh Debian 12 machine: installs the dependencies, then builds and
 # tests with g++ (optimised), clang++ (debug) and clang++ with AddressSanitizer +
-# UndefinedBehaviorSanitizer, all with -Wall -Wextra -Wpedantic -Werror.
+# UndefinedBehaviorSanitizer, all with -Wall -Wextra -Wpedantic -Werror; then the parallel batch
+# engine's and the hosts' tests under ThreadSanitizer (the tsan preset's filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 jobs=$(nproc)
-for preset in gcc-release clang-debug asan-ubsan; do
+for preset in gcc-release clang-debug asan-ubsan tsan; do
   echo "=== $preset"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
