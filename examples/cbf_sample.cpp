@@ -1021,11 +1021,6 @@ class SqliteSink final : public Sink {
 
 namespace pg = cbf::host::pg;
 
-/// Whether `output` names a PostgreSQL server.
-bool is_postgres_url(std::string_view output) {
-  return output.starts_with("postgresql://") || output.starts_with("postgres://");
-}
-
 /// The four input tables of a PostgreSQL database, loaded in one transaction: a failed run
 /// commits nothing. Each table's rows gather as CSV and go with their own COPY … FROM STDIN once
 /// they pass a few MiB, since a connection has one COPY at a time and the tables' rows interleave.
@@ -1123,7 +1118,7 @@ Period make_period(const Options& o) {
 
 /// The sink of "csv:DIR", "sqlite:PATH" or a postgresql:// (or postgres://) URL.
 std::unique_ptr<Sink> open_output(const std::string& output, bool replace) {
-  if (is_postgres_url(output)) return std::make_unique<PostgresSink>(output, replace);
+  if (pg::is_postgres_url(output)) return std::make_unique<PostgresSink>(output, replace);
   const auto colon = output.find(':');
   const std::string scheme = output.substr(0, colon == std::string::npos ? 0 : colon);
   const std::string path = colon == std::string::npos ? std::string() : output.substr(colon + 1);
@@ -1159,8 +1154,7 @@ int run(const Options& o) {
     fmt::print(stderr,
                "cbf-sample: wrote {} customers, {} interactions, {} sessions, {} attribution rows "
                "to {}\n",
-               o.customers, interactions, sessions, attributions,
-               is_postgres_url(o.output) ? pg::redact_url(o.output) : o.output);
+               o.customers, interactions, sessions, attributions, pg::redact_url(o.output));
   }
   return 0;
 }

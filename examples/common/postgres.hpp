@@ -18,6 +18,11 @@
 
 namespace cbf::host::pg {
 
+/// Whether `text` is a PostgreSQL connection URL (postgresql:// or postgres://).
+[[nodiscard]] constexpr bool is_postgres_url(std::string_view text) noexcept {
+  return text.starts_with("postgresql://") || text.starts_with("postgres://");
+}
+
 /// The URL with any password replaced by "***", for messages.
 [[nodiscard]] std::string redact_url(std::string_view url);
 

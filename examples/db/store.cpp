@@ -14,8 +14,7 @@ std::unique_ptr<Store> open_store(const std::string& database) {
   constexpr std::string_view sqlite_scheme = "sqlite:";
   if (database.starts_with(sqlite_scheme) && database.size() > sqlite_scheme.size())
     return open_sqlite_store(database.substr(sqlite_scheme.size()));
-  if (database.starts_with("postgresql://") || database.starts_with("postgres://"))
-    return open_postgres_store(database);
+  if (pg::is_postgres_url(database)) return open_postgres_store(database);
   throw HostError(
       fmt::format("'{}' is neither sqlite:PATH nor a postgresql:// URL", pg::redact_url(database)));
 }
