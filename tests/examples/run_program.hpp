@@ -32,6 +32,26 @@ inline std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+/// Splits text into lines (without their line breaks).
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+/// Checks `actual` line by line against the CSV output `expected` of `expected_rows` data rows.
+inline void check_same_csv(const std::vector<std::string>& actual, const std::string& expected,
+                           std::size_t expected_rows) {
+  const std::vector<std::string> lines = lines_of(expected);
+  REQUIRE(lines.size() == expected_rows + 1);
+  REQUIRE(actual.size() == lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    INFO("line " << i);
+    CHECK(actual[i] == lines[i]);
+  }
+}
+
 /// What a program run produced.
 struct Run {
   int exit_code;

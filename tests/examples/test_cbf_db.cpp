@@ -154,14 +154,6 @@ std::int64_t query_int(const fs::path& path, const std::string& sql) {
   return s.column_int64(0);
 }
 
-/// Splits text into lines (without their line breaks).
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 }  // namespace
 
 TEST_CASE("cbf-db writes the table cbf-features writes for the same shop cell by cell") {
@@ -177,14 +169,7 @@ TEST_CASE("cbf-db writes the table cbf-features writes for the same shop cell by
   CHECK_THAT(err, Catch::Contains("customer_segment: "));
   CHECK_THAT(err, Catch::Contains("cbf-db: time split: read "));
 
-  const std::vector<std::string> expected = lines_of(csv.out);
-  const std::vector<std::string> actual = features_as_csv(db);
-  REQUIRE(expected.size() == 301);
-  REQUIRE(actual.size() == expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    INFO("line " << i);
-    CHECK(actual[i] == expected[i]);
-  }
+  cbf_test::check_same_csv(features_as_csv(db), csv.out, 300);
 }
 
 TEST_CASE("A rerun with the same as_of changes nothing and a later as_of updates in place") {

@@ -129,14 +129,6 @@ std::string value_of(ScratchDatabase& db, const std::string& sql) {
   return rows[0][0].value_or("NULL");
 }
 
-/// Splits text into lines (without their line breaks).
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 }  // namespace
 
 TEST_CASE("cbf-db on PostgreSQL writes the table cbf-features writes for the same shop") {
@@ -153,14 +145,7 @@ TEST_CASE("cbf-db on PostgreSQL writes the table cbf-features writes for the sam
   CHECK_THAT(err, Catch::Contains("300 rows inserted, 0 updated, 0 unchanged"));
   CHECK_THAT(err, !Catch::Contains("NOTICE"));
 
-  const std::vector<std::string> expected = lines_of(features.out);
-  const std::vector<std::string> actual = features_as_csv(db);
-  REQUIRE(expected.size() == 301);
-  REQUIRE(actual.size() == expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    INFO("line " << i);
-    CHECK(actual[i] == expected[i]);
-  }
+  cbf_test::check_same_csv(features_as_csv(db), features.out, 300);
 }
 
 TEST_CASE("On PostgreSQL a rerun changes nothing and a later as_of updates in place") {
