@@ -1,17 +1,21 @@
 // Shared helpers of the feature tests: instants built from std::chrono (never from a text
-// parser), fluent builders for the cbf record structs, and comparisons of family results.
+// parser), fluent builders for the cbf record structs, comparisons of family results, and the
+// range every feature must stay in.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <cbf/cbf.hpp>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -269,6 +273,71 @@ inline constexpr std::array<std::string_view, 12> segment_labels{
     "champion",    "loyal_customer",  "potential_loyalist", "new_customer",
     "promising",   "needs_attention", "about_to_sleep",     "at_risk",
     "cannot_lose", "hibernating",     "prospect",           "inactive"};
+
+// ---- ranges of the features (contract §2: no output is ever NaN or infinite) ----------------
+
+/// True when x is null or within 0…1.
+inline bool in_unit(const std::optional<double>& x) { return !x || (*x >= 0.0 && *x <= 1.0); }
+/// True when x is null or ≥ 0.
+inline bool non_negative(const std::optional<double>& x) { return !x || *x >= 0.0; }
+
+/// Checks that every floating-point feature is finite.
+inline void check_finite(const cbf::CustomerBehaviorFeatures& f) {
+  cbf::for_each_feature(f, [](std::string_view name, const auto& value) {
+    using T = std::remove_cvref_t<decltype(value)>;
+    INFO(name);
+    if constexpr (std::is_same_v<T, double>) {
+      CHECK(std::isfinite(value));
+    } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+      if (value) CHECK(std::isfinite(*value));
+    }
+  });
+}
+
+/// Checks that every feature is finite and within the range of its contract type.
+inline void check_ranges(const cbf::CustomerBehaviorFeatures& f) {
+  check_finite(f);
+  CHECK(f.total_purchases >= 0);
+  CHECK(non_negative(f.avg_purchase_value));
+  CHECK(f.purchase_frequency >= 0.0);
+  CHECK(in_unit(f.purchase_consistency));
+  CHECK(in_unit(f.seasonal_purchase_pattern));
+  CHECK(f.total_sessions >= 0);
+  CHECK(non_negative(f.avg_session_duration));
+  CHECK(non_negative(f.page_views_per_session));
+  CHECK(in_unit(f.bounce_rate));
+  CHECK(f.engagement_score >= 0.0);
+  CHECK(f.engagement_score <= 100.0);
+  CHECK(non_negative(f.search_frequency));
+  CHECK(in_unit(f.search_query_diversity));
+  CHECK(in_unit(f.category_exploration));
+  CHECK(in_unit(f.cart_abandonment_rate));
+  CHECK(in_unit(f.checkout_completion_rate));
+  CHECK(in_unit(f.product_comparison_behavior));
+  CHECK(in_unit(f.impulse_purchase_tendency));
+  CHECK(in_unit(f.mobile_usage_pattern));
+  CHECK(in_unit(f.desktop_usage_pattern));
+  if (f.mobile_usage_pattern && f.desktop_usage_pattern)
+    CHECK(*f.mobile_usage_pattern + *f.desktop_usage_pattern <= 1.0 + 1e-15);
+  if (f.preferred_shopping_time) {
+    CHECK(*f.preferred_shopping_time >= 0);
+    CHECK(*f.preferred_shopping_time <= 23);
+  }
+  if (f.shopping_day_preference) {
+    CHECK(*f.shopping_day_preference >= 0);
+    CHECK(*f.shopping_day_preference <= 6);
+  }
+  CHECK(in_unit(f.seasonal_behavior));
+  if (f.loyalty_trend) {
+    CHECK(*f.loyalty_trend >= -1.0);
+    CHECK(*f.loyalty_trend <= 1.0);
+  }
+  CHECK(std::find(segment_labels.begin(), segment_labels.end(), f.customer_segment) !=
+        segment_labels.end());
+  CHECK(in_unit(f.risk_score));
+  CHECK(non_negative(f.lifetime_value_prediction));
+  CHECK(in_unit(f.churn_probability));
+}
 
 /// The input indices of a context's used interactions, in the context's (time) order.
 inline std::vector<std::uint32_t> input_order(const cbf::CustomerContext& ctx) {

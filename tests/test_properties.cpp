@@ -167,22 +167,6 @@ cbf::CustomerResult compute(const Records& r, const cbf::Config& config) {
   return cbf::compute_customer(r.customers, r.interactions, r.sessions, r.attributions, config);
 }
 
-/// Every floating-point output, for range checks.
-void check_finite(const cbf::CustomerBehaviorFeatures& f) {
-  cbf::for_each_feature(f, [](std::string_view name, const auto& value) {
-    using T = std::remove_cvref_t<decltype(value)>;
-    INFO(name);
-    if constexpr (std::is_same_v<T, double>) {
-      CHECK(std::isfinite(value));
-    } else if constexpr (std::is_same_v<T, std::optional<double>>) {
-      if (value) CHECK(std::isfinite(*value));
-    }
-  });
-}
-
-bool in_unit(const std::optional<double>& x) { return !x || (*x >= 0.0 && *x <= 1.0); }
-bool non_negative(const std::optional<double>& x) { return !x || *x >= 0.0; }
-
 }  // namespace
 
 TEST_CASE("shuffling every input leaves features and diagnostics identical", "[properties]") {
@@ -253,21 +237,7 @@ TEST_CASE("every output is in range and finite", "[properties]") {
     const auto res = compute(r, config);
     const auto& f = res.features;
     INFO("seed " << seed);
-    check_finite(f);
-    CHECK(f.total_purchases >= 0);
-    CHECK(f.total_sessions >= 0);
-    CHECK(non_negative(f.avg_purchase_value));
-    CHECK(f.purchase_frequency >= 0.0);
-    CHECK(in_unit(f.purchase_consistency));
-    CHECK(in_unit(f.seasonal_purchase_pattern));
-    CHECK(non_negative(f.avg_session_duration));
-    CHECK(non_negative(f.page_views_per_session));
-    CHECK(in_unit(f.bounce_rate));
-    CHECK(f.engagement_score >= 0.0);
-    CHECK(f.engagement_score <= 100.0);
-    CHECK(non_negative(f.search_frequency));
-    CHECK(in_unit(f.search_query_diversity));
-    CHECK(in_unit(f.category_exploration));
+    check_ranges(f);
     // Null exactly when the denominator is empty.
     CHECK(f.avg_purchase_value.has_value() == (f.total_purchases > 0));
     CHECK(f.bounce_rate.has_value() == (f.total_sessions > 0));
@@ -398,41 +368,7 @@ TEST_CASE("features 15–30 are in range for both presets and every utc offset",
         const auto res = compute(r, config);
         const auto& f = res.features;
         INFO("seed " << seed << " preset " << preset << " offset " << offset);
-        check_finite(f);
-        // Every rate within 0…1 (features 1–14 and 15–30).
-        CHECK(in_unit(f.purchase_consistency));
-        CHECK(in_unit(f.seasonal_purchase_pattern));
-        CHECK(in_unit(f.bounce_rate));
-        CHECK(in_unit(f.search_query_diversity));
-        CHECK(in_unit(f.category_exploration));
-        CHECK(in_unit(f.cart_abandonment_rate));
-        CHECK(in_unit(f.checkout_completion_rate));
-        CHECK(in_unit(f.product_comparison_behavior));
-        CHECK(in_unit(f.impulse_purchase_tendency));
-        CHECK(in_unit(f.mobile_usage_pattern));
-        CHECK(in_unit(f.desktop_usage_pattern));
-        CHECK(in_unit(f.seasonal_behavior));
-        CHECK(in_unit(f.risk_score));
-        CHECK(in_unit(f.churn_probability));
-        if (f.mobile_usage_pattern && f.desktop_usage_pattern)
-          CHECK(*f.mobile_usage_pattern + *f.desktop_usage_pattern <= 1.0 + 1e-15);
-        CHECK(f.engagement_score >= 0.0);
-        CHECK(f.engagement_score <= 100.0);
-        if (f.loyalty_trend) {
-          CHECK(*f.loyalty_trend >= -1.0);
-          CHECK(*f.loyalty_trend <= 1.0);
-        }
-        if (f.preferred_shopping_time) {
-          CHECK(*f.preferred_shopping_time >= 0);
-          CHECK(*f.preferred_shopping_time <= 23);
-        }
-        if (f.shopping_day_preference) {
-          CHECK(*f.shopping_day_preference >= 0);
-          CHECK(*f.shopping_day_preference <= 6);
-        }
-        CHECK(non_negative(f.lifetime_value_prediction));
-        CHECK(std::find(segment_labels.begin(), segment_labels.end(), f.customer_segment) !=
-              segment_labels.end());
+        check_ranges(f);
         CHECK(is_normalised(f.preferred_device));
         CHECK(is_normalised(f.channel_preference));
         CHECK(is_normalised(f.product_discovery_method));

@@ -112,7 +112,7 @@ inline void validate(const Config& c) {
   using detail::require;
   using namespace std::chrono;
   require(!c.as_of || in_timestamp_range(*c.as_of), "as_of",
-          "must be within ±2^62 µs of the epoch");
+          "must be within ±(2^62 − 1) µs of the epoch");
   require(!c.lookback || *c.lookback >= Duration::zero(), "lookback", "must not be negative");
   require(abs(c.utc_offset) < hours{24}, "utc_offset", "must be within ±1439 minutes");
   require(c.session_timeout >= Duration::zero(), "session_timeout", "must not be negative");

@@ -13,9 +13,10 @@ using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 /// Every span the library computes with.
 using Duration = std::chrono::microseconds;
 
-/// Instants the library accepts lie within ±2^62 µs of the epoch (about ±146 000 years), so that
-/// every difference and shift it computes fits in 64 bits.
-inline constexpr Duration timestamp_limit{std::int64_t{1} << 62};
+/// Instants the library accepts lie within ±(2^62 − 1) µs of the epoch (about ±146 000 years), so
+/// that every difference of two of them (at most 2^63 − 2 µs) and every shift by a clamped window
+/// fits in 64 bits.
+inline constexpr Duration timestamp_limit{(std::int64_t{1} << 62) - 1};
 
 /// True when `t` is within ±timestamp_limit of the epoch.
 template <class Dur>

@@ -32,16 +32,16 @@ struct EngagementFeatures {
   f.total_sessions = n;
   if (n == 0) return f;
 
-  std::int64_t duration_us = 0;  // exact: fewer than 2^53 µs in any realistic total
+  detail::NonNegativeMean duration_us(n);  // sessions of thousands of years add up past int64
   std::int64_t page_views = 0;
   std::int64_t bounced = 0;
   for (const SessionRow& s : ctx.sessions) {
-    duration_us += s.duration().count();
+    duration_us.add(s.duration().count());
     page_views += s.page_views;
     if (!is_engaged(s, config)) ++bounced;
   }
   const double sessions = static_cast<double>(n);
-  const double minutes = static_cast<double>(duration_us) / (sessions * 60e6);
+  const double minutes = duration_us.in_units_of(60e6);
   const double per_session = static_cast<double>(page_views) / sessions;
   const double bounce = static_cast<double>(bounced) / sessions;
   f.avg_session_duration = minutes;

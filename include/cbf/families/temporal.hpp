@@ -33,7 +33,7 @@ template <std::size_t N>
 
 /// `(A₁ − A₀) / (A₁ + A₀)` over sessions started and orders placed in the two latest windows.
 [[nodiscard]] inline std::optional<double> loyalty_trend(const CustomerContext& ctx) {
-  // as_of is within ±2^62 µs, so two windows of at most 2^61 µs cannot overflow.
+  // as_of is within ±timestamp_limit, so two windows of half of it cannot overflow.
   const Duration window = std::min(ctx.config->trend_window, timestamp_limit / 2);
   const Timestamp recent_start = ctx.as_of - window;
   const Timestamp older_start = recent_start - window;
