@@ -2,11 +2,14 @@
 
 #include <csv.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -15,6 +18,7 @@ namespace cbf::host {
 namespace {
 
 constexpr std::size_t kBlockSize = std::size_t{1} << 20;
+constexpr std::size_t kParserBlockSize = 4096;
 constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 // REPALL_NL reports every line end outside quotes, blank lines included, so line numbers can be
@@ -50,7 +54,7 @@ class Parser {
   Parser() {
     csv_init(&p_, kOptions);
     csv_set_space_func(&p_, never_space);
-    csv_set_blk_size(&p_, 4096);
+    csv_set_blk_size(&p_, kParserBlockSize);
   }
   ~Parser() { csv_free(&p_); }
   Parser(const Parser&) = delete;
@@ -66,24 +70,50 @@ class Parser {
 /// Feeds a file to libcsv one physical line at a time and turns its callbacks into rows.
 class Reader {
  public:
-  Reader(std::string file, std::span<const std::string_view> columns, const CsvRowHandler& on_row)
-      : file_(std::move(file)), columns_(columns), on_row_(on_row) {}
+  Reader(std::string file, std::span<const std::string_view> columns, const CsvRowHandler& on_row,
+         std::size_t max_row_bytes)
+      : file_(std::move(file)), columns_(columns), on_row_(on_row), max_row_bytes_(max_row_bytes) {}
 
   /// Parses a block of the file (any size, lines may continue into the next block).
   void feed_block(std::string_view block) {
+    if (cr_pending_) {
+      // The previous block ended with a CR: this block's first byte tells CRLF from a lone CR.
+      cr_pending_ = false;
+      feed("\r", !block.empty() && block.front() == '\n' ? LineEnd::none : LineEnd::lone_cr);
+    }
     while (!block.empty()) {
-      const void* nl = std::memchr(block.data(), '\n', block.size());
-      const std::size_t len =
-          nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) + 1
+      const char* data = block.data();
+      const void* nl = std::memchr(data, '\n', block.size());
+      const std::size_t until_nl =
+          nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - data)
                         : block.size();
-      feed(block.substr(0, len));
-      if (nl != nullptr) ++line_;
+      const void* cr = std::memchr(data, '\r', until_nl);
+      const std::size_t cr_at =
+          cr != nullptr ? static_cast<std::size_t>(static_cast<const char*>(cr) - data) : 0;
+      if (cr != nullptr && (nl == nullptr || cr_at + 1 != until_nl)) {
+        // A CR not followed by LF ends a line (as in Python's csv module), unless the block ends
+        // before the next byte is known.
+        if (cr_at + 1 == block.size()) {
+          if (cr_at > 0) feed(block.substr(0, cr_at), LineEnd::none);
+          cr_pending_ = true;
+          return;
+        }
+        feed(block.substr(0, cr_at + 1), LineEnd::lone_cr);
+        block.remove_prefix(cr_at + 1);
+        continue;
+      }
+      const std::size_t len = nl != nullptr ? until_nl + 1 : block.size();
+      feed(block.substr(0, len), nl != nullptr ? LineEnd::lf : LineEnd::none);
       block.remove_prefix(len);
     }
   }
 
   /// Ends the file: submits a last row without a line end, or reports an unterminated quote.
   void finish() {
+    if (cr_pending_) {
+      cr_pending_ = false;
+      feed("\r", LineEnd::lone_cr);
+    }
     if (csv_fini(parser_.get(), on_field, on_row_end, this) != 0) {
       throw CsvError(file_, field_line_, fields_ + 1, "unterminated quoted field");
     }
@@ -92,7 +122,7 @@ class Reader {
 
   /// Which requested columns the header had (none when the file had no header).
   [[nodiscard]] CsvHeader header() const {
-    CsvHeader h{std::vector<bool>(columns_.size(), false)};
+    CsvHeader h{std::vector<bool>(columns_.size(), false), header_line_};
     for (std::size_t i = 0; i < index_.size(); ++i) h.present[i] = index_[i] != kAbsent;
     return h;
   }
@@ -122,18 +152,34 @@ class Reader {
     if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
   }
 
-  void feed(std::string_view line) {
-    const std::size_t used =
-        csv_parse(parser_.get(), line.data(), line.size(), on_field, on_row_end, this);
-    rethrow_pending();
-    if (used == line.size()) return;
-    if (csv_error(parser_.get()) != CSV_EPARSE) {
-      throw CsvError(file_, line_, fields_ + 1, csv_strerror(csv_error(parser_.get())));
+  // How a piece of the file fed to libcsv ends: mid-line, or with the end of a physical line.
+  enum class LineEnd : std::uint8_t { none, lf, lone_cr };
+
+  void feed(std::string_view piece, LineEnd end) {
+    // Rows end only at line ends, which end pieces: the pieces since the last row end are the
+    // row in progress, so it is measured before libcsv buffers any more of it.
+    row_bytes_ += piece.size();
+    if (row_bytes_ > max_row_bytes_) {
+      throw CsvError(file_, fields_ == 0 ? field_line_ : row_line_, 0,
+                     "row longer than " + std::to_string(max_row_bytes_) + " bytes");
     }
-    // In strict mode without space trimming, libcsv stops at exactly these two mistakes.
-    throw CsvError(file_, line_, fields_ + 1,
-                   line[used] == '"' ? "quote inside an unquoted field"
-                                     : "unexpected character after a closing quote");
+    lone_cr_ = end == LineEnd::lone_cr;
+    // libcsv grows a field's buffer by its block size: growing it by the buffer's own size
+    // instead keeps a field of n bytes from costing n / 4096 reallocations of up to n bytes.
+    csv_set_blk_size(parser_.get(), std::max(kParserBlockSize, csv_get_buffer_size(parser_.get())));
+    const std::size_t used =
+        csv_parse(parser_.get(), piece.data(), piece.size(), on_field, on_row_end, this);
+    rethrow_pending();
+    if (used != piece.size()) {
+      if (csv_error(parser_.get()) != CSV_EPARSE) {
+        throw CsvError(file_, line_, fields_ + 1, csv_strerror(csv_error(parser_.get())));
+      }
+      // In strict mode without space trimming, libcsv stops at exactly these two mistakes.
+      throw CsvError(file_, line_, fields_ + 1,
+                     piece[used] == '"' ? "quote inside an unquoted field"
+                                        : "unexpected character after a closing quote");
+    }
+    if (end != LineEnd::none) ++line_;
   }
 
   void field(std::string_view value) {
@@ -159,7 +205,10 @@ class Reader {
       take_header();
     }
     fields_ = 0;
-    field_line_ = terminator == '\n' ? line_ + 1 : line_;
+    row_bytes_ = 0;
+    // A row ends at its line's end, except at the CR of a CRLF: then the LF follows.
+    const bool line_ends = terminator == '\n' || (terminator == '\r' && lone_cr_);
+    field_line_ = line_ends ? line_ + 1 : line_;
   }
 
   void take_header() {
@@ -178,6 +227,7 @@ class Reader {
     views_.resize(columns_.size());
     names_ = {};
     has_header_ = true;
+    header_line_ = row_line_;
   }
 
   void emit_row() {
@@ -191,6 +241,7 @@ class Reader {
   std::string file_;
   std::span<const std::string_view> columns_;
   const CsvRowHandler& on_row_;
+  std::size_t max_row_bytes_;
   Parser parser_;
   std::exception_ptr pending_;
 
@@ -198,8 +249,12 @@ class Reader {
   std::size_t field_line_ = 1;  // where the field in progress (or the next one) starts
   std::size_t row_line_ = 1;    // where the row in progress starts
   std::size_t fields_ = 0;      // fields of the row in progress submitted so far
+  std::size_t row_bytes_ = 0;   // bytes of the row in progress fed so far, line ends included
+  bool lone_cr_ = false;        // the piece being fed ends with a CR that is no CRLF's
+  bool cr_pending_ = false;     // the last block ended with a CR not yet fed
 
   bool has_header_ = false;
+  std::size_t header_line_ = 0;          // the header's line, 0 until it is complete
   std::vector<std::string> names_;       // the header's trimmed names, until it is complete
   std::vector<std::size_t> index_;       // requested column -> header position, or kAbsent
   std::vector<bool> needed_;             // header position -> some requested column uses it
@@ -221,7 +276,7 @@ CsvError::CsvError(std::string file, std::size_t line, std::size_t column,
       column_(column) {}
 
 CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
-                   const CsvRowHandler& on_row, bool missing_ok) {
+                   const CsvRowHandler& on_row, bool missing_ok, std::size_t max_row_bytes) {
   const std::string name = file.string();
   const FilePtr f(std::fopen(file.c_str(), "rb"));
   if (!f) {
@@ -229,12 +284,16 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
     if (error == ENOENT && missing_ok) return CsvHeader{std::vector<bool>(columns.size(), false)};
     throw_io_error(name, "cannot open", error);
   }
-  Reader reader(name, columns, on_row);
+  Reader reader(name, columns, on_row, max_row_bytes);
   const auto block = std::make_unique_for_overwrite<char[]>(kBlockSize);
   for (bool first = true;; first = false) {
     const std::size_t n = std::fread(block.get(), 1, kBlockSize, f.get());
     std::string_view data(block.get(), n);
     if (first && data.starts_with(kByteOrderMark)) data.remove_prefix(kByteOrderMark.size());
+    // FF FE and FE FF never occur in UTF-8: such a file is UTF-16 (or UTF-32), whose NUL bytes
+    // would otherwise make every header name unrecognisable.
+    if (first && (data.starts_with("\xFF\xFE") || data.starts_with("\xFE\xFF")))
+      throw CsvError(name, 1, 0, "starts with a UTF-16 byte-order mark; the file must be UTF-8");
     reader.feed_block(data);
     if (n < kBlockSize) {
       if (std::ferror(f.get()) != 0) throw_io_error(name, "cannot read", errno);

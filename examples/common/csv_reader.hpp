@@ -34,10 +34,15 @@ class CsvError : public std::runtime_error {
   std::size_t column_;
 };
 
-/// Which of the requested columns the header had.
+/// Which of the requested columns the header had, and where it was.
 struct CsvHeader {
   std::vector<bool> present;
+  std::size_t line = 0;  ///< the header's 1-based physical line; 0 when the file has no header
 };
+
+/// The default longest row read_csv accepts, line ends included: 64 MiB. A longer row is an error,
+/// so a hostile file (a gigabyte without a line end, a quote never closed) cannot exhaust memory.
+inline constexpr std::size_t default_max_row_bytes = std::size_t{64} << 20;
 
 /// One data row: fields[i] is the value of columns[i] ("" when the header lacks that column or the
 /// row is short); line is the physical line where the row starts.
@@ -46,8 +51,10 @@ using CsvRowHandler =
 
 /// Reads an RFC 4180 file, calling on_row for each data row. A missing file throws CsvError (line
 /// 0) unless missing_ok, in which case it returns a header with no column present and calls
-/// nothing.
+/// nothing. Lines end at LF, CRLF or a lone CR. A file that starts with a UTF-16 byte-order mark,
+/// or a row of more than max_row_bytes bytes, throws CsvError.
 CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
-                   const CsvRowHandler& on_row, bool missing_ok = false);
+                   const CsvRowHandler& on_row, bool missing_ok = false,
+                   std::size_t max_row_bytes = default_max_row_bytes);
 
 }  // namespace cbf::host

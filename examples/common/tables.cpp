@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <algorithm>
 #include <array>
 #include <ostream>
 #include <string>
@@ -26,21 +25,17 @@ void read_table(const std::filesystem::path& file,
                 std::vector<Record>& out) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
-  std::size_t rows = 0;
   const CsvHeader header = read_csv(
       file, names,
       [&](std::span<const std::string_view> fields, std::size_t) {
         Record& record = out.emplace_back();
         for (std::size_t i = 0; i < N; ++i) columns[i].store(record, TextCell{fields[i]});
-        ++rows;
       },
       /*missing_ok=*/true);
   // A file with a header must name every required column: absent and empty are not the same.
-  const bool has_header = rows > 0 || std::find(header.present.begin(), header.present.end(),
-                                                true) != header.present.end();
   for (std::size_t i = 0; i < N; ++i) {
-    if (has_header && columns[i].required && !header.present[i])
-      throw CsvError(file.string(), 0, 0,
+    if (header.line != 0 && columns[i].required && !header.present[i])
+      throw CsvError(file.string(), header.line, 0,
                      fmt::format("header lacks the required column '{}'", columns[i].name));
   }
 }

@@ -1,5 +1,5 @@
 // Running an example host from a test: its exit code, standard output and standard error, or
-// killed again and again at ever later moments.
+// killed again and again at ever later moments; and scratch directories of input files.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -51,6 +52,29 @@ inline void check_same_csv(const std::vector<std::string>& actual, const std::st
     CHECK(actual[i] == lines[i]);
   }
 }
+
+/// A scratch directory of input files, removed with its content when the test ends.
+struct InputDir {
+  std::filesystem::path path;
+  explicit InputDir(const std::string& name)
+      : path(std::filesystem::temp_directory_path() /
+             fmt::format("cbf_input_{}_{}", name, ::getpid())) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~InputDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  InputDir(const InputDir&) = delete;
+  InputDir& operator=(const InputDir&) = delete;
+
+  /// Writes `text`, byte for byte, to the file named `file` in the directory.
+  void write(const std::string& file, std::string_view text) const {
+    std::ofstream(path / file, std::ios::binary)
+        .write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+};
 
 /// What a program run produced.
 struct Run {

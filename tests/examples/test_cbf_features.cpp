@@ -18,27 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using cbf_test::InputDir;
 using cbf_test::Run;
 using cbf_test::slurp;
 
 /// Runs cbf-features with `args`.
 Run run(const std::string& args) { return cbf_test::run_program(CBF_FEATURES_EXE, args); }
-
-/// A scratch input directory with the given files.
-struct InputDir {
-  fs::path path;
-  explicit InputDir(const std::string& name) {
-    path = fs::temp_directory_path() / ("cbf_input_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~InputDir() { fs::remove_all(path); }
-  InputDir(const InputDir&) = delete;
-  InputDir& operator=(const InputDir&) = delete;
-  void write(const std::string& file, const std::string& text) const {
-    std::ofstream(path / file, std::ios::binary) << text;
-  }
-};
 
 const std::string fixture = std::string(CBF_FIXTURES_DIR) + "/small";
 const std::string sample = std::string(CBF_SAMPLE_DATA_DIR);

@@ -81,14 +81,33 @@ Result read(std::string_view content, const Columns& columns) {
   return read_path(file.path(), columns);
 }
 
-/// The error reading content throws, and the rows delivered before it.
-std::pair<CsvError, std::vector<Row>> read_error(std::string_view content, const Columns& columns) {
+/// The rows of content read with a row limit of max_row_bytes.
+std::vector<Row> read_limited(std::string_view content, const Columns& columns,
+                              std::size_t max_row_bytes) {
+  const TempFile file(content);
+  std::vector<Row> rows;
+  read_csv(
+      file.path(), columns,
+      [&](std::span<const std::string_view> fields, std::size_t line) {
+        rows.push_back(Row{{fields.begin(), fields.end()}, line});
+      },
+      false, max_row_bytes);
+  return rows;
+}
+
+/// The error reading content throws, with a row limit of max_row_bytes, and the rows before it.
+std::pair<CsvError, std::vector<Row>> read_error(
+    std::string_view content, const Columns& columns,
+    std::size_t max_row_bytes = cbf::host::default_max_row_bytes) {
   const TempFile file(content);
   std::vector<Row> rows;
   try {
-    read_csv(file.path(), columns, [&](std::span<const std::string_view> fields, std::size_t line) {
-      rows.push_back(Row{{fields.begin(), fields.end()}, line});
-    });
+    read_csv(
+        file.path(), columns,
+        [&](std::span<const std::string_view> fields, std::size_t line) {
+          rows.push_back(Row{{fields.begin(), fields.end()}, line});
+        },
+        false, max_row_bytes);
   } catch (const CsvError& e) {
     CHECK(e.file() == file.path().string());
     return {e, rows};
@@ -222,6 +241,7 @@ TEST_CASE("empty lines are skipped wherever they occur", "[csv]") {
   // Lines: 1 "", 2 "\r", 3 "", 4 header, 5 "", 6 row, 7 "\r", 8 "", 9 row, 10 "", 11 "".
   const auto r = read("\n\r\n\na,b\n\n1,2\r\n\r\n\n3,4\n\n\n", {"a", "b"});
   CHECK(r.header.present == Present{true, true});
+  CHECK(r.header.line == 4);
   CHECK(r.rows == Rows{{{"1", "2"}, 6}, {{"3", "4"}, 9}});
 }
 
@@ -235,6 +255,7 @@ TEST_CASE("an empty file has no header and no rows", "[csv]") {
   for (const std::string_view content : {"", "\n", "\r\n\n\r\n"}) {
     const auto r = read(content, {"a", "b"});
     CHECK(r.header.present == Present{false, false});
+    CHECK(r.header.line == 0);
     CHECK(r.rows.empty());
   }
 }
@@ -245,6 +266,7 @@ TEST_CASE("a file with only a header has no rows", "[csv]") {
                                          "a,b\r\n\r\n"}) {
     const auto r = read(content, {"a", "c"});
     CHECK(r.header.present == Present{true, false});
+    CHECK(r.header.line == 1);
     CHECK(r.rows.empty());
   }
 }
@@ -357,4 +379,107 @@ TEST_CASE("rows and fields spanning read blocks are read whole with their lines"
   CHECK(r.rows[123'456] == Row{{"123456", "row"}, 123'458});
   CHECK(r.rows[kRows] == Row{{"last", big + "\n" + big}, kRows + 2});
   CHECK(r.rows[kRows + 1] == Row{{"after", "end"}, kRows + 4});
+}
+
+// ---- line ends ------------------------------------------------------------------------------
+
+TEST_CASE("a lone CR ends a line as LF and CRLF do", "[csv]") {
+  CHECK(read("a,b\r1,2\r\r3,4\r", {"a", "b"}).rows == Rows{{{"1", "2"}, 2}, {{"3", "4"}, 4}});
+  CHECK(read("a,b\n1,2\r3,4\r\n5,6", {"a", "b"}).rows ==
+        Rows{{{"1", "2"}, 2}, {{"3", "4"}, 3}, {{"5", "6"}, 4}});
+  // CR CR LF: a lone CR, then a CRLF.
+  CHECK(read("a\r\r\n1\n", {"a"}).rows == Rows{{{"1"}, 3}});
+  // The last byte of the file.
+  const auto r = read("a\r1\r", {"a"});
+  CHECK(r.header.line == 1);
+  CHECK(r.rows == Rows{{{"1"}, 2}});
+}
+
+TEST_CASE("a lone CR inside a quoted field is data and starts a physical line", "[csv]") {
+  const auto r = read("a,b\r\"x\ry\",z\r7,8\r", {"a", "b"});
+  CHECK(r.rows == Rows{{{"x\ry", "z"}, 2}, {{"7", "8"}, 4}});
+}
+
+TEST_CASE("errors in a file with lone CR line ends name their line", "[csv]") {
+  const auto [quote, rows] = read_error("a,b\r1,2\r\r3,4\"\r", {"a", "b"});
+  CHECK(quote.line() == 4);
+  CHECK(quote.column() == 2);
+  CHECK(rows == Rows{{{"1", "2"}, 2}});
+  const auto [extra, none] = read_error("a,b\r\"p\rq\",2,3\r", {"a", "b"});
+  CHECK(extra.line() == 3);
+  CHECK(extra.column() == 3);
+  const auto [open, before] = read_error("a\r\r\"1\r", {"a"});
+  CHECK(open.line() == 3);
+  CHECK(std::string(open.what()) == open.file() + ":3:1: unterminated quoted field");
+}
+
+TEST_CASE("a CR at the end of a read block is told from a CRLF by the next block", "[csv]") {
+  // The reader reads 1 MiB blocks: the CR is the last byte of the first block.
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  const std::string head = "a\n" + std::string(kBlock - 3, 'x');
+  /// The lines the rows of content start on.
+  const auto row_lines = [](const std::string& content) {
+    std::vector<std::size_t> out;
+    for (const Row& row : read(content, {"a"}).rows) out.push_back(row.line);
+    return out;
+  };
+  // CRLF: one line end, so "y" is on line 3 (on line 4 if the CR counted on its own).
+  CHECK(row_lines(head + "\r\ny\n") == std::vector<std::size_t>{2, 3});
+  // A lone CR: a line end, so "y" is on line 3 (on line 2 if the CR were missed).
+  CHECK(row_lines(head + "\ry\n") == std::vector<std::size_t>{2, 3});
+  CHECK(row_lines(head + "\r\"y\"\n") == std::vector<std::size_t>{2, 3});
+  // A lone CR that is the last byte of a file of exactly one block.
+  CHECK(row_lines(head + "\r") == std::vector<std::size_t>{2});
+  CHECK(read_error(head + "\r\"", {"a"}).first.line() == 3);
+}
+
+// ---- hostile files --------------------------------------------------------------------------
+
+TEST_CASE("a file that starts with a UTF-16 byte-order mark is an error at line 1", "[csv]") {
+  using namespace std::string_literals;
+  for (const std::string& content : {"\xFF\xFE"
+                                     "a\0\n\0"s,
+                                     "\xFE\xFF"
+                                     "\0a\0\n"s}) {
+    const auto [e, rows] = read_error(content, {"a"});
+    CHECK(e.line() == 1);
+    CHECK(e.column() == 0);
+    CHECK(std::string(e.what()) ==
+          e.file() + ":1: starts with a UTF-16 byte-order mark; the file must be UTF-8");
+  }
+}
+
+TEST_CASE("a row of up to max_row_bytes bytes is read and a longer one is an error", "[csv]") {
+  // Rows with their line ends: "a,b\n" 4 bytes, "1,2\r\n" 5, "333,4444\n" 9.
+  const std::string_view content = "a,b\n1,2\r\n333,4444\n";
+  CHECK(read_limited(content, {"a", "b"}, 9) == Rows{{{"1", "2"}, 2}, {{"333", "4444"}, 3}});
+  const auto [e, rows] = read_error(content, {"a", "b"}, 8);
+  CHECK(e.line() == 3);
+  CHECK(e.column() == 0);
+  CHECK(std::string(e.what()) == e.file() + ":3: row longer than 8 bytes");
+  CHECK(rows == Rows{{{"1", "2"}, 2}});
+  // The header is a row too.
+  CHECK(read_error(content, {"a", "b"}, 3).first.line() == 1);
+  // Empty lines between rows are no part of either.
+  CHECK(read_limited("a\n\n\n\n1\n", {"a"}, 2) == Rows{{{"1"}, 5}});
+}
+
+TEST_CASE("a multi-line row counts all its lines and is reported where it starts", "[csv]") {
+  // Row 2 spans lines 2-4: "1,\"x\n" 5 bytes, "yy\n" 3, "zzz\"\n" 5: 13 in all.
+  const std::string_view content = "a,b\n1,\"x\nyy\nzzz\"\n";
+  CHECK(read_limited(content, {"a", "b"}, 13) == Rows{{{"1", "x\nyy\nzzz"}, 2}});
+  const auto [e, rows] = read_error(content, {"a", "b"}, 12);
+  CHECK(e.line() == 2);
+  CHECK(std::string(e.what()) == e.file() + ":2: row longer than 12 bytes");
+  // The same when the long field is the row's first, not yet complete.
+  CHECK(read_error("a\n\n\"x\nyy\nzzz\"\n", {"a"}, 8).first.line() == 3);
+}
+
+TEST_CASE("a quote never closed stops at the row limit instead of reading the whole file",
+          "[csv]") {
+  // 3 MiB after the open quote: more than a read block and than the limit of 2 MiB.
+  const std::string rest(std::size_t{3} << 20, 'x');
+  const auto [e, rows] = read_error("a,b\n1,2\n3,\"" + rest, {"a", "b"}, std::size_t{2} << 20);
+  CHECK(std::string(e.what()) == e.file() + ":3: row longer than 2097152 bytes");
+  CHECK(rows == Rows{{{"1", "2"}, 2}});
 }
