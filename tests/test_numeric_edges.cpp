@@ -189,6 +189,39 @@ TEST_CASE("a conversion at the upper limit of a session started at the lower one
   CHECK(cbf::shopping_features(ctx).impulse_purchase_tendency == 0.0);
 }
 
+TEST_CASE("earlier_by subtracts and saturates just below the lower limit", "[numeric][time]") {
+  constexpr cbf::Timestamp below{-cbf::timestamp_limit - us(1)};
+  CHECK(cbf::earlier_by(t0, days(1)) == t0 - days(1));
+  CHECK(cbf::earlier_by(upper, cbf::timestamp_limit) == cbf::Timestamp{});
+  // From the upper limit, 2^63 − 2 µs reaches the lower limit exactly; one more is below it.
+  CHECK(cbf::earlier_by(upper, upper - lower) == lower);
+  CHECK(cbf::earlier_by(upper, upper - lower + us(1)) == below);
+  CHECK(cbf::earlier_by(upper, cbf::Duration::max()) == below);
+  CHECK(cbf::earlier_by(lower, us(1)) == below);
+  CHECK(cbf::earlier_by(below, days(1)) == below);
+  CHECK(cbf::earlier_by(lower, cbf::Duration::zero()) == lower);
+}
+
+TEST_CASE("a lookback and a trend window longer than the range hold records at the far limit",
+          "[numeric][time]") {
+  // as_of at the upper limit, one session at the lower one. With the largest lookback the session
+  // is used (not before_lookback), and with the largest trend window it falls in the latest
+  // window: loyalty_trend = (1 − 0) / (1 + 0) = 1, not −1 (nothing recent).
+  cbf::Config config = at_upper;
+  config.lookback = cbf::Duration::max();
+  config.trend_window = cbf::Duration::max();
+  const Sessions s{sess("s1", lower)};
+  const auto r = compute({}, {}, s, {}, config);
+  CHECK(r.diagnostics.session == all(&cbf::RecordCounts::used, 1));
+  CHECK(r.features.total_sessions == 1);
+  CHECK(r.features.loyalty_trend == 1.0);
+
+  // A lookback one microsecond short of the span leaves the session out.
+  config.lookback = upper - lower - us(1);
+  const auto short_of = compute({}, {}, s, {}, config);
+  CHECK(short_of.diagnostics.session == all(&cbf::RecordCounts::before_lookback, 1));
+}
+
 // ---- as_of before every record ------------------------------------------------------------------
 
 TEST_CASE("an as_of before every record leaves every feature at its empty value",

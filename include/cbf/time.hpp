@@ -32,6 +32,14 @@ template <class Dur>
   }
 }
 
+/// `t − d` for an instant t within ±timestamp_limit (or just below it) and d ≥ 0, saturated at
+/// one microsecond below −timestamp_limit: a window reaching past the range holds every instant.
+[[nodiscard]] constexpr Timestamp earlier_by(Timestamp t, Duration d) noexcept {
+  constexpr Timestamp floor{-timestamp_limit - Duration{1}};
+  // t − floor ≤ 2^63 − 1 µs, so the comparison cannot overflow.
+  return d < t - floor ? t - d : floor;
+}
+
 /// A timestamp as a host read it: missing, unparseable, or an instant of any precision.
 class TimeField {
  public:

@@ -79,8 +79,7 @@ struct Window {
 
 [[nodiscard]] inline Window make_window(const Config& config, Timestamp as_of) noexcept {
   Window w{as_of, std::nullopt};
-  // as_of is within ±timestamp_limit (validate), so a lookback clamped to it cannot overflow.
-  if (config.lookback) w.start = as_of - std::min(*config.lookback, timestamp_limit);
+  if (config.lookback) w.start = earlier_by(as_of, *config.lookback);
   return w;
 }
 

@@ -33,10 +33,9 @@ template <std::size_t N>
 
 /// `(A₁ − A₀) / (A₁ + A₀)` over sessions started and orders placed in the two latest windows.
 [[nodiscard]] inline std::optional<double> loyalty_trend(const CustomerContext& ctx) {
-  // as_of is within ±timestamp_limit, so two windows of half of it cannot overflow.
-  const Duration window = std::min(ctx.config->trend_window, timestamp_limit / 2);
-  const Timestamp recent_start = ctx.as_of - window;
-  const Timestamp older_start = recent_start - window;
+  const Duration window = ctx.config->trend_window;
+  const Timestamp recent_start = earlier_by(ctx.as_of, window);
+  const Timestamp older_start = earlier_by(recent_start, window);
   std::int64_t recent = 0, older = 0;
   const auto count = [&](Timestamp t) {
     if (t > recent_start && t <= ctx.as_of)
