@@ -2,7 +2,8 @@
 # Runs every test of cbf on a fresh Debian 12 machine: installs the dependencies, then builds and
 # tests with g++ (optimised), clang++ (debug) and clang++ with AddressSanitizer +
 # UndefinedBehaviorSanitizer, all with -Wall -Wextra -Wpedantic -Werror; then the parallel batch
-# engine's and the hosts' tests under ThreadSanitizer (the tsan preset's filter).
+# engine's and the hosts' tests under ThreadSanitizer (the tsan preset's filter); then each fuzz
+# target of fuzz/ for CBF_FUZZ_SECONDS (default 60) seconds, after replaying its past findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -14,3 +15,6 @@ for preset in gcc-release clang-debug asan-ubsan tsan; do
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
+
+echo "=== fuzzers"
+bash scripts/run-fuzzers.sh "${CBF_FUZZ_SECONDS:-60}"
