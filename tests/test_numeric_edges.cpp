@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <cbf/cbf.hpp>
 
+#include <fmt/format.h>
+
 #include "support.hpp"
 
 #include <algorithm>
@@ -270,7 +272,7 @@ TEST_CASE("thirty sessions of ten thousand years average without overflow", "[nu
   // overflowed and gave a negative mean); past 2^63 the mean is kept as quotient and remainder.
   Sessions s;
   for (int i = 0; i < 30; ++i)
-    s.push_back(sess("s" + std::to_string(i), ts(1, 1, 1)).end(ts(9999, 12, 31)));
+    s.push_back(sess(fmt::format("s{}", i), ts(1, 1, 1)).end(ts(9999, 12, 31)));
   const cbf::Config config = config_at(ts(9999, 12, 31));
   const auto ctx = cbf::make_context(no_records<cbf::Customer>, no_records<cbf::Interaction>, s,
                                      no_records<cbf::Attribution>, config);
@@ -394,7 +396,7 @@ TEST_CASE("ten thousand orders of the largest money add up exactly", "[numeric][
   constexpr int n = 10'000;
   Attributions separate, together;
   for (int i = 0; i < n; ++i) {
-    separate.push_back(attr("o" + std::to_string(i), as_of, 1e12));
+    separate.push_back(attr(fmt::format("o{}", i), as_of, 1e12));
     together.push_back(attr("o", as_of, 1e12));
   }
   const auto a = compute({}, {}, {}, separate, at_as_of).features;
@@ -421,7 +423,7 @@ TEST_CASE("view durations at their bounds: 0 to 1e9 s is valid and anything else
   Interactions e;
   for (std::size_t i = 0; i < seconds.size(); ++i)
     e.push_back(ev("page_view", ts(1990, 1, 1) + days(static_cast<std::int64_t>(i)))
-                    .session("s" + std::to_string(i))
+                    .session(fmt::format("s{}", i))
                     .viewed(seconds[i]));
   const auto r = compute({}, e, {}, {}, at_as_of);
   CHECK(r.diagnostics.interaction.used == 6);
