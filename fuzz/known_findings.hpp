@@ -29,13 +29,13 @@ inline constexpr double ordinary_z = 0.999;
 /// 3. Model parameters near the ends of the double range overflow: the Gamma-Gamma E[M] is inf
 ///    or NaN for p ~ 1e300, its log-likelihood NaN for q ~ 1e308, and fit_bg_nbd returns α = inf
 ///    when the largest T exceeds ~1e291. While set, those are checked only within `ordinary`.
-inline constexpr bool extreme_model_parameters = true;
+inline constexpr bool extreme_model_parameters = false;
 
 /// 4. P(alive) is NaN when its log-odds are ∞ − ∞ (include/cbf/models/bg_nbd.hpp
 ///    bg_nbd_p_alive): a / (b + x − 1) underflows to 0 while (α + T) / (α + t_x) overflows, e.g.
 ///    a = 2e-319, α = 2e-314; or α + T overflows. While set, P(alive) is not checked in exactly
 ///    those cases.
-inline constexpr bool p_alive_infinite_log_odds = true;
+inline constexpr bool p_alive_infinite_log_odds = false;
 
 /// The case of finding 4: the log-odds of bg_nbd_p_alive are NaN.
 [[nodiscard]] inline bool infinite_log_odds(const cbf::BgNbdParameters& p, double x, double t_x,
@@ -48,7 +48,7 @@ inline constexpr bool p_alive_infinite_log_odds = true;
 ///    lifetime_value_prediction infinite: (1 + d)^k underflows to 0 and the sum divides by it
 ///    (include/cbf/models/clv.hpp discounted_value), e.g. d = −0.9999999 over 48 months. While set,
 ///    fuzz_batch makes no rate below −0.5.
-inline constexpr bool discount_rate_near_minus_one = true;
+inline constexpr bool discount_rate_near_minus_one = false;
 
 /// 6. The sum of a customer's session durations overflows int64 (include/cbf/families/
 ///    engagement.hpp:39, `duration_us += s.duration().count()`): three sessions of 100 000 years

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 using namespace cbf::models;
 
@@ -25,4 +26,39 @@ TEST_CASE("discounting divides month k's purchases by (1 + d)^k", "[clv]") {
   CHECK(discounted_value(p, s, 1.0, 2, month, 0.01) ==
         Approx(e1 / 1.01 + (e2 - e1) / (1.01 * 1.01)).epsilon(1e-12));
   CHECK(discounted_value(p, s, 1.0, 0, month, 0.01) == 0.0);
+}
+
+// Regression tests of fuzz finding 5 (fuzz/known_findings.hpp): a monthly discount rate near −1
+// (valid: finite and > −1) divided by a (1 + d)^k that underflowed to 0.
+TEST_CASE("a discount rate near minus one saturates the value at the largest double", "[clv]") {
+  constexpr cbf::BgNbdParameters p{0.243, 4.414, 0.793, 2.426};
+  const Summary s{2, 30.43, 38.86, 0, 1};
+  const double month = 30.436875 / 7;
+  // (1 − 0.9999999)^−48 = 1e336: the true value exceeds the double range (old: +∞).
+  CHECK(discounted_value(p, s, 20.0, 48, month, -0.9999999) == std::numeric_limits<double>::max());
+}
+
+TEST_CASE("a discount rate near minus one is exact where the value fits a double", "[clv]") {
+  constexpr cbf::BgNbdParameters p{0.243, 4.414, 0.793, 2.426};
+  const Summary s{2, 30.43, 38.86, 0, 1};
+  const double month = 30.436875 / 7;
+  constexpr double d = -0.9999999;
+  // (1 + d)^k is subnormal or 0 from k = 45 on: the old quotient lost digits (1.2 % here). The
+  // same sum in long double (exponents to 10^4932), from the same expectations.
+  long double expected = 0;
+  long double discount = 1;
+  double previous = 0;
+  for (int k = 1; k <= 46; ++k) {
+    const double cumulative = bg_nbd_conditional_expected_purchases(p, 2, 30.43, 38.86, k * month);
+    discount *= 1.0L + static_cast<long double>(d);
+    expected += (cumulative - previous) * 1e-100L / discount;
+    previous = cumulative;
+  }
+  CHECK(discounted_value(p, s, 1e-100, 46, month, d) ==
+        Approx(static_cast<double>(expected)).epsilon(1e-12));
+  // Moderately negative rates keep the plain quotient: month k weighs 2^k.
+  const double e1 = bg_nbd_conditional_expected_purchases(p, 2, 30.43, 38.86, month);
+  const double e2 = bg_nbd_conditional_expected_purchases(p, 2, 30.43, 38.86, 2 * month);
+  CHECK(discounted_value(p, s, 1.0, 2, month, -0.5) ==
+        Approx(2 * e1 + 4 * (e2 - e1)).epsilon(1e-15));
 }

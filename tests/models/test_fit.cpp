@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 using cbf::models::Summary;
@@ -87,4 +88,25 @@ TEST_CASE("degenerate populations are reported as not converged, never NaN", "[f
 
   const auto no_spend = cbf::models::fit_gamma_gamma(no_repeats);
   CHECK_FALSE(no_spend.converged);
+}
+
+// Regression test of fuzz finding 3 (fuzz/known_findings.hpp): spans near DBL_MAX.
+TEST_CASE("a BG/NBD fit on spans near the largest double keeps alpha finite", "[fit]") {
+  const auto population = [](double span) {
+    return std::vector<Summary>{{2, 0.5 * span, span, 0, 1},
+                                {0, 0, 0.8 * span, 0, 1},
+                                {5, 0.9 * span, span, 0, 1},
+                                {1, 0.1 * span, 0.5 * span, 0, 1}};
+  };
+  // The MLE of α is about 2.14·max T: 3.6e308 here, beyond the double range (old: α = ∞ and a
+  // NaN log-likelihood).
+  const auto huge = cbf::models::fit_bg_nbd(population(1.7e308));
+  CHECK(huge.parameters.alpha == std::numeric_limits<double>::max());
+  CHECK_FALSE(huge.converged);
+  CHECK(std::isfinite(huge.parameters.r));
+  // Time rescaled by c adds Σ w·x·ln c = 8·ln c to the log-likelihood: compare with the fit of
+  // the same population on spans 17 times shorter.
+  const auto shorter = cbf::models::fit_bg_nbd(population(1e307));
+  CHECK(std::isfinite(shorter.parameters.alpha));
+  CHECK(huge.log_likelihood == Approx(shorter.log_likelihood - 8 * std::log(17.0)).epsilon(1e-6));
 }

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace cbf::models {
@@ -158,18 +159,30 @@ template <class Summaries>
   minimize.gradient_tolerance = detail::gradient_tolerance;
   const auto found = cbf::detail::minimize_bfgs<4>(objective, {0.1, 0.1, 0.1, 0.1}, minimize);
   const auto& t = found.x;
-  result.parameters = {std::exp(t[0]), std::exp(t[1]) / scale, std::exp(t[2]), std::exp(t[3])};
+  const double alpha = std::exp(t[1]) / scale;
+  // An α beyond the double range (spans near DBL_MAX): the largest double, not converged.
+  const bool representable = alpha <= std::numeric_limits<double>::max();
+  result.parameters = {std::exp(t[0]), representable ? alpha : std::numeric_limits<double>::max(),
+                       std::exp(t[2]), std::exp(t[3])};
   result.iterations = found.iterations;
   // Without any repeat purchase the likelihood grows as r → 0 and says nothing about a and b.
   const bool identifiable = rows.back().x > 0;
-  result.converged =
-      found.converged && identifiable && detail::interior(t) && std::isfinite(found.value);
+  result.converged = found.converged && identifiable && detail::interior(t) &&
+                     std::isfinite(found.value) && representable;
+  std::array<double, 4> unused{};
+  if (!representable) {
+    // Rescaling time by c adds Σ w·x·ln c to the log-likelihood (ln α^r / (α + T)^(r+x) …).
+    double repeats = 0.0;
+    for (const Summary& s : rows) repeats += s.weight * s.x;
+    const BgNbdParameters scaled{std::exp(t[0]), std::exp(t[1]), std::exp(t[2]), std::exp(t[3])};
+    result.log_likelihood = detail::bg_nbd_total(scaled, rows, unused) + repeats * std::log(scale);
+    return result;
+  }
   // The log-likelihood on the original time axis.
   for (Summary& s : rows) {
     s.t_x /= scale;
     s.T /= scale;
   }
-  std::array<double, 4> unused{};
   result.log_likelihood = detail::bg_nbd_total(result.parameters, rows, unused);
   if (!std::isfinite(result.log_likelihood)) result.converged = false;
   return result;
