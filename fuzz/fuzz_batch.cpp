@@ -302,7 +302,7 @@ class ConfigDecoder {
   /// A model parameter: mostly of ordinary size, sometimes any edge double (invalid ones too).
   double parameter(double lo, double hi) {
     const double x = in_.byte() < 192 ? in_.log_uniform(lo, hi) : in_.edge_double();
-    if (!(std::isfinite(x) && x > 0)) mark("model parameters");
+    if (!(x >= 1e-100 && x <= 1e100)) mark("model parameters");  // docs/models.md §5
     return x;
   }
 

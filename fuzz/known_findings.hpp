@@ -23,8 +23,14 @@ inline constexpr bool full_time_span = false;
 ///    at its 10⁶-term cap (docs/models.md §7 promises a small truncation error there; with
 ///    a + b < 1 it is not), and anything for parameters or spans near the ends of the double
 ///    range. While set, they are checked only within `ordinary` and for z ≤ ordinary_z.
-inline constexpr bool bg_nbd_outside_ordinary = true;
+inline constexpr bool bg_nbd_outside_ordinary = false;
 inline constexpr double ordinary_z = 0.999;
+
+/// 7. The BG/NBD log-likelihood and its gradient are not finite at extreme parameters
+///    (include/cbf/models/bg_nbd.hpp bg_nbd_log_likelihood): differences of ln Γ of huge
+///    arguments, r·ln α against (r + x)·ln(α + T), and ψ(r) = −1e313 for r = 1.06e-313. While set,
+///    they are checked only within `ordinary` (and the summary's ordinary_summary).
+inline constexpr bool bg_nbd_likelihood_outside_ordinary = false;
 
 /// 3. Model parameters near the ends of the double range overflow: the Gamma-Gamma E[M] is inf
 ///    or NaN for p ~ 1e300, its log-likelihood NaN for q ~ 1e308, and fit_bg_nbd returns α = inf

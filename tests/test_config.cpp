@@ -3,8 +3,25 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
 
 using namespace std::chrono;
+
+namespace {
+
+/// What validate says about `c`: its InvalidParameter message, or "no exception".
+std::string message_of(const cbf::Config& c) {
+  try {
+    cbf::validate(c);
+  } catch (const cbf::InvalidParameter& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+
+}  // namespace
 
 TEST_CASE("the default config carries the contract's defaults", "[config]") {
   const cbf::Config c = cbf::default_config();
@@ -50,14 +67,6 @@ TEST_CASE("the shopify preset counts page_viewed alone and pairs it with view ev
 }
 
 TEST_CASE("validate names the parameter that is out of its domain", "[config]") {
-  const auto message_of = [](const cbf::Config& c) {
-    try {
-      cbf::validate(c);
-    } catch (const cbf::InvalidParameter& e) {
-      return std::string(e.what());
-    }
-    return std::string("no exception");
-  };
   cbf::Config c;
   c.utc_offset = minutes{24 * 60};
   CHECK_THAT(message_of(c), Catch::Contains("utc_offset"));
@@ -97,6 +106,26 @@ TEST_CASE("validate names the parameter that is out of its domain", "[config]") 
   c = {};
   c.monthly_discount_rate = -1;
   CHECK_THAT(message_of(c), Catch::Contains("monthly_discount_rate"));
+}
+
+TEST_CASE("model parameters are valid from 1e-100 to 1e100 and nowhere else", "[config]") {
+  cbf::Config c;
+  for (const double x : {1e-100, 0.5, 1e100}) {
+    c.bg_nbd = cbf::BgNbdParameters{x, x, x == 1e100 ? 2.0 : x, x};
+    c.gamma_gamma = cbf::GammaGammaParameters{x, x, x};
+    CHECK_NOTHROW(cbf::validate(c));
+  }
+  // Just outside, a denormal, and the ends of the double range.
+  for (const double x : {std::nextafter(1e-100, 0.0), std::nextafter(1e100, 2e100), 4.9e-324,
+                         std::numeric_limits<double>::max()}) {
+    INFO(x);
+    c = {};
+    c.bg_nbd = cbf::BgNbdParameters{0.24, 4.4, 0.8, x};
+    CHECK_THAT(message_of(c), Catch::Contains("bg_nbd") && Catch::Contains("1e-100…1e100"));
+    c = {};
+    c.gamma_gamma = cbf::GammaGammaParameters{x, 3.74, 15.4};
+    CHECK_THAT(message_of(c), Catch::Contains("gamma_gamma") && Catch::Contains("1e-100…1e100"));
+  }
 }
 
 TEST_CASE("an as_of beyond the timestamp range is rejected by name", "[config]") {

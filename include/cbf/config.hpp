@@ -105,6 +105,11 @@ inline void require(bool ok, const char* parameter, const char* rule) {
   if (!ok) throw InvalidParameter(std::string("cbf: config.") + parameter + " " + rule);
 }
 [[nodiscard]] inline bool positive_finite(double x) noexcept { return std::isfinite(x) && x > 0; }
+/// A model parameter within 10⁻¹⁰⁰ … 10¹⁰⁰: far beyond any fitted value, and far from the ends of
+/// the double range, where the models' logarithms and powers would overflow or lose every digit.
+[[nodiscard]] constexpr bool model_parameter(double x) noexcept {
+  return x >= 1e-100 && x <= 1e100;
+}
 }  // namespace detail
 
 /// Throws InvalidParameter naming the first parameter outside its domain.
@@ -154,16 +159,16 @@ inline void validate(const Config& c) {
   require(c.model_time_unit > Duration::zero(), "model_time_unit", "must be positive");
   if (c.bg_nbd) {
     const auto& p = *c.bg_nbd;
-    require(detail::positive_finite(p.r) && detail::positive_finite(p.alpha) &&
-                detail::positive_finite(p.a) && detail::positive_finite(p.b),
-            "bg_nbd", "parameters r, alpha, a, b must be finite and positive");
+    require(detail::model_parameter(p.r) && detail::model_parameter(p.alpha) &&
+                detail::model_parameter(p.a) && detail::model_parameter(p.b),
+            "bg_nbd", "parameters r, alpha, a, b must be within 1e-100…1e100");
     require(p.a != 1.0, "bg_nbd.a", "must not be 1");
   }
   if (c.gamma_gamma) {
     const auto& p = *c.gamma_gamma;
-    require(detail::positive_finite(p.p) && detail::positive_finite(p.q) &&
-                detail::positive_finite(p.gamma),
-            "gamma_gamma", "parameters p, q, gamma must be finite and positive");
+    require(detail::model_parameter(p.p) && detail::model_parameter(p.q) &&
+                detail::model_parameter(p.gamma),
+            "gamma_gamma", "parameters p, q, gamma must be within 1e-100…1e100");
   }
 }
 

@@ -214,3 +214,24 @@ TEST_CASE("the expectations keep their bounds over extreme parameters and spans"
               }
   CHECK(checked == 7 * 7 * 5 * 3 * 3 * 5 * 2);
 }
+
+// Regression test of a fuzz finding: with b below one ulp of 1, (b + x) − 1 rounded to 0 for
+// x = 1, so ln(a / (b + x − 1)) was +∞ and the log-sum-exp ∞ − ∞ = NaN. b + (x − 1) = b exactly.
+TEST_CASE("the log-likelihood is finite for b far below the rounding of one", "[bg_nbd][extreme]") {
+  const cbf::BgNbdParameters p{0.45585164821728696, 0.45585164821728696, 13.461433969154212,
+                               2.8783524320917818e-34};
+  const double x = 1, t_x = 2.0736780860080506, T = 4.55851648217287;
+  // Paper eq. 6 with b + x − 1 = b: ln Γ(b + 1) − ln Γ(b) = ln b, and the a4 term (ln a − ln b −
+  // (r + 1) ln(α + t_x)) dominates a3 = −(r + 1) ln(α + T) by about 73, so ln(e^a3 + e^a4) = a4 +
+  // ln1p(e^(a3 − a4)).
+  const double a1 = std::lgamma(p.r + 1) - std::lgamma(p.r) + p.r * std::log(p.alpha);
+  const double a2 = std::lgamma(p.a + p.b) + std::log(p.b) - std::lgamma(p.a + p.b + 1);
+  const double a3 = -(p.r + 1) * std::log(p.alpha + T);
+  const double a4 = std::log(p.a) - std::log(p.b) - (p.r + 1) * std::log(p.alpha + t_x);
+  const double expected = a1 + a2 + a4 + std::log1p(std::exp(a3 - a4));
+  std::array<double, 4> gradient{};
+  const double ll = bg_nbd_log_likelihood(p, x, t_x, T, gradient);
+  CHECK(ll == Approx(expected).epsilon(1e-12));
+  for (const double g : gradient) CHECK(std::isfinite(g));
+  CHECK(bg_nbd_p_alive(p, x, t_x, T) >= 0.0);
+}

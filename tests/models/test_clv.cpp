@@ -62,3 +62,18 @@ TEST_CASE("a discount rate near minus one is exact where the value fits a double
   CHECK(discounted_value(p, s, 1.0, 2, month, -0.5) ==
         Approx(2 * e1 + 4 * (e2 - e1)).epsilon(1e-15));
 }
+
+// Regression test of a fuzz finding: with d = DBL_MAX the discount overflowed to +∞ from month 2,
+// and k · month = 2 · DBL_MAX to +∞, whose expectation minus the previous one was ∞ − ∞ = NaN.
+TEST_CASE("a discount rate and a month at the largest double leave only the first month", "[clv]") {
+  constexpr cbf::BgNbdParameters p{0.243, 4.414, 0.793, 2.426};
+  const Summary s{2, 30.43, 38.86, 0, 1};
+  constexpr double huge = std::numeric_limits<double>::max();
+  // Month 1 weighs 1/(1 + DBL_MAX) = 1/DBL_MAX; months 2… weigh 1/∞ = 0 in doubles.
+  const double first = bg_nbd_conditional_expected_purchases(p, 2, 30.43, 38.86, huge);
+  REQUIRE(std::isfinite(first));
+  const double v = discounted_value(p, s, 1e12, 10, huge, huge);
+  CHECK(v == first * 1e12 / huge);
+  // Months of DBL_MAX without discounting: months 2… add E[Y(DBL_MAX)] − E[Y(DBL_MAX)] = 0.
+  CHECK(discounted_value(p, s, 1.0, 10, huge, 0.0) == first);
+}

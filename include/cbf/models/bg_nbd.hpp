@@ -21,12 +21,12 @@ namespace detail {
 [[nodiscard]] inline double bg_nbd_log_odds_dead(const BgNbdParameters& p, double x, double t_x,
                                                  double T) noexcept {
   const double direct =
-      std::log(p.a / (p.b + x - 1)) + (p.r + x) * std::log((p.alpha + T) / (p.alpha + t_x));
-  if (std::isfinite(direct) && p.a / (p.b + x - 1) >= std::numeric_limits<double>::min())
+      std::log(p.a / (p.b + (x - 1))) + (p.r + x) * std::log((p.alpha + T) / (p.alpha + t_x));
+  if (std::isfinite(direct) && p.a / (p.b + (x - 1)) >= std::numeric_limits<double>::min())
     return direct;
   // a/(b+x−1) underflows, (α+T)/(α+t_x) or α+T overflows: the same in sums of logarithms.
   using cbf::detail::log_sum;
-  const double log_a = std::log(p.a) - (x >= 1 ? log_sum(p.b, x - 1) : std::log(p.b + x - 1));
+  const double log_a = std::log(p.a) - (x >= 1 ? log_sum(p.b, x - 1) : std::log(p.b + (x - 1)));
   if (std::isnan(log_a)) return HUGE_VAL;
   const double log_ratio = std::max(0.0, log_sum(p.alpha, T) - log_sum(p.alpha, t_x));
   return log_a + (log_ratio > 0 ? p.r * log_ratio + x * log_ratio : 0.0);
@@ -48,7 +48,7 @@ inline constexpr double series_max_z = 0.999;
         std::fabs(p.a - 1) <= 1e4))
     return NAN;
   const double one_minus_z = (p.alpha + T) / total;
-  const double c = p.a + p.b + x - 1;
+  const double c = p.a + p.b + (x - 1);
   const auto f = cbf::detail::hyp2f1_series(upper, p.a - 1, c, z);
   const double power = std::pow(one_minus_z, p.a - 1);
   const double scale = c / (p.a - 1);
@@ -93,7 +93,7 @@ inline constexpr double series_max_z = 0.999;
       log_gamma(p.a + p.b) + log_gamma(p.b + x) - log_gamma(p.b) - log_gamma(p.a + p.b + x);
   const double a3 = -(p.r + x) * std::log(p.alpha + T);
   if (x <= 0) return a1 + a2 + a3;
-  const double a4 = std::log(p.a) - std::log(p.b + x - 1) - (p.r + x) * std::log(p.alpha + t_x);
+  const double a4 = std::log(p.a) - std::log(p.b + (x - 1)) - (p.r + x) * std::log(p.alpha + t_x);
   const double top = std::max(a3, a4);
   return a1 + a2 + top + std::log(std::exp(a3 - top) + std::exp(a4 - top));
 }
@@ -109,7 +109,7 @@ inline constexpr double series_max_z = 0.999;
   double w4 = 0.0;
   if (x > 0) {
     const double a3 = -(p.r + x) * std::log(p.alpha + T);
-    const double a4 = std::log(p.a) - std::log(p.b + x - 1) - (p.r + x) * std::log(p.alpha + t_x);
+    const double a4 = std::log(p.a) - std::log(p.b + (x - 1)) - (p.r + x) * std::log(p.alpha + t_x);
     w3 = 1.0 / (1.0 + std::exp(a4 - a3));
     w4 = 1.0 - w3;
   }
@@ -118,7 +118,7 @@ inline constexpr double series_max_z = 0.999;
   gradient[1] = p.r / p.alpha - w3 * (p.r + x) / (p.alpha + T) - w4 * (p.r + x) / (p.alpha + t_x);
   const double common = digamma(p.a + p.b) - digamma(p.a + p.b + x);
   gradient[2] = common + w4 / p.a;
-  gradient[3] = common + digamma(p.b + x) - digamma(p.b) - (x > 0 ? w4 / (p.b + x - 1) : 0.0);
+  gradient[3] = common + digamma(p.b + x) - digamma(p.b) - (x > 0 ? w4 / (p.b + (x - 1)) : 0.0);
   return ll;
 }
 

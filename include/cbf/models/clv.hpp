@@ -22,9 +22,12 @@ namespace cbf::models {
   double discount = 1.0;
   const double log_growth = std::log1p(monthly_discount_rate);
   for (int k = 1; k <= months; ++k) {
-    const double cumulative = bg_nbd_conditional_expected_purchases(p, s.x, s.t_x, s.T, k * month);
-    const double increment = cumulative - previous;
     discount *= 1.0 + monthly_discount_rate;
+    if (std::isinf(discount)) break;  // this month and every later one weigh 0 in doubles
+    // A horizon beyond the double range: the expectation at the largest span.
+    const double horizon = std::min(k * month, std::numeric_limits<double>::max());
+    const double cumulative = bg_nbd_conditional_expected_purchases(p, s.x, s.t_x, s.T, horizon);
+    const double increment = cumulative - previous;
     if (discount >= std::numeric_limits<double>::min()) {
       value += increment * expected_value / discount;
     } else {

@@ -90,7 +90,7 @@ template <class Summaries>
     const double g_r0 = digamma(p.r + x) - dg_r + log_alpha;
     const double g_ab = dg_ab - digamma(p.a + p.b + x);
     const double g_b0 = g_ab + digamma(p.b + x) - dg_b;
-    const double log_a4 = x > 0 ? std::log(p.a) - std::log(p.b + x - 1) : 0.0;
+    const double log_a4 = x > 0 ? std::log(p.a) - std::log(p.b + (x - 1)) : 0.0;
     for (; i < rows.size() && rows[i].x == x; ++i) {
       const Summary& s = rows[i];
       const double l_T = std::log(p.alpha + s.T);
@@ -112,7 +112,7 @@ template <class Summaries>
       gradient[1] += s.weight * (p.r / p.alpha - w3 * (p.r + x) / (p.alpha + s.T) -
                                  w4 * (p.r + x) / (p.alpha + s.t_x));
       gradient[2] += s.weight * (g_ab + w4 / p.a);
-      gradient[3] += s.weight * (g_b0 - (x > 0 ? w4 / (p.b + x - 1) : 0.0));
+      gradient[3] += s.weight * (g_b0 - (x > 0 ? w4 / (p.b + (x - 1)) : 0.0));
     }
   }
   return total;
