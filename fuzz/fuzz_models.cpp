@@ -64,6 +64,11 @@ double span(FuzzInput& in) {
   return in_domain(g.p) && in_domain(g.q) && in_domain(g.gamma);
 }
 
+/// |u · v| as a size for tolerances: 0 when either is 0, so an infinite factor times 0 is no NaN.
+[[nodiscard]] double magnitude(double u, double v) {
+  return u == 0 || v == 0 ? 0.0 : std::fabs(u) * std::fabs(v);
+}
+
 /// Within [lo, hi] (false for NaN).
 [[nodiscard]] bool within(double x, double lo, double hi) { return x >= lo && x <= hi; }
 
@@ -333,12 +338,12 @@ void check_fit_bg_nbd(FuzzInput& in) {
   double ll = 0, scale = 0;
   for (const auto& s : usable) {
     ll += s.weight * cbf::models::bg_nbd_log_likelihood(p, s.x, s.t_x, s.T);
-    const double parts =
-        std::fabs(log_gamma(p.r + s.x)) + std::fabs(log_gamma(p.r)) +
-        std::fabs(p.r * std::log(p.alpha)) + std::fabs(log_gamma(p.a + p.b)) +
-        std::fabs(log_gamma(p.b + s.x)) + std::fabs(log_gamma(p.b)) +
-        std::fabs(log_gamma(p.a + p.b + s.x)) +
-        (p.r + s.x) * (std::fabs(std::log(p.alpha + s.T)) + std::fabs(std::log(p.alpha + s.t_x)));
+    const double parts = std::fabs(log_gamma(p.r + s.x)) + std::fabs(log_gamma(p.r)) +
+                         magnitude(p.r, std::log(p.alpha)) + std::fabs(log_gamma(p.a + p.b)) +
+                         std::fabs(log_gamma(p.b + s.x)) + std::fabs(log_gamma(p.b)) +
+                         std::fabs(log_gamma(p.a + p.b + s.x)) +
+                         magnitude(p.r + s.x, std::fabs(std::log(p.alpha + s.T)) +
+                                                  std::fabs(std::log(p.alpha + s.t_x)));
     scale += s.weight * (1 + parts);
   }
   require(std::fabs(ll - fit.log_likelihood) <= 1e-12 * scale,
@@ -377,9 +382,9 @@ void check_fit_gamma_gamma(FuzzInput& in) {
     ll += s.weight * cbf::models::gamma_gamma_log_likelihood(g, s.x, s.m);
     const double px = g.p * s.x;
     const double parts = std::fabs(log_gamma(px + g.q)) + std::fabs(log_gamma(px)) +
-                         std::fabs(log_gamma(g.q)) + std::fabs(g.q * std::log(g.gamma)) +
-                         std::fabs((px - 1) * std::log(s.m)) + std::fabs(px * std::log(s.x)) +
-                         (px + g.q) * std::fabs(std::log(s.x * s.m + g.gamma));
+                         std::fabs(log_gamma(g.q)) + magnitude(g.q, std::log(g.gamma)) +
+                         magnitude(px - 1, std::log(s.m)) + magnitude(px, std::log(s.x)) +
+                         magnitude(px + g.q, std::log(s.x * s.m + g.gamma));
     scale += s.weight * (1 + parts);
   }
   require(std::fabs(ll - fit.log_likelihood) <= 1e-12 * scale,
