@@ -14,8 +14,8 @@ using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 using Duration = std::chrono::microseconds;
 
 /// Instants the library accepts lie within ±(2^62 − 1) µs of the epoch (about ±146 000 years), so
-/// that every difference of two of them (at most 2^63 − 2 µs) and every shift by a clamped window
-/// fits in 64 bits.
+/// that every difference of two of them (at most 2^63 − 2 µs) fits in 64 bits; windows reaching
+/// further back saturate (`earlier_by`).
 inline constexpr Duration timestamp_limit{(std::int64_t{1} << 62) - 1};
 
 /// True when `t` is within ±timestamp_limit of the epoch.
