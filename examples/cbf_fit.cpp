@@ -1,34 +1,33 @@
 // cbf-fit: fits BG/NBD and Gamma-Gamma by maximum likelihood, from a summary CSV (x,t_x,T[,zbar]
 // or lifetimes' frequency,recency,T[,monetary_value]) or from the four input tables of a directory,
 // and prints the parameters for `cbf-features --bgnbd r,alpha,a,b --gg p,q,gamma`.
+#include "common/config_options.hpp"
 #include "common/csv_reader.hpp"
 #include "common/errors.hpp"
 #include "common/number.hpp"
 #include "common/progress.hpp"
 #include "common/tables.hpp"
-#include "common/text.hpp"
 #include "common/timestamp.hpp"
 
 #include <cbf/cbf.hpp>
 #include <cbf/models/fit.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include <unistd.h>
@@ -37,7 +36,8 @@ namespace {
 
 using cbf::host::HostError;
 
-/// Exit code when a fit did not converge (the parameters are still printed).
+/// Exit code when a fit did not converge (the parameters are still printed, except as cli options
+/// that cbf-features would reject), or gave such parameters.
 constexpr int kNotConverged = 3;
 
 struct Options {
@@ -61,46 +61,6 @@ struct Population {
 
 // ---- summary CSV ---------------------------------------------------------------------------
 
-/// The names of a CSV file's header (its first record, RFC 4180, ASCII-trimmed like the reader's),
-/// so that errors can name a value's field number in the file. Empty for an empty file.
-std::vector<std::string> header_names(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    throw cbf::host::CsvError(
-        file, 0, 0, fmt::format("cannot open: {}", std::generic_category().message(error)));
-  }
-  // The first record, over as many physical lines as its quoted fields span.
-  std::string record, line;
-  while (std::getline(in, line)) {
-    if (record.empty() && cbf::host::trim(line).empty()) continue;  // blank lines are skipped
-    record += line;
-    if (std::count(record.begin(), record.end(), '"') % 2 == 0) break;
-    record += '\n';
-  }
-  if (record.starts_with("\xEF\xBB\xBF")) record.erase(0, 3);
-  std::vector<std::string> names;
-  if (cbf::host::trim(record).empty()) return names;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < record.size(); ++i) {
-    const char c = record[i];
-    if (quoted && c == '"' && i + 1 < record.size() && record[i + 1] == '"') {
-      field += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      names.emplace_back(cbf::host::trim(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  names.emplace_back(cbf::host::trim(field));
-  return names;
-}
-
 /// 1-based field number of `name` in the header (first match, as the reader selects), 0 if absent.
 std::size_t position(const std::vector<std::string>& names, std::string_view name) {
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -112,7 +72,8 @@ std::size_t position(const std::vector<std::string>& names, std::string_view nam
 /// time unit; other columns are ignored. Every value must be a finite non-negative number and
 /// t_x ≤ T; the spend may be blank for a customer without repeat purchases.
 Population read_summary_csv(const std::string& file) {
-  const std::vector<std::string> names = header_names(file);
+  // The header alone first, so that errors can name a value's field number in the file.
+  const std::vector<std::string> names = cbf::host::read_csv_header(file);
   using Columns = std::array<std::string_view, 4>;
   constexpr Columns paper{"x", "t_x", "T", "zbar"};
   constexpr Columns lifetimes{"frequency", "recency", "T", "monetary_value"};
@@ -203,6 +164,30 @@ int report(const Options& o, const Population& population) {
   std::string out;
   const auto& b = bg.parameters;
   if (o.format == "cli") {
+    // Options that cbf-features would reject are not printed (exit code 3): an error says why.
+    std::vector<std::string> unusable;
+    const auto note = [&](std::string_view model, const std::vector<std::string>& names,
+                          const std::map<std::string, double>& values) {
+      std::vector<std::string> items;
+      for (const std::string& name : names)
+        items.push_back(fmt::format("{} = {}", name, values.at(name)));
+      if (!items.empty()) unusable.push_back(fmt::format("{} {}", model, fmt::join(items, ", ")));
+    };
+    note("BG/NBD", cbf::host::unusable_parameters(b),
+         {{"r", b.r}, {"alpha", b.alpha}, {"a", b.a}, {"b", b.b}});
+    if (gg) {
+      const auto& g = gg->parameters;
+      note("Gamma-Gamma", cbf::host::unusable_parameters(g),
+           {{"p", g.p}, {"q", g.q}, {"gamma", g.gamma}});
+    }
+    if (!unusable.empty()) {
+      fmt::print(stderr,
+                 "cbf-fit: error: the fit {}gave parameters that cbf-features rejects: {} ({}); "
+                 "no options printed\n",
+                 converged ? "" : "did not converge and ", fmt::join(unusable, "; "),
+                 cbf::host::model_parameter_rule);
+      return kNotConverged;
+    }
     out += fmt::format("--bgnbd {},{},{},{}\n", b.r, b.alpha, b.a, b.b);
     if (gg) {
       const auto& g = gg->parameters;
@@ -249,6 +234,7 @@ int run(const Options& o) {
     if (!std::filesystem::is_directory(*o.dir))
       throw HostError(fmt::format("{}: not a directory", *o.dir));
     const cbf::host::Tables tables = cbf::host::read_tables(*o.dir);
+    cbf::host::print_warnings("cbf-fit", tables.warnings, o.quiet);
     progress.done("read", fmt::format("read {} records from {}", tables.record_count(), *o.dir));
     population.summaries = cbf::model_summaries(tables.customers, tables.interactions,
                                                 tables.sessions, tables.attributions, config);
@@ -278,8 +264,11 @@ int main(int argc, char** argv) {
   app.add_option("--summary", o.summary,
                  "Summary CSV with columns x,t_x,T[,zbar] or frequency,recency,T[,monetary_value]");
   app.add_option("--as-of", o.as_of, "DIR: observation cutoff (default: latest record stamp)");
-  app.add_option("--unit-days", o.unit_days, "DIR: the model time unit in days (default: 7)");
-  app.add_option("--penalizer", o.penalizer, "L2 penalty on the parameters (default: 0)");
+  app.add_option("--unit-days", o.unit_days,
+                 "DIR: the model time unit in days, 1e-06..1e+06 (default: 7)")
+      ->transform(cbf::host::number_in(1e-6, 1e6));
+  app.add_option("--penalizer", o.penalizer, "L2 penalty on the parameters, 0..1e+06 (default: 0)")
+      ->transform(cbf::host::number_in(0, 1e6));
   app.add_option("--format", o.format,
                  "lines: one 'name = value' line each; cli: options for cbf-features")
       ->check(CLI::IsMember({"lines", "cli"}));

@@ -70,9 +70,17 @@ class Parser {
 /// Feeds a file to libcsv one physical line at a time and turns its callbacks into rows.
 class Reader {
  public:
+  /// With header_only, the reader is done() as soon as the header is complete.
   Reader(std::string file, std::span<const std::string_view> columns, const CsvRowHandler& on_row,
-         std::size_t max_row_bytes)
-      : file_(std::move(file)), columns_(columns), on_row_(on_row), max_row_bytes_(max_row_bytes) {}
+         std::size_t max_row_bytes, bool header_only = false)
+      : file_(std::move(file)),
+        columns_(columns),
+        on_row_(on_row),
+        max_row_bytes_(max_row_bytes),
+        header_only_(header_only) {}
+
+  /// Whether nothing more is to be read: the header is complete and only it was asked for.
+  [[nodiscard]] bool done() const noexcept { return header_only_ && has_header_; }
 
   /// Parses a block of the file (any size, lines may continue into the next block).
   void feed_block(std::string_view block) {
@@ -81,7 +89,7 @@ class Reader {
       cr_pending_ = false;
       feed("\r", !block.empty() && block.front() == '\n' ? LineEnd::none : LineEnd::lone_cr);
     }
-    while (!block.empty()) {
+    while (!block.empty() && !done()) {
       const char* data = block.data();
       const void* nl = std::memchr(data, '\n', block.size());
       const std::size_t until_nl =
@@ -110,6 +118,7 @@ class Reader {
 
   /// Ends the file: submits a last row without a line end, or reports an unterminated quote.
   void finish() {
+    if (done()) return;
     if (cr_pending_) {
       cr_pending_ = false;
       feed("\r", LineEnd::lone_cr);
@@ -122,7 +131,7 @@ class Reader {
 
   /// Which requested columns the header had (none when the file had no header).
   [[nodiscard]] CsvHeader header() const {
-    CsvHeader h{std::vector<bool>(columns_.size(), false), header_line_};
+    CsvHeader h{std::vector<bool>(columns_.size(), false), header_line_, header_names_};
     for (std::size_t i = 0; i < index_.size(); ++i) h.present[i] = index_[i] != kAbsent;
     return h;
   }
@@ -225,7 +234,7 @@ class Reader {
     }
     row_.resize(names_.size());
     views_.resize(columns_.size());
-    names_ = {};
+    header_names_ = std::exchange(names_, {});
     has_header_ = true;
     header_line_ = row_line_;
   }
@@ -242,6 +251,7 @@ class Reader {
   std::span<const std::string_view> columns_;
   const CsvRowHandler& on_row_;
   std::size_t max_row_bytes_;
+  bool header_only_;
   Parser parser_;
   std::exception_ptr pending_;
 
@@ -254,16 +264,37 @@ class Reader {
   bool cr_pending_ = false;     // the last block ended with a CR not yet fed
 
   bool has_header_ = false;
-  std::size_t header_line_ = 0;          // the header's line, 0 until it is complete
-  std::vector<std::string> names_;       // the header's trimmed names, until it is complete
-  std::vector<std::size_t> index_;       // requested column -> header position, or kAbsent
-  std::vector<bool> needed_;             // header position -> some requested column uses it
-  std::vector<std::string> row_;         // the current row's needed fields, by header position
-  std::vector<std::string_view> views_;  // the current row's requested fields
+  std::size_t header_line_ = 0;            // the header's line, 0 until it is complete
+  std::vector<std::string> names_;         // the header's trimmed names, until it is complete
+  std::vector<std::string> header_names_;  // the header's trimmed names, once it is complete
+  std::vector<std::size_t> index_;         // requested column -> header position, or kAbsent
+  std::vector<bool> needed_;               // header position -> some requested column uses it
+  std::vector<std::string> row_;           // the current row's needed fields, by header position
+  std::vector<std::string_view> views_;    // the current row's requested fields
 };
 
 [[noreturn]] void throw_io_error(const std::string& file, const char* what, int error) {
   throw CsvError(file, 0, 0, std::string(what) + ": " + std::generic_category().message(error));
+}
+
+/// Feeds `file` to `reader` block by block until its end or until the reader is done.
+void read_into(const std::string& name, std::FILE* f, Reader& reader) {
+  const auto block = std::make_unique_for_overwrite<char[]>(kBlockSize);
+  for (bool first = true; !reader.done(); first = false) {
+    const std::size_t n = std::fread(block.get(), 1, kBlockSize, f);
+    std::string_view data(block.get(), n);
+    if (first && data.starts_with(kByteOrderMark)) data.remove_prefix(kByteOrderMark.size());
+    // FF FE and FE FF never occur in UTF-8: such a file is UTF-16 (or UTF-32), whose NUL bytes
+    // would otherwise make every header name unrecognisable.
+    if (first && (data.starts_with("\xFF\xFE") || data.starts_with("\xFE\xFF")))
+      throw CsvError(name, 1, 0, "starts with a UTF-16 byte-order mark; the file must be UTF-8");
+    reader.feed_block(data);
+    if (n < kBlockSize) {
+      if (std::ferror(f) != 0) throw_io_error(name, "cannot read", errno);
+      break;
+    }
+  }
+  reader.finish();
 }
 
 }  // namespace
@@ -281,27 +312,24 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
   const FilePtr f(std::fopen(file.c_str(), "rb"));
   if (!f) {
     const int error = errno;
-    if (error == ENOENT && missing_ok) return CsvHeader{std::vector<bool>(columns.size(), false)};
+    if (error == ENOENT && missing_ok)
+      return CsvHeader{std::vector<bool>(columns.size(), false), 0, {}};
     throw_io_error(name, "cannot open", error);
   }
   Reader reader(name, columns, on_row, max_row_bytes);
-  const auto block = std::make_unique_for_overwrite<char[]>(kBlockSize);
-  for (bool first = true;; first = false) {
-    const std::size_t n = std::fread(block.get(), 1, kBlockSize, f.get());
-    std::string_view data(block.get(), n);
-    if (first && data.starts_with(kByteOrderMark)) data.remove_prefix(kByteOrderMark.size());
-    // FF FE and FE FF never occur in UTF-8: such a file is UTF-16 (or UTF-32), whose NUL bytes
-    // would otherwise make every header name unrecognisable.
-    if (first && (data.starts_with("\xFF\xFE") || data.starts_with("\xFE\xFF")))
-      throw CsvError(name, 1, 0, "starts with a UTF-16 byte-order mark; the file must be UTF-8");
-    reader.feed_block(data);
-    if (n < kBlockSize) {
-      if (std::ferror(f.get()) != 0) throw_io_error(name, "cannot read", errno);
-      break;
-    }
-  }
-  reader.finish();
+  read_into(name, f.get(), reader);
   return reader.header();
+}
+
+std::vector<std::string> read_csv_header(const std::filesystem::path& file,
+                                         std::size_t max_row_bytes) {
+  const std::string name = file.string();
+  const FilePtr f(std::fopen(file.c_str(), "rb"));
+  if (!f) throw_io_error(name, "cannot open", errno);
+  const CsvRowHandler no_rows = [](std::span<const std::string_view>, std::size_t) {};
+  Reader reader(name, {}, no_rows, max_row_bytes, /*header_only=*/true);
+  read_into(name, f.get(), reader);
+  return reader.header().names;
 }
 
 }  // namespace cbf::host

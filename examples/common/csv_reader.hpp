@@ -38,6 +38,8 @@ class CsvError : public std::runtime_error {
 struct CsvHeader {
   std::vector<bool> present;
   std::size_t line = 0;  ///< the header's 1-based physical line; 0 when the file has no header
+  /// The header's names in file order, ASCII-trimmed as they are matched (empty without header).
+  std::vector<std::string> names;
 };
 
 /// The default longest row read_csv accepts, line ends included: 64 MiB. A longer row is an error,
@@ -56,5 +58,13 @@ using CsvRowHandler =
 CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
                    const CsvRowHandler& on_row, bool missing_ok = false,
                    std::size_t max_row_bytes = default_max_row_bytes);
+
+/// The names of a file's header (its first non-blank row), ASCII-trimmed as read_csv matches
+/// them; empty for an empty file. Reads no further than the header, in linear time, with
+/// read_csv's errors: a missing file, a UTF-16 byte-order mark, a quote never closed
+/// ("unterminated quoted field" at FILE:LINE:COLUMN) or a header of more than max_row_bytes bytes
+/// throws CsvError.
+[[nodiscard]] std::vector<std::string> read_csv_header(
+    const std::filesystem::path& file, std::size_t max_row_bytes = default_max_row_bytes);
 
 }  // namespace cbf::host

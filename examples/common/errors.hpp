@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace cbf::host {
 
@@ -16,6 +18,13 @@ namespace cbf::host {
 struct HostError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// Prints each of `warnings` as "PROGRAM: warning: …" on stderr, unless quiet.
+inline void print_warnings(std::string_view program, const std::vector<std::string>& warnings,
+                           bool quiet) {
+  if (quiet) return;
+  for (const std::string& w : warnings) fmt::print(stderr, "{}: warning: {}\n", program, w);
+}
 
 /// Runs `run()` and returns its exit code; any exception becomes "PROGRAM: error: …" and exit 1.
 template <class Run>

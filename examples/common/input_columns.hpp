@@ -13,8 +13,10 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cbf::host {
@@ -123,6 +125,25 @@ template <class Record, class Cell, std::size_t N>
       throw HostError(fmt::format("table {} has no column {}", table, columns[i].name));
   }
   return present;
+}
+
+/// Warnings for the `names` of a header or table (as the host matches them) that name none of
+/// `fields` but resemble one that none of them names: equal once ASCII case is folded, ASCII
+/// whitespace trimmed and UTF-8 byte-order marks removed. Such a column is ignored, as every
+/// unknown column is (contract §5); each warning names `where` (a file or a table), the column as
+/// written and the field it resembles.
+[[nodiscard]] std::vector<std::string> near_miss_warnings(std::string_view where,
+                                                          std::span<const std::string> names,
+                                                          std::span<const std::string_view> fields);
+
+/// near_miss_warnings against the columns of an input table, appended to `warnings`.
+template <class Record, class Cell, std::size_t N>
+void add_near_miss_warnings(std::vector<std::string>& warnings, std::string_view where,
+                            const std::array<InputColumn<Record, Cell>, N>& columns,
+                            std::span<const std::string> names) {
+  std::array<std::string_view, N> fields;
+  for (std::size_t i = 0; i < N; ++i) fields[i] = columns[i].name;
+  for (std::string& w : near_miss_warnings(where, names, fields)) warnings.push_back(std::move(w));
 }
 
 /// The SELECT list of the present columns, each quoted as an SQL identifier.

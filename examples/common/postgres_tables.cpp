@@ -6,6 +6,9 @@
 
 #include <array>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace cbf::host::pg {
 namespace {
@@ -17,8 +20,13 @@ struct Table {
   const std::array<InputColumn<Record, TextCell>, N>& columns;
   std::array<bool, N> present{};
 
-  /// Looks the columns up; throws when the table or a required column is missing.
-  void check(Connection& db) { present = present_columns(name, columns, table_columns(db, name)); }
+  /// Looks the columns up; throws when the table or a required column is missing, and warns
+  /// of a column ignored although it resembles one of the table's.
+  void check(Connection& db, std::vector<std::string>& warnings) {
+    const std::vector<std::string> names = table_columns(db, name);
+    present = present_columns(name, columns, names);
+    add_near_miss_warnings(warnings, fmt::format("table {}", name), columns, names);
+  }
 
   /// Appends every row of the table to `out`; NULL reads as an empty field.
   void read(Connection& db, std::vector<Record>& out) const {
@@ -59,13 +67,15 @@ Tables read_tables(Connection& db) {
   Table<cbf::Interaction, 11> interactions{"user_interactions", interaction_columns<TextCell>};
   Table<cbf::Session, 9> sessions{"user_sessions", session_columns<TextCell>};
   Table<cbf::Attribution, 8> attributions{"purchase_attributions", attribution_columns<TextCell>};
-  customers.check(db);
-  interactions.check(db);
-  sessions.check(db);
-  attributions.check(db);
+  std::vector<std::string> warnings;
+  customers.check(db, warnings);
+  interactions.check(db, warnings);
+  sessions.check(db, warnings);
+  attributions.check(db, warnings);
   // One snapshot for the four tables: rows written meanwhile are all in or all out.
   db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   Tables t;
+  t.warnings = std::move(warnings);
   customers.read(db, t.customers);
   interactions.read(db, t.interactions);
   sessions.read(db, t.sessions);

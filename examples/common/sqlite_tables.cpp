@@ -12,6 +12,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace cbf::host::sqlite {
 namespace {
@@ -37,8 +40,13 @@ struct Table {
   const std::array<InputColumn<Record, ColumnCell>, N>& columns;
   std::array<bool, N> present{};
 
-  /// Looks the columns up; throws when the table or a required column is missing.
-  void check(Database& db) { present = present_columns(name, columns, table_columns(db, name)); }
+  /// Looks the columns up; throws when the table or a required column is missing, and warns
+  /// of a column ignored although it resembles one of the table's.
+  void check(Database& db, std::vector<std::string>& warnings) {
+    const std::vector<std::string> names = table_columns(db, name);
+    present = present_columns(name, columns, names);
+    add_near_miss_warnings(warnings, fmt::format("table {}", name), columns, names);
+  }
 
   /// Appends every row of the table to `out`.
   void read(Database& db, std::vector<Record>& out) const {
@@ -99,11 +107,13 @@ Tables read_tables(Database& db) {
   Table<cbf::Interaction, 11> interactions{"user_interactions", interaction_columns<ColumnCell>};
   Table<cbf::Session, 9> sessions{"user_sessions", session_columns<ColumnCell>};
   Table<cbf::Attribution, 8> attributions{"purchase_attributions", attribution_columns<ColumnCell>};
-  customers.check(db);
-  interactions.check(db);
-  sessions.check(db);
-  attributions.check(db);
+  std::vector<std::string> warnings;
+  customers.check(db, warnings);
+  interactions.check(db, warnings);
+  sessions.check(db, warnings);
+  attributions.check(db, warnings);
   Tables t;
+  t.warnings = std::move(warnings);
   customers.read(db, t.customers);
   interactions.read(db, t.interactions);
   sessions.read(db, t.sessions);

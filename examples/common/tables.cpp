@@ -3,14 +3,18 @@
 #include "common/csv_reader.hpp"
 #include "common/input_columns.hpp"
 #include "common/number.hpp"
+#include "common/text.hpp"
 #include "common/timestamp.hpp"
 
 #include <cbf/features.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -22,7 +26,7 @@ namespace {
 template <class Record, std::size_t N>
 void read_table(const std::filesystem::path& file,
                 const std::array<InputColumn<Record, TextCell>, N>& columns,
-                std::vector<Record>& out) {
+                std::vector<Record>& out, std::vector<std::string>& warnings) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
   const CsvHeader header = read_csv(
@@ -32,12 +36,45 @@ void read_table(const std::filesystem::path& file,
         for (std::size_t i = 0; i < N; ++i) columns[i].store(record, TextCell{fields[i]});
       },
       /*missing_ok=*/true);
+  add_near_miss_warnings(warnings, file.string(), columns, header.names);
   // A file with a header must name every required column: absent and empty are not the same.
   for (std::size_t i = 0; i < N; ++i) {
     if (header.line != 0 && columns[i].required && !header.present[i])
       throw CsvError(file.string(), header.line, 0,
                      fmt::format("header lacks the required column '{}'", columns[i].name));
   }
+}
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+/// A column name as near_miss_warnings compares it: without UTF-8 byte-order marks, trimmed of
+/// ASCII whitespace, ASCII lower case.
+std::string folded(std::string_view name) {
+  std::string out;
+  for (std::size_t at; (at = name.find(kByteOrderMark)) != std::string_view::npos;) {
+    out += name.substr(0, at);
+    name.remove_prefix(at + kByteOrderMark.size());
+  }
+  out += name;
+  out = std::string(trim(out));
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+/// A name as a warning shows it: bytes outside printable ASCII as \xNN, so that a byte-order mark
+/// or a tab is visible.
+std::string visible(std::string_view name) {
+  std::string out;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F || c == '\\') {
+      fmt::format_to(std::back_inserter(out), "\\x{:02X}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 void write_cell(std::string& line, const std::string& v) { append_csv_text(line, v); }
@@ -50,6 +87,34 @@ void write_cell(std::string& line, const std::optional<T>& v) {
 }
 
 }  // namespace
+
+std::vector<std::string> near_miss_warnings(std::string_view where,
+                                            std::span<const std::string> names,
+                                            std::span<const std::string_view> fields) {
+  std::vector<std::string> warnings;
+  const auto named = [&](std::string_view field) {
+    return std::find(names.begin(), names.end(), field) != names.end();
+  };
+  for (const std::string& name : names) {
+    if (std::find(fields.begin(), fields.end(), name) != fields.end()) continue;
+    const std::string key = folded(name);
+    const auto field =
+        std::find_if(fields.begin(), fields.end(), [&](std::string_view f) { return f == key; });
+    if (field == fields.end() || named(*field)) continue;
+    // Say what sets the name apart, in the order folded() undoes it.
+    std::vector<std::string_view> reasons;
+    if (name.find(kByteOrderMark) != std::string::npos)
+      reasons.emplace_back("it holds a UTF-8 byte-order mark");
+    std::string unmarked = name;
+    for (std::size_t at; (at = unmarked.find(kByteOrderMark)) != std::string::npos;)
+      unmarked.erase(at, kByteOrderMark.size());
+    if (trim(unmarked) != unmarked) reasons.emplace_back("it has spaces around it");
+    if (trim(unmarked) != *field) reasons.emplace_back("names are case-sensitive");
+    warnings.push_back(fmt::format("{}: column '{}' is not read; did you mean '{}'? ({})", where,
+                                   visible(name), *field, fmt::join(reasons, "; ")));
+  }
+  return warnings;
+}
 
 std::string read_text(const TextCell& cell) { return std::string(cell.value); }
 
@@ -83,10 +148,12 @@ void append_csv_number(std::string& line, std::int64_t value) {
 
 Tables read_tables(const std::filesystem::path& dir) {
   Tables t;
-  read_table(dir / "customers.csv", customer_columns<TextCell>, t.customers);
-  read_table(dir / "user_interactions.csv", interaction_columns<TextCell>, t.interactions);
-  read_table(dir / "user_sessions.csv", session_columns<TextCell>, t.sessions);
-  read_table(dir / "purchase_attributions.csv", attribution_columns<TextCell>, t.attributions);
+  read_table(dir / "customers.csv", customer_columns<TextCell>, t.customers, t.warnings);
+  read_table(dir / "user_interactions.csv", interaction_columns<TextCell>, t.interactions,
+             t.warnings);
+  read_table(dir / "user_sessions.csv", session_columns<TextCell>, t.sessions, t.warnings);
+  read_table(dir / "purchase_attributions.csv", attribution_columns<TextCell>, t.attributions,
+             t.warnings);
   return t;
 }
 

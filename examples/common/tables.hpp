@@ -20,6 +20,9 @@ struct Tables {
   std::vector<cbf::Interaction> interactions;
   std::vector<cbf::Session> sessions;
   std::vector<cbf::Attribution> attributions;
+  /// Columns that were ignored although they resemble a contract column (near_miss_warnings),
+  /// one message each; the hosts print them on stderr unless quiet.
+  std::vector<std::string> warnings;
 
   /// Records of all four kinds.
   [[nodiscard]] std::size_t record_count() const noexcept {

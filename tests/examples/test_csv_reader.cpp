@@ -483,3 +483,48 @@ TEST_CASE("a quote never closed stops at the row limit instead of reading the wh
   CHECK(std::string(e.what()) == e.file() + ":3: row longer than 2097152 bytes");
   CHECK(rows == Rows{{{"1", "2"}, 2}});
 }
+
+// ---- the header alone ------------------------------------------------------------------------
+
+TEST_CASE("read_csv_header gives the header's trimmed names and reads no further", "[csv]") {
+  using cbf::host::read_csv_header;
+  using Names = std::vector<std::string>;
+  const TempFile plain("\xEF\xBB\xBF\n x ,\"t_\n\"\"x\"\"\", T\r\n1,2\n\"never closed");
+  CHECK(read_csv_header(plain.path()) == Names{"x", "t_\n\"x\"", "T"});
+  const TempFile empty("");
+  CHECK(read_csv_header(empty.path()).empty());
+  const TempFile last_line("a,b");
+  CHECK(read_csv_header(last_line.path()) == Names{"a", "b"});
+  // read_csv reports the same names beside the requested columns' presence.
+  const Result r = read(
+      "b,\xEF\xBB\xBF"
+      "a\n1,2\n",
+      {"a", "b"});
+  CHECK(r.header.names == Names{"b",
+                                "\xEF\xBB\xBF"
+                                "a"});
+  CHECK(r.header.present == std::vector<bool>{false, true});
+}
+
+TEST_CASE(
+    "read_csv_header reports a quote never closed and a header beyond the row limit as "
+    "read_csv does",
+    "[csv]") {
+  using cbf::host::read_csv_header;
+  const TempFile open_quote("x,\"t_x,T\n1\n2\n3\n");
+  try {
+    (void)read_csv_header(open_quote.path());
+    FAIL("no error");
+  } catch (const CsvError& e) {
+    CHECK(std::string(e.what()) == e.file() + ":1:2: unterminated quoted field");
+  }
+  const TempFile long_header("abcdefgh,ijk\n1,2\n");
+  try {
+    (void)read_csv_header(long_header.path(), 8);
+    FAIL("no error");
+  } catch (const CsvError& e) {
+    CHECK(std::string(e.what()) == e.file() + ":1: row longer than 8 bytes");
+  }
+  CHECK(read_csv_header(long_header.path(), 13).size() == 2);
+  CHECK_THROWS_AS(read_csv_header(fs::temp_directory_path() / "cbf_no_such_file.csv"), CsvError);
+}
