@@ -16,6 +16,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,7 +51,8 @@ cbf::Shard parse_shard(const std::string& text) {
   const std::string_view all(text);
   if (slash == std::string::npos || !read(all.substr(0, slash), shard.index) ||
       !read(all.substr(slash + 1), shard.count) || shard.count == 0 || shard.index >= shard.count)
-    throw HostError(fmt::format("--shard: '{}' is not K/N with 0 <= K < N", text));
+    throw HostError(fmt::format("--shard: '{}' is not K/N with 0 <= K < N <= {}", text,
+                                std::numeric_limits<std::uint32_t>::max()));
   return shard;
 }
 
@@ -102,8 +104,8 @@ cbf::Timestamp parse_instant(std::string_view option, const std::string& text) {
 }
 
 int run(const Options& o) {
-  // The run's clock, taken first: every row this run writes carries it, and the next
-  // --incremental run looks for records changed since it.
+  // The run's clock, taken before its read: every row this run writes carries it, and the
+  // watermark of later --incremental runs is folded from it (db/watermark.hpp).
   const std::string started_at = cbf::host::format_timestamp(
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   const cbf::Config config = cbf::host::make_config(o.model);
@@ -117,20 +119,26 @@ int run(const Options& o) {
   std::optional<cbf::Timestamp> since;
   if (o.changed_since) since = parse_instant("--changed-since", *o.changed_since);
 
-  const std::unique_ptr<db::Store> store = db::open_store(o.database);
+  // A store's notices (a wait for another run, a warning after the commit) always reach stderr.
+  const std::unique_ptr<db::Store> store = db::open_store(
+      o.database, [](std::string_view text) { fmt::print(stderr, "cbf-db: {}\n", text); });
   db::RunRecord record;
   record.started_at = started_at;
   record.shard = o.shard ? *o.shard : "all";
   cbf::host::Progress progress("cbf-db", o.quiet, o.verbose);
   if (o.incremental) {
-    if (const auto last = store->last_run_start(record.shard)) {
-      since = parse_instant("the latest run's started_at", *last);
+    const std::vector<db::CommittedRun> runs = store->committed_runs();
+    if (const auto watermark = db::incremental_watermark(runs, record.shard)) {
+      since = *watermark;
     } else if (!o.quiet) {
-      fmt::print(stderr, "cbf-db: no earlier run of shard {} recorded: computing every customer\n",
+      fmt::print(stderr,
+                 "cbf-db: no committed run covers shard {} up to a known instant: computing "
+                 "every customer\n",
                  record.shard);
     }
   }
   const cbf::host::Tables tables = store->read_tables();
+  cbf::host::print_warnings("cbf-db", tables.warnings, o.quiet);
   progress.done("read", fmt::format("read {} records", tables.record_count()));
 
   std::vector<cbf::CustomerKey> keys;
@@ -183,18 +191,21 @@ int main(int argc, char** argv) {
                  "purchase_attributions")
       ->required();
   cbf::host::add_config_options(app, o.model);
-  app.add_option(
-      "--threads,-j", o.threads,
-      "Worker threads (default 0: all hardware threads); the output does not depend on it");
-  app.add_option("--shard", o.shard, "Compute only part K of N of the customers (K/N, 0-based)");
+  app.add_option("--threads,-j", o.threads,
+                 "Worker threads, 0..1024 (default 0: all hardware threads); the output does not "
+                 "depend on it")
+      ->transform(cbf::host::integer_in(0, 1024));
+  app.add_option("--shard", o.shard,
+                 "Compute only part K of N of the customers (K/N, 0-based; N up to 4294967295)");
   app.add_option("--changed-since", o.changed_since,
                  "Compute only customers with a record whose timestamps reach this instant "
                  "(or are unreadable)");
   app.add_flag("--incremental", o.incremental,
-               "--changed-since the start of the latest recorded run of the same shard "
-               "(every customer when there is none)");
-  app.add_option("--batch-size", o.batch_size, "Rows per staging transaction")
-      ->capture_default_str();
+               "--changed-since the instant up to which the committed runs left every row of the "
+               "shard exact (docs/hosting.md; every customer when there is none)");
+  app.add_option("--batch-size", o.batch_size, "Rows per staging transaction, 1..1000000000")
+      ->capture_default_str()
+      ->transform(cbf::host::integer_in(1, 1'000'000'000));
   app.add_flag("--quiet,-q", o.quiet, "No summary on stderr");
   app.add_flag("--verbose,-v", o.verbose, "Print each phase and the read/compute/write time split");
   try {

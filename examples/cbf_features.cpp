@@ -3,6 +3,7 @@
 #include "common/config_options.hpp"
 #include "common/csv_reader.hpp"
 #include "common/errors.hpp"
+#include "common/output_files.hpp"
 #include "common/progress.hpp"
 #include "common/tables.hpp"
 
@@ -36,27 +37,19 @@ struct Options {
   unsigned threads = 0;
 };
 
-/// Writes through a temporary file renamed at the end, so a failed run leaves no half table.
-template <class Write>
-void write_file(const std::string& path, Write&& write) {
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw HostError(fmt::format("{}: cannot open for writing", path));
-    write(out);
-    out.flush();
-    if (!out) throw HostError(fmt::format("{}: write failed", path));
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0)
-    throw HostError(fmt::format("{}: cannot replace the file", path));
-}
-
 int run(const Options& o) {
   const cbf::Config config = cbf::host::make_config(o.model);
   if (!std::filesystem::is_directory(o.dir))
     throw HostError(fmt::format("{}: not a directory", o.dir));
+  // Every output is written in full before any replaces its file, and they replace them
+  // together: a failure anywhere leaves each as it was (standard output, written last, is the
+  // one output that cannot wait). Opened first, so an unwritable path fails before the work.
+  cbf::host::OutputFiles files;
+  std::ostream* const diagnostics_out = o.diagnostics ? &files.add(*o.diagnostics) : nullptr;
+  std::ostream* const features_out = o.output ? &files.add(*o.output) : nullptr;
   cbf::host::Progress progress("cbf-features", o.quiet, o.verbose);
   const cbf::host::Tables tables = cbf::host::read_tables(o.dir);
+  cbf::host::print_warnings("cbf-features", tables.warnings, o.quiet);
   progress.done("read", fmt::format("read {} records from {}", tables.record_count(), o.dir));
   cbf::BatchOptions options;
   options.threads = o.threads;
@@ -65,18 +58,15 @@ int run(const Options& o) {
       tables.customers, tables.interactions, tables.sessions, tables.attributions, config, options);
   progress.done("compute", fmt::format("computed {} customers on {} threads",
                                        batch.customers.size(), cbf::thread_count(o.threads)));
-  if (o.output) {
-    write_file(*o.output, [&](std::ostream& out) { cbf::host::write_features_csv(out, batch); });
+  if (diagnostics_out) cbf::host::write_diagnostics_csv(*diagnostics_out, batch.diagnostics);
+  if (features_out) {
+    cbf::host::write_features_csv(*features_out, batch);
   } else {
     cbf::host::write_features_csv(std::cout, batch);
     std::cout.flush();
     if (!std::cout) throw HostError("standard output: write failed");
   }
-  if (o.diagnostics) {
-    write_file(*o.diagnostics, [&](std::ostream& out) {
-      cbf::host::write_diagnostics_csv(out, batch.diagnostics);
-    });
-  }
+  files.publish();
   progress.done("write",
                 fmt::format("wrote {}", o.output ? *o.output : std::string("standard output")));
   progress.print_time_split();
@@ -96,9 +86,10 @@ int main(int argc, char** argv) {
   cbf::host::add_config_options(app, o.model);
   app.add_option("--diagnostics", o.diagnostics, "Write record diagnostics (CSV) to FILE");
   app.add_option("--output,-o", o.output, "Write the features to FILE instead of stdout");
-  app.add_option(
-      "--threads,-j", o.threads,
-      "Worker threads (default 0: all hardware threads); the output does not depend on it");
+  app.add_option("--threads,-j", o.threads,
+                 "Worker threads, 0..1024 (default 0: all hardware threads); the output does not "
+                 "depend on it")
+      ->transform(cbf::host::integer_in(0, 1024));
   app.add_flag("--quiet,-q", o.quiet, "No progress messages on stderr");
   app.add_flag("--verbose,-v", o.verbose, "Print each phase and the read/compute/write time split");
   try {

@@ -2,7 +2,9 @@
 // SQLite (sql/sqlite/input_schema.sql) or into PostgreSQL (sql/postgresql/input_schema.sql),
 // determined by its arguments alone. The scalable C++ sibling of scripts/make_sample_data.py, with
 // clean data only (no deliberate oddities).
+#include "common/config_options.hpp"
 #include "common/errors.hpp"
+#include "common/output_files.hpp"
 #include "common/postgres.hpp"
 #include "common/sqlite.hpp"
 
@@ -24,6 +26,7 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <numbers>
 #include <optional>
@@ -776,10 +779,6 @@ class Partial {
   bool kept_ = false;
 };
 
-struct FileCloser {
-  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-
 /// Rows formatted as CSV (fields joined by commas, each row ended by a newline), handed to
 /// `drain` whenever `limit` bytes have gathered and on flush. No generated text holds a comma,
 /// quote or line break, so no field needs quoting (contract §5).
@@ -825,17 +824,13 @@ class CsvRows {
   fmt::memory_buffer buffer_;
 };
 
-/// One CSV file, written to FILE.partial and renamed when complete.
+/// One CSV file of a run's outputs (published with the others by CsvSink::finish).
 class CsvFile {
  public:
-  CsvFile(const fs::path& dir, const Table& table)
+  CsvFile(cbf::host::OutputFiles& files, const fs::path& dir, const Table& table)
       : path_(dir / table.file),
-        partial_(fs::path(path_.string() + ".partial")),
+        out_(&files.add(path_)),
         rows_(std::size_t{1} << 20, [this](std::string_view text) { write(text); }) {
-    file_.reset(std::fopen(partial_.path().c_str(), "wb"));
-    if (!file_)
-      throw HostError(
-          fmt::format("{}: cannot open for writing: {}", path_.string(), std::strerror(errno)));
     rows_.row(std::tuple<Text>{table.columns});  // the header, already comma-separated
   }
 
@@ -845,25 +840,18 @@ class CsvFile {
     rows_.row(fields);
   }
 
-  /// Writes the rest and renames the file into place.
-  void finish() {
-    rows_.flush();
-    if (std::fclose(file_.release()) != 0) fail();
-    partial_.keep_as(path_);
-  }
+  /// Writes the rows still gathered.
+  void finish() { rows_.flush(); }
 
  private:
-  /// Appends `text` to the partial file.
+  /// Appends `text` to the file's new content.
   void write(std::string_view text) {
-    if (std::fwrite(text.data(), 1, text.size(), file_.get()) != text.size()) fail();
-  }
-  [[noreturn]] void fail() const {
-    throw HostError(fmt::format("{}: write failed: {}", path_.string(), std::strerror(errno)));
+    if (!out_->write(text.data(), static_cast<std::streamsize>(text.size())))
+      throw HostError(fmt::format("{}: write failed", path_.string()));
   }
 
   fs::path path_;
-  Partial partial_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  std::ostream* out_;
   CsvRows rows_;
 };
 
@@ -901,15 +889,23 @@ class TableWriters : public Sink {
   Writer attributions_;
 };
 
-/// The four tables as CSV files in a directory.
-class CsvSink final : public TableWriters<CsvFile> {
+/// The output files of a sink, made before its writers (a base class constructed first).
+struct OutputFilesOwner {
+  cbf::host::OutputFiles files;
+};
+
+/// The four tables as CSV files in a directory, published together when complete.
+class CsvSink final : private OutputFilesOwner, public TableWriters<CsvFile> {
  public:
-  /// Creates `dir` when absent and the four partial files in it.
+  /// Creates `dir` when absent and starts the four files' new content.
   explicit CsvSink(const fs::path& dir)
-      : TableWriters([&root = prepare(dir)](const Table& table) { return CsvFile(root, table); }) {}
+      : TableWriters([this, &root = prepare(dir)](const Table& table) {
+          return CsvFile(files, root, table);
+        }) {}
 
   void finish() override {
     each_writer([](CsvFile& file) { file.finish(); });
+    files.publish();
   }
 
  private:
@@ -977,8 +973,7 @@ class Insert {
 
 class SqliteSink final : public Sink {
  public:
-  explicit SqliteSink(const fs::path& path)
-      : path_(path), partial_(fs::path(path.string() + ".partial")) {
+  explicit SqliteSink(const fs::path& path) : path_(path), partial_(fresh_temporary(path)) {
     std::error_code ignored;
     fs::remove(partial_.path(), ignored);
     db_.emplace(partial_.path().string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
@@ -1012,6 +1007,12 @@ class SqliteSink final : public Sink {
     Insert sessions;
     Insert attributions;
   };
+
+  /// The database's temporary name, after removing those a killed run may have left.
+  static fs::path fresh_temporary(const fs::path& path) {
+    cbf::host::remove_leftovers(path);
+    return cbf::host::temporary_sibling(path, "new");
+  }
 
   fs::path path_;
   Partial partial_;  // destroyed last: removes the file of a failed run
@@ -1068,6 +1069,11 @@ class PostgresSink final : public TableWriters<CsvRows> {
 };
 
 // --------------------------------------------------------------------------------------- main
+
+/// The most customers --customers asks for (ids c0000001 … c100000000).
+constexpr std::int64_t kMaxCustomers = 100'000'000;
+/// The longest period --months asks for: from 1970-01-01 to 9999-12-01.
+constexpr std::int64_t kMaxMonths = (9999 - 1970) * 12 + 11;
 
 struct Options {
   std::int64_t customers = 2000;
@@ -1169,12 +1175,23 @@ int main(int argc, char** argv) {
                  "csv:DIR (four CSV files), sqlite:PATH (a database) or "
                  "postgresql://USER@HOST:PORT/DB (its four input tables, created when absent)")
       ->required();
-  app.add_option("--customers,-n", o.customers, "Number of customers")->capture_default_str();
-  app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
-  app.add_option("--shops", o.shops, "Number of shops (shop-eu, shop-us, shop-uk, ...)")
-      ->capture_default_str();
+  app.add_option("--customers,-n", o.customers, "Number of customers, 1..100000000")
+      ->capture_default_str()
+      ->transform(cbf::host::integer_in(1, kMaxCustomers));
+  app.add_option("--seed", o.seed, "Random seed, 0..18446744073709551615")
+      ->capture_default_str()
+      ->transform(cbf::host::unsigned_in(0, std::numeric_limits<std::uint64_t>::max()));
+  app.add_option(
+         "--shops", o.shops,
+         fmt::format("Number of shops (shop-eu, shop-us, shop-uk, ...), 1..{}", shops.size()))
+      ->capture_default_str()
+      ->transform(cbf::host::integer_in(1, static_cast<std::int64_t>(shops.size())));
   app.add_option("--start", o.start, "First day of the period, YYYY-MM-DD")->capture_default_str();
-  app.add_option("--months", o.months, "Length of the period in months")->capture_default_str();
+  app.add_option("--months", o.months,
+                 "Length of the period in months, 1..96359 (the period must lie within the years "
+                 "1970 to 9999)")
+      ->capture_default_str()
+      ->transform(cbf::host::integer_in(1, kMaxMonths));
   app.add_flag("--replace", o.replace,
                "Empty the four PostgreSQL input tables before loading (otherwise a table with "
                "rows is an error); CSV files and SQLite databases are always replaced");

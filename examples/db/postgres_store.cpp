@@ -13,6 +13,7 @@
 #include <array>
 #include <charconv>
 #include <iterator>
+#include <utility>
 
 namespace cbf::host::db {
 namespace {
@@ -44,22 +45,28 @@ std::int64_t number_at(const pg::Result& result, int row, int column) {
 
 class PostgresStore final : public Store {
  public:
-  explicit PostgresStore(const std::string& url) : db_(url) {}
+  PostgresStore(const std::string& url, Notice notice) : db_(url), notice_(std::move(notice)) {}
 
   Tables read_tables() override { return pg::read_tables(db_); }
 
-  std::optional<std::string> last_run_start(std::string_view shard) override {
-    const std::array<std::optional<std::string>, 1> parameters{std::string(shard)};
+  std::vector<CommittedRun> committed_runs() override {
+    std::vector<CommittedRun> runs;
     const pg::Result exists = db_.query(
         "SELECT to_regclass('customer_behavior_runs') IS NOT NULL AND "
         "EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
         "AND table_name = 'customer_behavior_runs')");
-    if (exists.text(0, 0) != "t") return std::nullopt;
-    const pg::Result latest = db_.query(
-        "SELECT max(started_at) FROM customer_behavior_runs WHERE shard = $1 OR shard = 'all'",
-        parameters);
-    if (latest.is_null(0, 0)) return std::nullopt;
-    return std::string(latest.text(0, 0));
+    if (exists.text(0, 0) != "t") return runs;
+    // Runs publish one at a time (an advisory lock) and take their id from a sequence then, so
+    // the ids are the commit order.
+    const pg::Result all = db_.query(
+        "SELECT started_at, changed_since, shard FROM customer_behavior_runs ORDER BY id");
+    for (int row = 0; row < all.rows(); ++row)
+      runs.push_back({read_run_instant(all.text(row, 0), "started_at"),
+                      all.is_null(row, 1)
+                          ? std::nullopt
+                          : std::optional(read_run_instant(all.text(row, 1), "changed_since")),
+                      std::string(all.text(row, 2))});
+    return runs;
   }
 
   WriteCounts write(const cbf::BatchResult& batch, const RunRecord& run,
@@ -67,7 +74,9 @@ class PostgresStore final : public Store {
     db_.exec(cbf::sql::postgresql_output_schema);
     stage(batch, run, batch_size);
     WriteCounts counts = upsert(batch, run);
-    db_.exec("DROP TABLE pg_temp.cbf_db_features; DROP TABLE pg_temp.cbf_db_diagnostics");
+    drop_staging_after_commit(notice_, [&] {
+      db_.exec("DROP TABLE pg_temp.cbf_db_features; DROP TABLE pg_temp.cbf_db_diagnostics");
+    });
     return counts;
   }
 
@@ -140,6 +149,7 @@ class PostgresStore final : public Store {
         },
         " OR ");
     db_.exec("BEGIN");
+    wait_for_publish_turn();
     // xmax is 0 exactly on the rows this statement inserted (not on those it updated).
     const pg::Result changed = db_.query(fmt::format(
         "WITH written AS (INSERT INTO customer_behavior_features AS f (shop_id, customer_id, {0}, "
@@ -189,13 +199,26 @@ class PostgresStore final : public Store {
     return counts;
   }
 
+  /// Takes the database's publish lock for this transaction, saying so when another run holds
+  /// it: runs publish one at a time, so customer_behavior_runs' ids follow the commit order and
+  /// two upserts never wait on each other's rows.
+  void wait_for_publish_turn() {
+    constexpr const char* key = "7161677939250295916";  // "cbf-db publish", any fixed number
+    const std::array<std::optional<std::string>, 1> parameters{std::string(key)};
+    const pg::Result got = db_.query("SELECT pg_try_advisory_xact_lock($1::bigint)", parameters);
+    if (got.text(0, 0) == "t") return;
+    notice_("waiting for another cbf-db run to finish publishing");
+    (void)db_.query("SELECT pg_advisory_xact_lock($1::bigint)", parameters);
+  }
+
   pg::Connection db_;
+  Notice notice_;
 };
 
 }  // namespace
 
-std::unique_ptr<Store> open_postgres_store(const std::string& url) {
-  return std::make_unique<PostgresStore>(url);
+std::unique_ptr<Store> open_postgres_store(const std::string& url, Notice notice) {
+  return std::make_unique<PostgresStore>(url, std::move(notice));
 }
 
 }  // namespace cbf::host::db

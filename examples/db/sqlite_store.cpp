@@ -9,8 +9,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <tuple>
+#include <utility>
 
 namespace cbf::host::db {
 namespace {
@@ -39,9 +43,9 @@ std::int64_t count(sqlite::Database& db, const char* sql) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : db_(path, SQLITE_OPEN_READWRITE) {
-    // Another writer (a concurrent run, the shop's application) gets ten seconds to finish.
-    sqlite3_busy_timeout(db_.handle(), 10000);
+  SqliteStore(const std::string& path, Notice notice)
+      : db_(path, SQLITE_OPEN_READWRITE), notice_(std::move(notice)) {
+    sqlite3_busy_handler(db_.handle(), &SqliteStore::wait_for_lock, this);
   }
 
   Tables read_tables() override {
@@ -52,15 +56,21 @@ class SqliteStore final : public Store {
     return tables;
   }
 
-  std::optional<std::string> last_run_start(std::string_view shard) override {
-    if (sqlite::table_columns(db_, "customer_behavior_runs").empty()) return std::nullopt;
-    // started_at is always YYYY-MM-DDTHH:MM:SSZ, so the greatest text is the latest instant.
-    sqlite::Statement latest(db_,
-                             "SELECT max(started_at) FROM customer_behavior_runs "
-                             "WHERE shard = ? OR shard = 'all'");
-    latest.bind_text(1, shard);
-    if (!latest.step() || latest.column_is_null(0)) return std::nullopt;
-    return std::string(latest.column_text(0));
+  std::vector<CommittedRun> committed_runs() override {
+    std::vector<CommittedRun> runs;
+    if (sqlite::table_columns(db_, "customer_behavior_runs").empty()) return runs;
+    // Runs publish one at a time (BEGIN IMMEDIATE) and a new row's id is the greatest plus one,
+    // so the ids are the commit order.
+    sqlite::Statement all(db_,
+                          "SELECT started_at, changed_since, shard FROM customer_behavior_runs "
+                          "ORDER BY id");
+    while (all.step())
+      runs.push_back({read_run_instant(all.column_text(0), "started_at"),
+                      all.column_is_null(1)
+                          ? std::nullopt
+                          : std::optional(read_run_instant(all.column_text(1), "changed_since")),
+                      std::string(all.column_text(2))});
+    return runs;
   }
 
   WriteCounts write(const cbf::BatchResult& batch, const RunRecord& run,
@@ -68,7 +78,9 @@ class SqliteStore final : public Store {
     db_.exec(cbf::sql::sqlite_output_schema);
     stage(batch, run, batch_size);
     WriteCounts counts = upsert(batch, run);
-    db_.exec("DROP TABLE temp.cbf_db_features; DROP TABLE temp.cbf_db_diagnostics");
+    drop_staging_after_commit(notice_, [&] {
+      db_.exec("DROP TABLE temp.cbf_db_features; DROP TABLE temp.cbf_db_diagnostics");
+    });
     return counts;
   }
 
@@ -193,19 +205,74 @@ class SqliteStore final : public Store {
     record_run.bind_int64(8, counts.updated);
     record_run.bind_int64(9, counts.unchanged);
     record_run.run();
-    db_.exec("COMMIT");
+    const std::int64_t run_id = sqlite3_last_insert_rowid(db_.handle());
+    commit(run, run_id, static_cast<std::int64_t>(batch.customers.size()));
     return counts;
   }
 
+  /// Commits the publishing transaction, or throws when the output tables are as before. A
+  /// failed COMMIT may still have committed (SQLite can fail on a temporary file after the
+  /// journal is gone), so then the run's own row in customer_behavior_runs decides.
+  void commit(const RunRecord& run, std::int64_t run_id, std::int64_t customers) {
+    try {
+      db_.exec("COMMIT");
+      return;
+    } catch (const HostError& e) {
+      if (sqlite3_get_autocommit(db_.handle()) == 0) {
+        // Still inside the transaction: nothing is published; undo it.
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
+      bool published = false;
+      try {
+        sqlite::Statement mine(db_,
+                               "SELECT 1 FROM customer_behavior_runs WHERE id = ? AND "
+                               "started_at = ? AND as_of = ? AND shard = ? AND customers = ?");
+        mine.bind_int64(1, run_id);
+        mine.bind_text(2, run.started_at);
+        mine.bind_text(3, run.as_of);
+        mine.bind_text(4, run.shard);
+        mine.bind_int64(5, customers);
+        published = mine.step();
+      } catch (const HostError& unknown) {
+        throw HostError(
+            fmt::format("{}; whether the run was published cannot be told ({}): "
+                        "look for started_at {} in customer_behavior_runs",
+                        e.what(), unknown.what(), run.started_at));
+      }
+      if (!published) throw;
+      notice_(fmt::format("warning: the run is published, but SQLite reported after the commit: {}",
+                          e.what()));
+    }
+  }
+
+  /// SQLite's busy handler: says once that the run waits for another writer, then retries with
+  /// a growing pause, for up to ten minutes in all.
+  static int wait_for_lock(void* self, int attempt) {
+    auto& store = *static_cast<SqliteStore*>(self);
+    if (attempt == 0) {
+      store.waiting_since_ = std::chrono::steady_clock::now();
+      store.notice_(
+          "waiting for another writer of the database (another cbf-db run or the "
+          "application) to finish");
+    }
+    if (std::chrono::steady_clock::now() - store.waiting_since_ > std::chrono::minutes(10))
+      return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt + 1, 100)));
+    return 1;
+  }
+
   sqlite::Database db_;
+  Notice notice_;
+  std::chrono::steady_clock::time_point waiting_since_;
 };
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, Notice notice) {
   if (!std::filesystem::is_regular_file(path))
     throw HostError(fmt::format("{}: no such database", path));
-  return std::make_unique<SqliteStore>(path);
+  return std::make_unique<SqliteStore>(path, std::move(notice));
 }
 
 }  // namespace cbf::host::db

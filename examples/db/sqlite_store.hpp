@@ -6,6 +6,6 @@
 namespace cbf::host::db {
 
 /// Opens the existing SQLite database at `path`; throws HostError when there is none.
-[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+[[nodiscard]] std::unique_ptr<Store> open_sqlite_store(const std::string& path, Notice notice);
 
 }  // namespace cbf::host::db

@@ -3,17 +3,21 @@
 #pragma once
 
 #include "common/tables.hpp"
+#include "db/watermark.hpp"
 
 #include <cbf/batch.hpp>
 #include <cbf/features.hpp>
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 namespace cbf::host::db {
 
@@ -42,20 +46,42 @@ class Store {
   /// required column.
   [[nodiscard]] virtual Tables read_tables() = 0;
 
-  /// When the latest recorded run of `shard` started ("all" also finds nothing but full-table
-  /// runs), as §5 text; nullopt when none has been recorded (or no output table exists yet).
-  [[nodiscard]] virtual std::optional<std::string> last_run_start(std::string_view shard) = 0;
+  /// The runs recorded in customer_behavior_runs, in the order they committed (empty when the
+  /// table does not exist yet); throws HostError on a started_at or changed_since it cannot read.
+  [[nodiscard]] virtual std::vector<CommittedRun> committed_runs() = 0;
 
   /// Creates the output tables if needed, stages the batch in transactions of `batch_size`
-  /// rows, then upserts it and records the run in one transaction: an interrupted run leaves
-  /// the output tables as they were, and unchanged rows are not touched.
+  /// rows, then upserts it and records the run in one transaction, after any other run's
+  /// publish (runs publish one at a time, so customer_behavior_runs is in commit order): an
+  /// interrupted run leaves the output tables as they were, and unchanged rows are not touched.
+  /// Throws only when the output tables are exactly as before; a failure after the commit is
+  /// reported through the store's notices.
   virtual WriteCounts write(const cbf::BatchResult& batch, const RunRecord& run,
                             std::int64_t batch_size) = 0;
 };
 
+/// Receives one-line messages a store has for the user (a wait for another run, a cleanup that
+/// failed after the commit).
+using Notice = std::function<void(std::string_view)>;
+
+/// An instant of customer_behavior_runs as read back, or throws HostError naming its column.
+[[nodiscard]] cbf::Timestamp read_run_instant(std::string_view text, std::string_view column);
+
+/// Runs `drop`, which frees the staging tables after the publishing commit: the run is published
+/// by then, so a failure is a warning through `notice`, never the run's error.
+template <class Drop>
+void drop_staging_after_commit(const Notice& notice, Drop drop) {
+  try {
+    drop();
+  } catch (const std::exception& e) {
+    notice(std::string("warning: the run is published, but its staging tables were not dropped (") +
+           e.what() + "); they go with the connection");
+  }
+}
+
 /// Opens "sqlite:PATH" (an existing file) or a "postgresql://…" / "postgres://…" URL; throws
 /// HostError for anything else or when it cannot be opened.
-[[nodiscard]] std::unique_ptr<Store> open_store(const std::string& database);
+[[nodiscard]] std::unique_ptr<Store> open_store(const std::string& database, Notice notice);
 
 namespace detail {
 template <class T>

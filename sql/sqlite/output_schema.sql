@@ -52,8 +52,9 @@ CREATE TABLE IF NOT EXISTS customer_behavior_diagnostics (
   PRIMARY KEY (shop_id, customer_id, record_kind, counter)
 );
 
--- One row per completed cbf-db run, written in the run's final transaction: --incremental
--- recomputes the customers with records changed since the latest run of the same shard started.
+-- One row per completed cbf-db run, written in the run's final transaction; runs publish one at a
+-- time, so id is the commit order. --incremental folds these rows in that order into the instant
+-- before which every row of its shard is exact (docs/hosting.md, "Overlapping runs").
 CREATE TABLE IF NOT EXISTS customer_behavior_runs (
   id            INTEGER PRIMARY KEY,
   started_at    TEXT NOT NULL,     -- the run's clock, every row it wrote has it as last_computed_at

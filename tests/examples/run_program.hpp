@@ -21,6 +21,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace cbf_test {
@@ -100,6 +101,74 @@ inline Run run_program(const std::string& exe, const std::string& args) {
   return r;
 }
 
+/// Starts `exe` with `args`, its standard error written to `log`; returns its process id.
+inline pid_t spawn(const std::string& exe, const std::vector<std::string>& args,
+                   const std::filesystem::path& log) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
+    if (std::freopen("/dev/null", "r", stdin) == nullptr) ::_exit(126);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+/// A program running in the background, its standard error in a log file, that a test can pause
+/// at a moment its log shows and resume later; killed (SIGKILL) if still running at destruction.
+class Background {
+ public:
+  Background(const std::string& exe, const std::vector<std::string>& args,
+             std::filesystem::path log)
+      : log_(std::move(log)), pid_(spawn(exe, args, log_)) {}
+  ~Background() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  /// Waits until the log shows `marker` (true) or the program has ended (false), then pauses
+  /// it (SIGSTOP) in the first case.
+  bool pause_at(std::string_view marker) {
+    while (slurp(log_).find(marker) == std::string::npos) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        status_ = status;
+        pid_ = 0;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    ::kill(pid_, SIGSTOP);
+    return true;
+  }
+
+  /// Resumes a paused program and waits for it to end: its exit code, -1 when a signal ended it.
+  int finish() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGCONT);
+      REQUIRE(::waitpid(pid_, &status_, 0) == pid_);
+      pid_ = 0;
+    }
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+  }
+
+  /// What the program wrote to its standard error so far.
+  [[nodiscard]] std::string err() const { return slurp(log_); }
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_;
+  int status_ = 0;
+};
+
 /// Runs `exe` with `args` again and again, each time killing it (SIGKILL) `delay` after its
 /// standard error (written to `log`) first shows `marker`, the delay growing from 0 ms, until a
 /// run finishes on its own. After each run, `inspect(finished)` looks at what it left and returns
@@ -111,16 +180,7 @@ inline int kill_repeatedly(const std::string& exe, const std::vector<std::string
                            const std::function<bool(bool finished)>& inspect) {
   int left_previous = 0;
   for (int delay_ms = 0; delay_ms < 60000; delay_ms += 1 + delay_ms / 4) {
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      std::vector<char*> argv{const_cast<char*>(exe.c_str())};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
-      ::execv(exe.c_str(), argv.data());
-      ::_exit(127);
-    }
+    const pid_t pid = spawn(exe, args, log);
     int status = 0;
     pid_t exited = 0;
     while ((exited = ::waitpid(pid, &status, WNOHANG)) == 0 &&

@@ -13,15 +13,18 @@
 #include <fmt/ranges.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -318,6 +321,65 @@ TEST_CASE("A missing database exits 1 and creates no file") {
   CHECK(scheme.exit_code == 1);
 }
 
+TEST_CASE("A column named like an input column but for its case is ignored with a warning") {
+  const Scratch scratch("near_miss");
+  const fs::path db = scratch.path / "shop.db";
+  const fs::path unknown = scratch.path / "unknown.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  fs::copy_file(db, unknown);
+  // SQLite compares column names without case, so a table cannot hold shop_id and Shop_ID; the
+  // host looks the names up exactly and reads Shop_ID as the unknown column it is (§1).
+  exec(db, "ALTER TABLE customer_data RENAME COLUMN shop_id TO Shop_ID");
+  exec(unknown, "ALTER TABLE customer_data RENAME COLUMN shop_id TO note");
+  const Run r = cbf_db(db, fmt::format("--as-of {}", as_of));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::StartsWith("cbf-db: warning: table customer_data: column 'Shop_ID' is "
+                                      "not read; did you mean 'shop_id'? (names are "
+                                      "case-sensitive)\n"));
+  CHECK(r.err.find("warning", r.err.find('\n')) == std::string::npos);  // one warning
+  cbf_db_ok(unknown, fmt::format("--as-of {} --quiet", as_of));
+  CHECK(computed_content(db) == computed_content(unknown));
+  const Run quiet = cbf_db(db, fmt::format("--as-of {} --quiet", as_of));
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
+}
+
+TEST_CASE(
+    "Every numeric option rejects a value out of its range or beyond its type, naming the "
+    "option, before anything is written") {
+  const Scratch scratch("numeric_options");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  const std::string before = cbf_test::slurp(db);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--batch-size", "0"},
+      {"--batch-size", "-1"},
+      {"--batch-size", "1000000001"},
+      {"--batch-size", "9223372036854775807"},
+      {"--batch-size", "99999999999999999999"},
+      {"--batch-size", "0x10"},
+      {"--threads", "-1"},
+      {"--threads", "1025"},
+      {"--threads", "99999999999999999999"},
+      {"--utc-offset", "1440"},
+      {"--utc-offset", "99999999999999999999"},
+      {"--shard", "0/99999999999"},
+      {"--bgnbd", "1,1,1,0"},
+  };
+  for (const auto& [option, value] : cases) {
+    const Run r = cbf_db(db, fmt::format("--as-of {} {} {}", as_of, option, value));
+    INFO(option << " " << value << ": " << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains(option + ": "));
+    CHECK(cbf_test::slurp(db) == before);
+  }
+  const Run batch = cbf_db(db, "--batch-size 99999999999999999999");
+  CHECK_THAT(batch.err, Catch::StartsWith("--batch-size: 99999999999999999999 is not an integer "
+                                          "in 1..1000000000\n"));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet --batch-size 1000000000 --threads 1024", as_of));
+}
+
 TEST_CASE("An incremental run rewrites only the changed customers and equals a full run") {
   const Scratch scratch("incremental");
   const fs::path db = scratch.path / "shop.db";
@@ -358,7 +420,7 @@ TEST_CASE(
   const fs::path db = scratch.path / "shop.db";
   sample(fmt::format("sqlite:{}", db.string()));
   const std::string first = cbf_db_ok(db, fmt::format("--as-of {} --incremental", as_of));
-  CHECK_THAT(first, Catch::Contains("no earlier run of shard all recorded: computing every"));
+  CHECK_THAT(first, Catch::Contains("shard all up to a known instant: computing every customer"));
   CHECK_THAT(first, Catch::Contains("300 rows inserted"));
   // Nothing was stamped after the first run started.
   const std::string nothing = cbf_db_ok(db, fmt::format("--as-of {} --incremental", as_of));
@@ -426,4 +488,64 @@ TEST_CASE("A run killed while writing leaves the previous tables or the finished
     return false;
   });
   CHECK(left_previous >= 2);
+}
+
+TEST_CASE("An incremental run repairs the row a slow full run put back after an incremental one") {
+  // The overlap of issue 15: a full run paused after its read, a record added, an incremental
+  // run that computes it, then the paused run commits its older snapshot last.
+  const Scratch scratch("overlap");
+  constexpr const char* as_of = "2099-01-01T00:00:00Z";  // after the new record's stamp (now)
+  const fs::path db = scratch.path / "shop.db";
+  const fs::path reference = scratch.path / "reference.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  const std::string key = query_lines(db,
+                                      "SELECT customer_id FROM customer_behavior_features "
+                                      "WHERE shop_id = 'shop-eu' ORDER BY customer_id LIMIT 1")
+                              .at(0);
+  const std::string purchases = fmt::format(
+      "SELECT total_purchases FROM customer_behavior_features WHERE shop_id = 'shop-eu' AND "
+      "customer_id = '{}'",
+      key);
+  const std::int64_t before = query_int(db, purchases);
+
+  cbf_test::Background slow(CBF_DB_EXE,
+                            {fmt::format("sqlite:{}", db.string()), "--as-of", as_of, "--verbose"},
+                            scratch.path / "slow.txt");
+  REQUIRE(slow.pause_at("read"));
+  exec(db, fmt::format("INSERT INTO purchase_attributions (shop_id, customer_id, order_id, "
+                       "attribution_value, created_at) VALUES ('shop-eu', '{}', 'o-late', 99, "
+                       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                       key));
+  // The next run's clock reads a later second than the new record's stamp.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  cbf_db_ok(db, fmt::format("--as-of {} --incremental --quiet", as_of));
+  CHECK(query_int(db, purchases) == before + 1);
+  CHECK(slow.finish() == 0);
+  CHECK(query_int(db, purchases) == before);  // the slow run's older snapshot
+
+  const std::string repair = cbf_db_ok(db, fmt::format("--as-of {} --incremental", as_of));
+  CHECK_THAT(repair, Catch::Contains("0 rows inserted, 1 updated"));
+  CHECK(query_int(db, purchases) == before + 1);
+  fs::copy_file(db, reference);
+  cbf_db_ok(reference, fmt::format("--as-of {} --quiet", as_of));
+  CHECK(computed_content(db) == computed_content(reference));
+}
+
+TEST_CASE("A run that waits for another writer says so and then publishes") {
+  const Scratch scratch("waits");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  std::optional<sqlite::Database> writer(std::in_place, db.string(), SQLITE_OPEN_READWRITE);
+  writer->exec("BEGIN IMMEDIATE");  // as another run's publish, or the shop's application
+  cbf_test::Background run(
+      CBF_DB_EXE,
+      {fmt::format("sqlite:{}", db.string()), "--as-of", "2025-09-30T00:00:00Z", "--quiet"},
+      scratch.path / "run.txt");
+  REQUIRE(run.pause_at("waiting for another writer of the database"));
+  writer->exec("COMMIT");
+  writer.reset();
+  CHECK(run.finish() == 0);
+  CHECK(query_int(db, "SELECT count(*) FROM customer_behavior_runs") == 2);
 }

@@ -261,3 +261,58 @@ TEST_CASE("An unreachable PostgreSQL server exits 1 without showing the password
   CHECK_THAT(r.err, !Catch::Contains("secret"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // libpq's hint joined onto the line
 }
+
+TEST_CASE("On PostgreSQL an incremental run repairs the row a slow full run put back") {
+  // The overlap of issue 15: a full run paused after its read, a record added, an incremental
+  // run that computes it, then the paused run commits its older snapshot last.
+  CBF_SKIP_WITHOUT_POSTGRES();
+  ScratchDatabase db("db_overlap");
+  sample(db.url());
+  constexpr const char* future = "2099-01-01T00:00:00Z";  // after the new record's stamp (now)
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", future));
+  const std::string purchases =
+      "SELECT total_purchases FROM customer_behavior_features WHERE shop_id = 'shop-eu' AND "
+      "customer_id = 'c0000002'";
+  const std::string before = value_of(db, purchases);
+
+  const fs::path log = fs::temp_directory_path() / fmt::format("cbf_db_pg_slow_{}", ::getpid());
+  {
+    cbf_test::Background slow(CBF_DB_EXE, {db.url(), "--as-of", future, "--verbose"}, log);
+    REQUIRE(slow.pause_at("read"));
+    db.exec(
+        "INSERT INTO purchase_attributions (shop_id, customer_id, order_id, attribution_value, "
+        "created_at) VALUES ('shop-eu', 'c0000002', 'o-late', 99, now())");
+    // The next run's clock reads a later second than the new record's stamp.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    cbf_db_ok(db, fmt::format("--as-of {} --incremental --quiet", future));
+    CHECK(value_of(db, purchases) == std::to_string(std::stoi(before) + 1));
+    CHECK(slow.finish() == 0);
+    CHECK(value_of(db, purchases) == before);  // the slow run's older snapshot
+  }
+  fs::remove(log);
+
+  const std::string repair = cbf_db_ok(db, fmt::format("--as-of {} --incremental", future));
+  CHECK_THAT(repair, Catch::Contains("0 rows inserted, 1 updated"));
+  CHECK(value_of(db, purchases) == std::to_string(std::stoi(before) + 1));
+  // A fresh full run now changes nothing.
+  const auto repaired = computed_content(db);
+  CHECK_THAT(cbf_db_ok(db, fmt::format("--as-of {}", future)),
+             Catch::Contains("0 rows inserted, 0 updated"));
+  CHECK(computed_content(db) == repaired);
+}
+
+TEST_CASE("On PostgreSQL a run that waits for another's publish says so and then publishes") {
+  CBF_SKIP_WITHOUT_POSTGRES();
+  ScratchDatabase db("db_waits");
+  sample(db.url());
+  db.exec("SELECT pg_advisory_lock(7161677939250295916)");  // as another run's publish holds it
+  const fs::path log = fs::temp_directory_path() / fmt::format("cbf_db_pg_wait_{}", ::getpid());
+  {
+    cbf_test::Background run(CBF_DB_EXE, {db.url(), "--as-of", as_of, "--quiet"}, log);
+    REQUIRE(run.pause_at("waiting for another cbf-db run to finish publishing"));
+    db.exec("SELECT pg_advisory_unlock(7161677939250295916)");
+    CHECK(run.finish() == 0);
+  }
+  fs::remove(log);
+  CHECK(value_of(db, "SELECT count(*) FROM customer_behavior_runs") == "1");
+}

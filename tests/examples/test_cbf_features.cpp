@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -148,7 +150,8 @@ TEST_CASE("bad options and inputs without any stamp are clear errors", "[host]")
   CHECK(run(fixture + " --preset magento").exit_code != 0);
   CHECK_THAT(run(fixture + " --bgnbd 1,2,3").err, Catch::Contains("--bgnbd"));
   CHECK_THAT(run(fixture + " --gg 1,x,3").err, Catch::Contains("--gg"));
-  CHECK_THAT(run(fixture + " --bgnbd 0.24,4.4,1,2.4").err, Catch::Contains("bg_nbd.a"));
+  CHECK_THAT(run(fixture + " --bgnbd 0.24,4.4,1,2.4").err,
+             Catch::Contains("--bgnbd: '0.24,4.4,1,2.4' has unusable a"));
   CHECK_THAT(run("/nonexistent/dir").err, Catch::Contains("not a directory"));
 
   InputDir empty("empty");
@@ -180,4 +183,170 @@ TEST_CASE("with --bgnbd and --gg churn and lifetime value come from the models",
   CHECK(r.out.find(",85.8148320995") != std::string::npos);
   CHECK(r.out.find(",0.2938536213667") != std::string::npos);
   CHECK_THAT(run(fixture + " --gg 6.25,3.74,15.44").err, Catch::Contains("--bgnbd"));
+}
+
+namespace {
+
+/// A copy of the small fixture whose customers.csv header names shop_id as `shop_id`.
+struct RenamedShopId {
+  InputDir dir;
+  explicit RenamedShopId(const std::string& name, const std::string& shop_id) : dir(name) {
+    for (const char* file :
+         {"user_interactions.csv", "user_sessions.csv", "purchase_attributions.csv"})
+      dir.write(file, slurp(fixture + "/" + file));
+    std::string customers = slurp(fixture + "/customers.csv");
+    REQUIRE(customers.starts_with("shop_id,"));
+    dir.write("customers.csv", shop_id + customers.substr(std::string("shop_id").size()));
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "a column named like a contract column but for case, spaces or a BOM is ignored "
+    "with a warning naming the file, the column and the field",
+    "[host]") {
+  const std::string as_of = " --as-of 2025-03-31T00:00:00Z";
+  // The contract ignores unknown columns: the table is the one of a header without shop_id.
+  const RenamedShopId unknown("near_miss_unknown", "note");
+  const Run expected = run(unknown.dir.path.string() + as_of);
+  REQUIRE(expected.exit_code == 0);
+  CHECK(expected.err.empty());
+
+  const RenamedShopId upper("near_miss_upper", "Shop_ID");
+  const std::string file = (upper.dir.path / "customers.csv").string();
+  const Run r = run(upper.dir.path.string() + as_of);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == expected.out);
+  CHECK(r.err == "cbf-features: warning: " + file +
+                     ": column 'Shop_ID' is not read; did you mean 'shop_id'? (names are "
+                     "case-sensitive)\n");
+  const Run quiet = run(upper.dir.path.string() + as_of + " --quiet");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.out == expected.out);
+  CHECK(quiet.err.empty());
+
+  // The file's first byte-order mark is no part of the header; a second one is.
+  const RenamedShopId bom("near_miss_bom", "\xEF\xBB\xBF\xEF\xBB\xBFshop_id");
+  const Run b = run(bom.dir.path.string() + as_of);
+  CHECK(b.exit_code == 0);
+  CHECK(b.out == expected.out);
+  CHECK_THAT(b.err, Catch::Contains("customers.csv: column '\\xEF\\xBB\\xBFshop_id' is not "
+                                    "read; did you mean 'shop_id'? (it holds a UTF-8 "
+                                    "byte-order mark)"));
+
+  // Spaces around a CSV name are trimmed: " shop_id " is shop_id, read without a warning.
+  const RenamedShopId spaced("near_miss_spaced", " shop_id ");
+  const Run s = run(spaced.dir.path.string() + as_of);
+  CHECK(s.exit_code == 0);
+  CHECK(s.err.empty());
+  CHECK(s.out == slurp(fixture + "/expected_features.csv"));
+
+  // Beside the exact name, a look-alike is just another unknown column.
+  const RenamedShopId both("near_miss_both", "shop_id,SHOP_ID");
+  std::string customers = slurp(both.dir.path / "customers.csv");
+  for (std::size_t at = customers.find('\n'); at != std::string::npos && at + 1 < customers.size();
+       at = customers.find('\n', at + 1))
+    customers.insert(customers.find(',', at + 1) + 1, "x,");
+  both.dir.write("customers.csv", customers);
+  const Run d = run(both.dir.path.string() + as_of);
+  INFO(customers);
+  CHECK(d.exit_code == 0);
+  CHECK(d.err.empty());
+  CHECK(d.out == slurp(fixture + "/expected_features.csv"));
+}
+
+TEST_CASE(
+    "every numeric option rejects a value out of its range or beyond its type, naming "
+    "the option, and writes nothing",
+    "[host]") {
+  const fs::path output = fs::temp_directory_path() / "cbf_features_bad_option.csv";
+  fs::remove(output);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--threads", "-1"},
+      {"--threads", "1025"},
+      {"--threads", "4294967296"},
+      {"--threads", "99999999999999999999"},
+      {"--threads", "0x4"},
+      {"--threads", "1.5"},
+      {"--utc-offset", "1440"},
+      {"--utc-offset", "-1440"},
+      {"--utc-offset", "0x10"},
+      {"--utc-offset", "4294967356"},
+      {"--utc-offset", "99999999999999999999"},
+      {"--utc-offset", "-99999999999999999999"},
+      {"--bgnbd", "0,1,1,1"},
+      {"--bgnbd", "1,1e101,1,1"},
+      {"--bgnbd", "1,1,1,1e999"},
+  };
+  for (const auto& [option, value] : cases) {
+    const Run r = run(fixture + " --as-of 2025-03-31T00:00:00Z -o " + output.string() + " " +
+                      option + " " + value);
+    INFO(option << " " << value << ": " << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains(option + ": "));
+    CHECK(r.out.empty());
+    CHECK(!fs::exists(output));
+  }
+  const Run gg = run(fixture + " --bgnbd 1,1,0.5,1 --gg 1,0,1 -o " + output.string());
+  CHECK(gg.exit_code == 1);
+  CHECK_THAT(gg.err, Catch::Contains("--gg: '1,0,1' has unusable q"));
+  CHECK(!fs::exists(output));
+  // Within the ranges, the same options are accepted.
+  const Run ok = run(fixture + " --as-of 2025-03-31T00:00:00Z --threads 1024 --utc-offset -1439");
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.err.empty());
+}
+
+namespace {
+
+/// The names in `dir`, sorted.
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("an unwritable diagnostics file leaves the features file as it was", "[host]") {
+  const InputDir out("unwritable_diagnostics");
+  out.write("features.csv", "old\n");
+  const Run r =
+      run(fixture + " --as-of 2025-03-31T00:00:00Z -o " + (out.path / "features.csv").string() +
+          " --diagnostics " + (out.path / "missing-dir" / "diagnostics.csv").string());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("diagnostics.csv: cannot write in"));
+  CHECK(slurp(out.path / "features.csv") == "old\n");
+  CHECK(names_in(out.path) == std::vector<std::string>{"features.csv"});
+}
+
+TEST_CASE("an output naming a directory fails before any work and leaves no file", "[host]") {
+  const InputDir out("output_directory");
+  fs::create_directories(out.path / "features.csv");
+  out.write("diagnostics.csv", "old\n");
+  const Run r =
+      run(fixture + " --as-of 2025-03-31T00:00:00Z -o " + (out.path / "features.csv").string() +
+          " --diagnostics " + (out.path / "diagnostics.csv").string());
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("features.csv: is a directory"));
+  CHECK(slurp(out.path / "diagnostics.csv") == "old\n");
+  CHECK(names_in(out.path) == std::vector<std::string>{"diagnostics.csv", "features.csv"});
+}
+
+TEST_CASE("a temporary file a killed run left beside an output is removed by the next run",
+          "[host]") {
+  const InputDir out("leftovers");
+  // A process id that is not running: the kernel's limit is below 2^22.
+  out.write(".features.csv.cbf-4194304.new", "half a table");
+  out.write(".features.csv.cbf-4194304.old", "an old table");
+  out.write(".other.csv.cbf-4194304.new", "not ours");
+  const Run r =
+      run(fixture + " --as-of 2025-03-31T00:00:00Z -o " + (out.path / "features.csv").string());
+  CHECK(r.exit_code == 0);
+  CHECK(names_in(out.path) ==
+        std::vector<std::string>{".other.csv.cbf-4194304.new", "features.csv"});
 }
