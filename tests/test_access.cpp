@@ -1,18 +1,27 @@
 // Host records are read in place through cbf::record_traits or contract-named members.
+#include "bit_identical.hpp"
+
 #include <cbf/cbf.hpp>
 
 #include <catch2/catch.hpp>
 #include <range/v3/view/filter.hpp>
 #include <range/v3/view/reverse.hpp>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <list>
+#include <numeric>
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono;
@@ -187,4 +196,260 @@ TEST_CASE("a time point beyond the timestamp limit is an invalid timestamp, not 
   CHECK(cbf::TimeField(edge).is_valid());
   CHECK(cbf::TimeField(edge + microseconds{1}).state() == cbf::TimeField::State::invalid);
   CHECK(cbf::TimeField(sys_time<nanoseconds>::max()).is_valid());  // ≈ year 2262: in range
+}
+
+// ---- integer ids and event kinds, read as they are ------------------------------------------
+
+namespace {
+
+// A service's own records: integer ids (some optional) and an enum event kind, no text.
+struct NumericEvent {
+  std::int64_t shop_id;
+  std::int64_t customer_id;
+  std::optional<std::int64_t> session_id;
+  cbf::EventKind event_type;
+  std::optional<std::uint32_t> product_id;
+  std::optional<int> category_id;
+  std::string search_query;
+  std::optional<double> view_duration;
+  std::string device_type;
+  sys_seconds created_at;
+};
+struct NumericSession {
+  std::int64_t shop_id;
+  std::int64_t customer_id;
+  long session_id;
+  sys_seconds start_time;
+  std::optional<sys_seconds> end_time;
+  std::string device_type;
+  std::string referrer_type;
+};
+struct NumericOrderLine {
+  std::int64_t shop_id;
+  std::int64_t customer_id;
+  std::uint64_t order_id;
+  std::optional<std::int64_t> session_id;
+  std::optional<double> attribution_value;
+  sys_seconds created_at;
+};
+struct NumericCustomer {
+  std::int64_t shop_id;
+  std::int64_t customer_id;
+  std::optional<sys_seconds> created_at;
+};
+
+static_assert(cbf::interaction_record<NumericEvent>);
+static_assert(cbf::session_record<NumericSession>);
+static_assert(cbf::attribution_record<NumericOrderLine>);
+static_assert(cbf::customer_record<NumericCustomer>);
+
+/// An event_type text that classifies as `kind` ("other" for other).
+std::string event_text(cbf::EventKind kind) {
+  for (const auto& entry : cbf::detail::event_names)
+    if (entry.kind == kind) return std::string(entry.name);
+  return "other";
+}
+
+template <class T>
+std::string text_of(const std::optional<T>& v) {
+  return v ? std::to_string(*v) : std::string();
+}
+
+/// The same shop as numeric records and as cbf's text records (ids as decimal text).
+struct TwinShops {
+  std::vector<NumericEvent> events;
+  std::vector<NumericSession> sessions;
+  std::vector<NumericOrderLine> orders;
+  std::vector<NumericCustomer> customers;
+  std::vector<cbf::Interaction> text_events;
+  std::vector<cbf::Session> text_sessions;
+  std::vector<cbf::Attribution> text_orders;
+  std::vector<cbf::Customer> text_customers;
+};
+
+TwinShops make_twin_shops(std::uint32_t seed) {
+  std::mt19937_64 random(seed);
+  const auto pick = [&](std::uint64_t n) { return random() % n; };
+  // Ids whose decimal text orders differently from their values, negatives, 64-bit extremes.
+  const std::vector<std::int64_t> customer_ids{9, 10, -3, 100, 7, 123456789012345, INT64_MIN, 0};
+  TwinShops t;
+  for (std::size_t c = 0; c < customer_ids.size(); ++c) {
+    const std::int64_t shop = 1 + static_cast<std::int64_t>(c % 2);
+    const std::int64_t customer = customer_ids[c];
+    if (c % 3 != 2) {
+      const sys_seconds created = t0 - days{static_cast<int>(pick(300))};
+      t.customers.push_back({shop, customer, created});
+      t.text_customers.push_back({std::to_string(shop), std::to_string(customer), created});
+    }
+    for (int s = 0; s < 6; ++s) {
+      const long session =
+          static_cast<long>(c * 100 + static_cast<std::size_t>(s % 5));  // a duplicate
+      const sys_seconds start = t0 - days{static_cast<int>(pick(200))} - hours{pick(20)};
+      const std::optional<sys_seconds> end =
+          pick(4) == 0 ? std::nullopt : std::optional(start + minutes{pick(90)});
+      const std::string device = std::array{"mobile", "desktop", " Tablet", ""}[pick(4)];
+      const std::string referrer = std::array{"search", "direct", "social"}[pick(3)];
+      t.sessions.push_back({shop, customer, session, start, end, device, referrer});
+      t.text_sessions.push_back({std::to_string(shop),
+                                 std::to_string(customer),
+                                 std::to_string(session),
+                                 start,
+                                 end ? cbf::TimeField(*end) : cbf::TimeField{},
+                                 device,
+                                 "",
+                                 referrer,
+                                 {}});
+      for (int e = 0; e < 12; ++e) {
+        const auto kind = static_cast<cbf::EventKind>(pick(cbf::event_kind_count));
+        const std::optional<std::int64_t> session_id =
+            pick(6) == 0 ? std::nullopt : std::optional<std::int64_t>(session);
+        const std::optional<std::uint32_t> product =
+            pick(3) == 0 ? std::nullopt : std::optional(static_cast<std::uint32_t>(pick(12)));
+        const std::optional<int> category =
+            pick(3) == 0 ? std::nullopt : std::optional(static_cast<int>(pick(5)) - 2);
+        const std::string query =
+            kind == cbf::EventKind::search ? std::array{"Shoes", "shoes ", "red hat"}[pick(3)] : "";
+        const std::optional<double> view =
+            pick(2) == 0 ? std::nullopt : std::optional(static_cast<double>(pick(300)));
+        const sys_seconds at = start + minutes{pick(120)};
+        t.events.push_back(
+            {shop, customer, session_id, kind, product, category, query, view, device, at});
+        t.text_events.push_back({std::to_string(shop), std::to_string(customer),
+                                 text_of(session_id), event_text(kind), "", text_of(product),
+                                 text_of(category), query, view, device, at});
+      }
+      if (pick(2) == 0) {
+        const std::uint64_t order = (pick(2) == 0 ? UINT64_MAX - pick(3) : pick(40));
+        const std::optional<double> value = static_cast<double>(pick(20000)) / 100.0;
+        const sys_seconds at = start + minutes{30 + pick(60)};
+        const std::optional<std::int64_t> session_id =
+            pick(3) == 0 ? std::nullopt : std::optional<std::int64_t>(session);
+        t.orders.push_back({shop, customer, order, session_id, value, at});
+        t.text_orders.push_back({std::to_string(shop), std::to_string(customer),
+                                 std::to_string(order), "", text_of(session_id), "", value, at});
+      }
+    }
+  }
+  // Records of a customer apart, in global time order, as an event log holds them.
+  std::vector<std::size_t> order(t.events.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return t.events[a].created_at < t.events[b].created_at;
+  });
+  std::vector<NumericEvent> events;
+  std::vector<cbf::Interaction> text_events;
+  for (const std::size_t i : order) {
+    events.push_back(t.events[i]);
+    text_events.push_back(t.text_events[i]);
+  }
+  t.events = std::move(events);
+  t.text_events = std::move(text_events);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("integer ids and EventKind event types give the features of their decimal text") {
+  for (const std::uint32_t seed : {1u, 2u, 3u}) {
+    const TwinShops t = make_twin_shops(seed);
+    for (const cbf::Config& config : {cbf::Config{}, cbf::shopify_config()}) {
+      cbf::Config at = config;
+      at.as_of = t0 + days{30};
+      const cbf::BatchResult numeric =
+          cbf::compute_batch(t.customers, t.events, t.sessions, t.orders, at);
+      const cbf::BatchResult text =
+          cbf::compute_batch(t.text_customers, t.text_events, t.text_sessions, t.text_orders, at);
+      REQUIRE(numeric.customers.size() == 8);
+      REQUIRE(numeric.customers.size() == text.customers.size());
+      for (std::size_t i = 0; i < text.customers.size(); ++i) {
+        INFO("seed " << seed << ", customer " << text.customers[i].customer_id);
+        CHECK(cbf_test::identical_rows(numeric.customers[i], text.customers[i]));
+      }
+      CHECK(numeric.diagnostics == text.diagnostics);
+    }
+  }
+}
+
+TEST_CASE("one customer's integer records give the row of the batch") {
+  const TwinShops t = make_twin_shops(4);
+  cbf::Config at;
+  at.as_of = t0 + days{30};
+  const auto mine = [](const auto& records, std::int64_t customer) {
+    std::vector<std::remove_cvref_t<decltype(records[0])>> out;
+    for (const auto& r : records)
+      if (r.customer_id == customer) out.push_back(r);
+    return out;
+  };
+  const auto customers = mine(t.customers, 10);
+  const auto events = mine(t.events, 10);
+  const auto sessions = mine(t.sessions, 10);
+  const auto orders = mine(t.orders, 10);
+  const cbf::CustomerResult one = cbf::compute_customer(customers, events, sessions, orders, at);
+  const cbf::BatchResult batch =
+      cbf::compute_batch(t.customers, t.events, t.sessions, t.orders, at);
+  const auto row = std::find_if(batch.customers.begin(), batch.customers.end(),
+                                [](const auto& r) { return r.customer_id == "10"; });
+  REQUIRE(row != batch.customers.end());
+  CHECK(one.shop_id == "2");
+  CHECK(cbf_test::identical_features(one.features, row->features));
+}
+
+TEST_CASE("shard_of an integer key equals shard_of its decimal text") {
+  for (const std::int64_t customer : {std::int64_t{0}, std::int64_t{-7}, std::int64_t{42},
+                                      std::int64_t{INT64_MAX}, std::int64_t{INT64_MIN}}) {
+    for (const std::uint32_t count : {1u, 2u, 7u, 1000u}) {
+      const std::string text = std::to_string(customer);
+      CHECK(cbf::shard_of(std::int64_t{3}, customer, count) == cbf::shard_of("3", text, count));
+      CHECK(cbf::shard_of(std::string_view("shop"), customer, count) ==
+            cbf::shard_of("shop", text, count));
+    }
+  }
+  CHECK(cbf::shard_of(std::uint64_t{UINT64_MAX}, 5u, 9u) ==
+        cbf::shard_of("18446744073709551615", "5", 9u));
+}
+
+TEST_CASE("a stream of integer keys ordered as their decimal text gives the batch's rows") {
+  const TwinShops t = make_twin_shops(5);
+  cbf::Config at;
+  at.as_of = t0 + days{30};
+  const auto by_text_key = [](auto records) {
+    std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+      const auto key = [](const auto& r) {
+        return std::pair(std::to_string(r.shop_id), std::to_string(r.customer_id));
+      };
+      return key(a) < key(b);
+    });
+    return records;
+  };
+  const auto customers = by_text_key(t.customers);
+  const auto events = by_text_key(t.events);
+  const auto sessions = by_text_key(t.sessions);
+  const auto orders = by_text_key(t.orders);
+  std::vector<cbf::CustomerResult> streamed;
+  (void)cbf::stream_batch(customers, events, sessions, orders, at,
+                          [&](cbf::CustomerResult&& r) { streamed.push_back(std::move(r)); });
+  const cbf::BatchResult batch = cbf::compute_batch(customers, events, sessions, orders, at);
+  REQUIRE(streamed.size() == batch.customers.size());
+  for (std::size_t i = 0; i < streamed.size(); ++i) {
+    CHECK(cbf_test::identical_rows(streamed[i], batch.customers[i]));
+  }
+}
+
+TEST_CASE("an optional EventKind that is empty makes the event miss its event_type") {
+  struct KindOnly {
+    std::string_view customer_id;
+    std::optional<cbf::EventKind> event_type;
+    sys_seconds created_at;
+  };
+  const std::vector<KindOnly> events{{"c", cbf::EventKind::page_view, t0},
+                                     {"c", std::nullopt, t0 + minutes{1}},
+                                     {"c", cbf::EventKind::checkout_completed, t0 + minutes{2}}};
+  cbf::Config at;
+  at.as_of = t0 + days{1};
+  const cbf::CustomerResult r =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, events, cbf::no_records<cbf::Session>,
+                            cbf::no_records<cbf::Attribution>, at);
+  CHECK(r.diagnostics.interaction.used == 2);
+  CHECK(r.diagnostics.interaction.missing_field == 1);
+  CHECK(r.features.total_sessions == 1);
 }

@@ -4,8 +4,10 @@
 // data member `r.NAME`, else it is missing. See docs/adapting-your-records.md.
 #pragma once
 
+#include <cbf/events.hpp>
 #include <cbf/time.hpp>
 
+#include <charconv>
 #include <concepts>
 #include <functional>
 #include <optional>
@@ -20,7 +22,10 @@ namespace cbf {
 /// leave out are missing (or read from a member of that name). Text fields must return a view or a
 /// reference (std::string_view, const std::string&, const std::optional<std::string>&, const
 /// char*), timestamps a std::chrono::sys_time of any duration, an optional of one, or
-/// cbf::TimeField, numbers an arithmetic type or an optional of one.
+/// cbf::TimeField, numbers an arithmetic type or an optional of one. The id fields (shop_id,
+/// customer_id, session_id, order_id, product_id, category_id) may also be any integer type or an
+/// optional of one, read as their decimal text; event_type may also be a cbf::EventKind or an
+/// optional of one.
 template <class Record>
 struct record_traits {};
 
@@ -76,6 +81,48 @@ template <class Raw>
     return static_cast<double>(raw);
   }
 }
+
+/// An integer type an id field may have: any integral type but bool and the character types.
+template <class T>
+concept integer_id =
+    std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
+    !std::same_as<T, signed char> && !std::same_as<T, unsigned char> && !std::same_as<T, wchar_t> &&
+    !std::same_as<T, char8_t> && !std::same_as<T, char16_t> && !std::same_as<T, char32_t>;
+
+/// An id field's raw value that is a number: an integer_id or an optional of one.
+template <class T>
+concept number_id = integer_id<std::remove_cvref_t<T>> ||
+    (is_optional<std::remove_cvref_t<T>>::value&&
+         integer_id<typename std::remove_cvref_t<T>::value_type>);
+
+/// Room for the decimal text of any 64-bit integer, sign included.
+struct IdDigits {
+  char bytes[24]{};  // zeroed, so no compiler sees it read uninitialised
+
+  /// Whether `text` lies in these bytes (then it lives only as long as they do).
+  [[nodiscard]] bool holds(std::string_view text) const noexcept {
+    return !text.empty() && std::less_equal<>{}(bytes, text.data()) &&
+           std::less<>{}(text.data(), bytes + sizeof bytes);
+  }
+};
+
+/// The decimal text of a number id in `digits`; empty for an empty optional.
+template <class Raw>
+[[nodiscard]] std::string_view id_digits(const Raw& raw, IdDigits& digits) noexcept {
+  using T = std::remove_cvref_t<Raw>;
+  if constexpr (is_optional<T>::value) {
+    return raw ? id_digits(*raw, digits) : std::string_view{};
+  } else {
+    static_assert(sizeof(T) <= 8, "cbf: an integer id has at most 64 bits");
+    const auto result = std::to_chars(digits.bytes, digits.bytes + sizeof digits.bytes, raw);
+    return std::string_view(digits.bytes, static_cast<std::size_t>(result.ptr - digits.bytes));
+  }
+}
+
+/// An event_type's raw value that is already an event kind, or an optional of one.
+template <class T>
+concept kind_event = std::same_as<std::remove_cvref_t<T>, EventKind> ||
+    std::same_as<std::remove_cvref_t<T>, std::optional<EventKind>>;
 
 /// A record behind a pointer or reference_wrapper is read through it, so hosts can pass indices.
 template <class R>
@@ -161,21 +208,54 @@ template <class R>
   }                                                                         \
   }
 
-CBF_DETAIL_TEXT_FIELD(shop_id)
-CBF_DETAIL_TEXT_FIELD(customer_id)
+// An id field: text as a text field, or an integer (or an optional of one) read as its decimal
+// text. field::NAME gives the text of a text id; detail::id_text_NAME any id's text, the digits of
+// a number written into a caller's IdDigits.
+#define CBF_DETAIL_ID_FIELD(NAME)                                                         \
+  CBF_DETAIL_FIELD(NAME)                                                                  \
+  namespace field {                                                                       \
+  /** The text id NAME of a record, empty when missing. */                                \
+  template <class R>                                                                      \
+  [[nodiscard]] constexpr std::string_view NAME(const R& r) noexcept {                    \
+    if constexpr (has_##NAME<R>) {                                                        \
+      static_assert(!detail::number_id<decltype(detail::raw_##NAME(r))>,                  \
+                    "cbf: this id is an integer, which has no text to view; the library " \
+                    "reads it through detail::id_text_" #NAME);                           \
+      return detail::as_text(detail::raw_##NAME(r));                                      \
+    } else {                                                                              \
+      return {};                                                                          \
+    }                                                                                     \
+  }                                                                                       \
+  }                                                                                       \
+  namespace detail {                                                                      \
+  /** The id NAME as text: a view into the record, or a number's digits in `digits`. */   \
+  template <class R>                                                                      \
+  [[nodiscard]] std::string_view id_text_##NAME(const R& r, IdDigits& digits) noexcept {  \
+    if constexpr (!has_##NAME<R>) {                                                       \
+      return {};                                                                          \
+    } else if constexpr (number_id<decltype(raw_##NAME(r))>) {                            \
+      return id_digits(raw_##NAME(r), digits);                                            \
+    } else {                                                                              \
+      return as_text(raw_##NAME(r));                                                      \
+    }                                                                                     \
+  }                                                                                       \
+  }
+
+CBF_DETAIL_ID_FIELD(shop_id)
+CBF_DETAIL_ID_FIELD(customer_id)
 CBF_DETAIL_TEXT_FIELD(tags)
 CBF_DETAIL_TEXT_FIELD(currency_code)
 CBF_DETAIL_TEXT_FIELD(locale)
-CBF_DETAIL_TEXT_FIELD(session_id)
-CBF_DETAIL_TEXT_FIELD(event_type)
+CBF_DETAIL_ID_FIELD(session_id)
+CBF_DETAIL_FIELD(event_type)
 CBF_DETAIL_TEXT_FIELD(page_type)
-CBF_DETAIL_TEXT_FIELD(product_id)
-CBF_DETAIL_TEXT_FIELD(category_id)
+CBF_DETAIL_ID_FIELD(product_id)
+CBF_DETAIL_ID_FIELD(category_id)
 CBF_DETAIL_TEXT_FIELD(search_query)
 CBF_DETAIL_TEXT_FIELD(device_type)
 CBF_DETAIL_TEXT_FIELD(browser_type)
 CBF_DETAIL_TEXT_FIELD(referrer_type)
-CBF_DETAIL_TEXT_FIELD(order_id)
+CBF_DETAIL_ID_FIELD(order_id)
 CBF_DETAIL_TEXT_FIELD(attribution_type)
 CBF_DETAIL_TIME_FIELD(created_at)
 CBF_DETAIL_TIME_FIELD(updated_at)
@@ -184,6 +264,36 @@ CBF_DETAIL_TIME_FIELD(end_time)
 CBF_DETAIL_NUMBER_FIELD(view_duration)
 CBF_DETAIL_NUMBER_FIELD(attribution_value)
 
+namespace field {
+/// The text event_type of a record, empty when missing (a record holding an EventKind has none).
+template <class R>
+[[nodiscard]] constexpr std::string_view event_type(const R& r) noexcept {
+  if constexpr (has_event_type<R> && !detail::kind_event<decltype(detail::raw_event_type(r))>) {
+    return detail::as_text(detail::raw_event_type(r));
+  } else {
+    return {};
+  }
+}
+}  // namespace field
+
+namespace detail {
+/// The event kind of a record (contract §1, *Event kinds*): its text classified, or the
+/// cbf::EventKind it holds; empty when the field is missing or blank.
+template <class R>
+[[nodiscard]] constexpr std::optional<EventKind> event_kind_of(const R& r) noexcept {
+  if constexpr (!has_event_type<R>) {
+    return std::nullopt;
+  } else if constexpr (kind_event<decltype(raw_event_type(r))>) {
+    return raw_event_type(r);
+  } else {
+    const std::string_view text = trim(as_text(raw_event_type(r)));
+    if (text.empty()) return std::nullopt;
+    return classify_event(text);
+  }
+}
+}  // namespace detail
+
+#undef CBF_DETAIL_ID_FIELD
 #undef CBF_DETAIL_NUMBER_FIELD
 #undef CBF_DETAIL_TIME_FIELD
 #undef CBF_DETAIL_TEXT_FIELD

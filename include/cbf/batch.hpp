@@ -49,6 +49,25 @@ struct Shard {
              : static_cast<std::uint32_t>(detail::stable_key_hash(shop_id, customer_id) % count);
 }
 
+/// The shard of a key whose ids are integers (or one of them): that of their decimal text, so
+/// hosts holding ids as numbers and hosts holding them as text split a batch the same way.
+template <class ShopId, class CustomerId>
+requires(detail::integer_id<ShopId> || detail::integer_id<CustomerId>) &&
+    (detail::integer_id<ShopId> || std::is_convertible_v<const ShopId&, std::string_view>)&&(
+        detail::integer_id<CustomerId> ||
+        std::is_convertible_v<const CustomerId&, std::string_view>) [[nodiscard]] std::uint32_t
+    shard_of(const ShopId& shop_id, const CustomerId& customer_id, std::uint32_t count) noexcept {
+  const auto text = [](const auto& id, detail::IdDigits& digits) -> std::string_view {
+    if constexpr (detail::integer_id<std::remove_cvref_t<decltype(id)>>)
+      return detail::id_digits(id, digits);
+    else
+      return std::string_view(id);
+  };
+  detail::IdDigits shop_digits;
+  detail::IdDigits customer_digits;
+  return shard_of(text(shop_id, shop_digits), text(customer_id, customer_digits), count);
+}
+
 /// Which keys of a batch to compute: all (the default), a shard, a given set, or both.
 struct KeyFilter {
   Shard shard{};
@@ -129,13 +148,15 @@ template <class Range, class Stamp>
     const auto& r = deref(item);
     const TimeField t = stamp(r);
     if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
-    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    IdDigits customer_digits;
+    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, customer_digits));
     if (customer_id.empty()) {
       ++unkeyed;  // no key: it can belong to no customer
       ids.push_back(KeyTable::none);
       continue;
     }
-    const std::string_view shop_id = id_or_empty(field::shop_id(r));
+    IdDigits shop_digits;  // the table keeps a copy of the key's text
+    const std::string_view shop_id = id_or_empty(id_text_shop_id(r, shop_digits));
     ids.push_back(insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id));
   }
   return ids;

@@ -73,6 +73,7 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   ctx.orders.clear();
   ctx.first_seen.reset();
   ctx.diagnostics = Diagnostics{};
+  ctx.scratch.ids.clear();
 
   const detail::Window window = detail::make_window(config, as_of);
   auto& records = ctx.scratch.session_records;

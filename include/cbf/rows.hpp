@@ -8,9 +8,11 @@
 #include <cbf/time.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -99,8 +101,42 @@ struct SessionIndex {
   }
 };
 
+/// The decimal text of a customer's integer ids, which rows view like any record's text: blocks
+/// that never move, reused from one customer to the next (a block a copied context still
+/// shares is left to it).
+class IdArena {
+ public:
+  /// Forgets every text kept so far.
+  void clear() noexcept {
+    block_ = 0;
+    used_ = 0;
+  }
+
+  /// A copy of `text` (at most block_size bytes) that lives until clear().
+  [[nodiscard]] std::string_view keep(std::string_view text) {
+    if (used_ + text.size() > block_size) {
+      ++block_;
+      used_ = 0;
+    }
+    if (block_ == blocks_.size()) blocks_.push_back(std::make_shared<Block>());
+    if (used_ == 0 && blocks_[block_].use_count() > 1) blocks_[block_] = std::make_shared<Block>();
+    char* out = blocks_[block_]->data() + used_;
+    std::copy(text.begin(), text.end(), out);
+    used_ += text.size();
+    return std::string_view(out, text.size());
+  }
+
+ private:
+  static constexpr std::size_t block_size = 4096;
+  using Block = std::array<char, block_size>;
+  std::vector<std::shared_ptr<Block>> blocks_;
+  std::size_t block_ = 0;
+  std::size_t used_ = 0;
+};
+
 /// Buffers build_context reuses from one customer to the next; not part of the result.
 struct ContextScratch {
+  IdArena ids;                                    ///< the digits of integer ids
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
   SessionIndex index;
   std::vector<std::uint32_t> offsets;

@@ -80,9 +80,9 @@ class KeyedStream {
   void skip_unkeyed() {
     for (; it_ != end_; ++it_) {
       const auto& r = deref(*it_);
-      const std::string_view customer_id = id_or_empty(field::customer_id(r));
+      const std::string_view customer_id = id_or_empty(id_text_customer_id(r, customer_digits_));
       if (!customer_id.empty()) {
-        head_ = CustomerKey{id_or_empty(field::shop_id(r)), customer_id};
+        head_ = CustomerKey{id_or_empty(id_text_shop_id(r, shop_digits_)), customer_id};
         return;
       }
       ++*unkeyed_;
@@ -93,6 +93,8 @@ class KeyedStream {
   std::ranges::sentinel_t<Range> end_;
   const char* kind_;
   std::int64_t* unkeyed_;
+  IdDigits shop_digits_;  // the head's integer ids as text
+  IdDigits customer_digits_;
   CustomerKey head_{};
 };
 
@@ -140,12 +142,16 @@ StreamSummary for_each_customer_in_order(Customers&& customers, Interactions&& i
   };
 
   CustomerContext ctx;
+  std::string shop_id;  // the current key's text: a head may view digits its stream rewrites
+  std::string customer_id;
   for (;;) {
     std::optional<CustomerKey> key;
     for (const auto& head : {sc.head(), si.head(), ss.head(), sa.head()})
       if (head && (!key || detail::key_before(*head, *key))) key = head;
     if (!key) break;
-    const CustomerKey current = *key;  // views into a record, which stays in place
+    shop_id.assign(key->shop_id);
+    customer_id.assign(key->customer_id);
+    const CustomerKey current{shop_id, customer_id};
     sc.take(current, rc);
     si.take(current, ri);
     ss.take(current, rs);

@@ -112,6 +112,20 @@ struct Window {
   return a.input_index < b.input_index;
 }
 
+/// An id's text that lives as long as the context: a view into the record, or, for an integer
+/// id, its digits kept in the context's arena.
+[[nodiscard]] inline std::string_view kept_id(CustomerContext& ctx, std::string_view text,
+                                              const IdDigits& digits) {
+  return digits.holds(text) ? ctx.scratch.ids.keep(text) : text;
+}
+
+// Reads id NAME of record R into a view that lives as long as ctx, blank read as empty.
+#define CBF_DETAIL_KEPT_ID(ctx, NAME, r)                                         \
+  [&] {                                                                          \
+    IdDigits cbf_digits;                                                         \
+    return kept_id(ctx, id_or_empty(id_text_##NAME(r, cbf_digits)), cbf_digits); \
+  }()
+
 /// Prefetches the cache lines of one object (a host record) into the cache.
 template <class T>
 [[gnu::always_inline]] inline void prefetch_object(const T* p) noexcept {
@@ -134,10 +148,12 @@ void for_each_record(Range&& records, F&& f) {
     constexpr std::size_t text_distance = 8;
     for (std::size_t i = 0; i < n; ++i) {
       if (i + record_distance < n) prefetch_object(items[i + record_distance]);
-      if (i + text_distance < n) {
-        const char* text = field::customer_id(*items[i + text_distance]).data();
-        __builtin_prefetch(text);
-        __builtin_prefetch(text + 64);
+      if constexpr (!number_id<decltype(raw_customer_id(*items[0]))>) {
+        if (i + text_distance < n) {
+          const char* text = field::customer_id(*items[i + text_distance]).data();
+          __builtin_prefetch(text);
+          __builtin_prefetch(text + 64);
+        }
       }
       f(*items[i], static_cast<std::uint32_t>(i));
     }
@@ -153,7 +169,8 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
   for (const auto& item : customers) {
     const auto& r = deref(item);
     RecordCounts& c = ctx.diagnostics.customer;
-    const std::string_view customer_id = id_or_empty(field::customer_id(r));
+    IdDigits digits;
+    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
     if (customer_id.empty()) {
       ++c.missing_field;
       continue;
@@ -164,8 +181,8 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
     }
     first = false;
     if (ctx.customer_id.empty()) {
-      ctx.customer_id = customer_id;
-      ctx.shop_id = id_or_empty(field::shop_id(r));
+      ctx.customer_id = kept_id(ctx, customer_id, digits);
+      ctx.shop_id = CBF_DETAIL_KEPT_ID(ctx, shop_id, r);
     }
     const TimeField created = field::created_at(r);
     if (created.state() == TimeField::State::invalid) {
@@ -181,23 +198,24 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
 
 /// Takes the key from the first record that has one, when no customer row gave it.
 template <class Record>
-void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id) {
+void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id,
+               const IdDigits& digits) {
   if (ctx.customer_id.empty()) {
-    ctx.customer_id = customer_id;
-    ctx.shop_id = id_or_empty(field::shop_id(r));
+    ctx.customer_id = kept_id(ctx, customer_id, digits);
+    ctx.shop_id = CBF_DETAIL_KEPT_ID(ctx, shop_id, r);
   }
 }
 
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
   for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
-    const std::string_view customer_id = id_or_empty(field::customer_id(r));
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
-    const std::string_view event_type = trim(field::event_type(r));
+    IdDigits digits;
+    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id, digits);
+    const std::optional<EventKind> kind = event_kind_of(r);
     const TimeField created = field::created_at(r);
     Reason reason = Reason::missing_field;
-    if (!customer_id.empty() && !event_type.empty() && !created.is_missing())
-      reason = window.check(created);
+    if (!customer_id.empty() && kind && !created.is_missing()) reason = window.check(created);
     count(ctx.diagnostics.interaction, reason);
     if (reason != Reason::used) return;
 
@@ -208,10 +226,10 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
     row.time = created.value();
     row.view_end = row.time + duration.value_or(Duration::zero());
     row.input_index = input_index;
-    row.kind = classify_event(event_type);
-    row.session_id = id_or_empty(field::session_id(r));
-    row.product_id = id_or_empty(field::product_id(r));
-    row.category_id = id_or_empty(field::category_id(r));
+    row.kind = *kind;
+    row.session_id = CBF_DETAIL_KEPT_ID(ctx, session_id, r);
+    row.product_id = CBF_DETAIL_KEPT_ID(ctx, product_id, r);
+    row.category_id = CBF_DETAIL_KEPT_ID(ctx, category_id, r);
     row.search_query = field::search_query(r);
     row.device_type = trim(field::device_type(r));
     ctx.interactions.push_back(row);
@@ -222,9 +240,10 @@ template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
   for_each_record(sessions, [&](const auto& r, std::uint32_t input_index) {
-    const std::string_view customer_id = id_or_empty(field::customer_id(r));
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
-    const std::string_view session_id = id_or_empty(field::session_id(r));
+    IdDigits digits;
+    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id, digits);
+    const std::string_view session_id = CBF_DETAIL_KEPT_ID(ctx, session_id, r);
     const TimeField start = field::start_time(r);
     Reason reason = Reason::missing_field;
     if (!customer_id.empty() && !session_id.empty() && !start.is_missing())
@@ -267,10 +286,11 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
 template <class Range>
 void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
   for_each_record(attributions, [&](const auto& r, std::uint32_t input_index) {
-    const std::string_view customer_id = id_or_empty(field::customer_id(r));
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    IdDigits digits;
+    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id, digits);
     const TimeField created = field::created_at(r);
-    const std::string_view order_id = id_or_empty(field::order_id(r));
+    const std::string_view order_id = CBF_DETAIL_KEPT_ID(ctx, order_id, r);
     const auto value = read_money(field::attribution_value(r));
     Reason reason = Reason::missing_field;
     if (!customer_id.empty() && !created.is_missing()) {
@@ -285,10 +305,12 @@ void read_attributions(CustomerContext& ctx, Range&& attributions, const Window&
     row.value = *value;
     row.input_index = input_index;
     row.order_id = order_id;
-    row.session_id = id_or_empty(field::session_id(r));
+    row.session_id = CBF_DETAIL_KEPT_ID(ctx, session_id, r);
     row.attribution_type = trim(field::attribution_type(r));
     ctx.attributions.push_back(row);
   });
 }
 
 }  // namespace cbf::detail
+
+#undef CBF_DETAIL_KEPT_ID
