@@ -83,9 +83,8 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   detail::read_sessions(ctx, records, sessions, window);
   detail::read_attributions(ctx, attributions, window);
 
-  // Trackers log in time order, so the records usually arrive sorted: check before sorting.
-  if (!std::is_sorted(ctx.interactions.begin(), ctx.interactions.end(), detail::time_order_less))
-    std::sort(ctx.interactions.begin(), ctx.interactions.end(), detail::time_order_less);
+  // Trackers log in time order, so the records arrive sorted but for ties and late events.
+  detail::sort_nearly_sorted(ctx.interactions, detail::time_order_less);
   detail::SessionIndex& index = ctx.scratch.index;
   ctx.sessions_derived = records.empty();
   if (ctx.sessions_derived) {

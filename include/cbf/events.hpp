@@ -4,8 +4,10 @@
 #include <cbf/detail/text.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <string_view>
 
 namespace cbf {
@@ -72,14 +74,35 @@ inline constexpr EventName event_names[] = {
     {"transaction", EventKind::checkout_completed},
 };
 
+/// The event_names of one length, in list order: a text is compared only with names it could
+/// equal, which makes classifying a few comparisons instead of one per name.
+struct EventNameBucket {
+  std::uint8_t count = 0;
+  std::array<std::uint8_t, 6> index{};
+};
+
+inline constexpr auto event_name_buckets = [] {
+  std::array<EventNameBucket, 32> buckets{};
+  for (std::size_t i = 0; i < std::size(event_names); ++i) {
+    EventNameBucket& b = buckets[event_names[i].name.size()];  // out of range: not constexpr
+    b.index[b.count++] = static_cast<std::uint8_t>(i);
+  }
+  return buckets;
+}();
+
 }  // namespace detail
 
 /// Classifies an `event_type` case- and whitespace-insensitively; unknown names are `other`.
 [[nodiscard]] constexpr EventKind classify_event(std::string_view event_type) noexcept {
   const std::string_view t = detail::trim(event_type);
-  if (t.empty()) return EventKind::other;
-  for (const auto& entry : detail::event_names) {
-    if (detail::equal_folded(t, entry.name)) return entry.kind;
+  if (t.size() >= detail::event_name_buckets.size()) return EventKind::other;
+  const detail::EventNameBucket& bucket = detail::event_name_buckets[t.size()];
+  for (std::uint8_t k = 0; k < bucket.count; ++k) {
+    // The names are lower case: a first byte that differs once folded rules a name out, and
+    // trackers mostly send the name exactly.
+    const detail::EventName& entry = detail::event_names[bucket.index[k]];
+    if (detail::ascii_lower(t[0]) != entry.name[0]) continue;
+    if (t == entry.name || detail::equal_folded(t, entry.name)) return entry.kind;
   }
   return EventKind::other;
 }

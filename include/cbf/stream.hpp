@@ -142,16 +142,18 @@ StreamSummary for_each_customer_in_order(Customers&& customers, Interactions&& i
   };
 
   CustomerContext ctx;
-  std::string shop_id;  // the current key's text: a head may view digits its stream rewrites
-  std::string customer_id;
+  // The current key's text: a head may view digits that its stream rewrites as it moves on.
+  std::vector<char> shop_id;
+  std::vector<char> customer_id;
   for (;;) {
     std::optional<CustomerKey> key;
     for (const auto& head : {sc.head(), si.head(), ss.head(), sa.head()})
       if (head && (!key || detail::key_before(*head, *key))) key = head;
     if (!key) break;
-    shop_id.assign(key->shop_id);
-    customer_id.assign(key->customer_id);
-    const CustomerKey current{shop_id, customer_id};
+    shop_id.assign(key->shop_id.begin(), key->shop_id.end());
+    customer_id.assign(key->customer_id.begin(), key->customer_id.end());
+    const CustomerKey current{std::string_view(shop_id.data(), shop_id.size()),
+                              std::string_view(customer_id.data(), customer_id.size())};
     sc.take(current, rc);
     si.take(current, ri);
     ss.take(current, rs);

@@ -126,6 +126,29 @@ struct Window {
     return kept_id(ctx, id_or_empty(id_text_##NAME(r, cbf_digits)), cbf_digits); \
   }()
 
+/// Sorts `v` by the strict total order `less`, in time linear in its size plus its inversions
+/// when it is nearly sorted (insertion), and never worse than std::sort beyond that: past a budget
+/// of moves, std::sort finishes. A total order has one sorted arrangement, so the result does not
+/// depend on which of the two did the work.
+template <class T, class Less>
+void sort_nearly_sorted(std::vector<T>& v, Less less) {
+  std::size_t budget = 8 * v.size() + 64;  // element moves before giving up on insertion
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    if (!less(v[i], v[i - 1])) continue;
+    T moving = std::move(v[i]);
+    std::size_t j = i;
+    do {
+      v[j] = std::move(v[j - 1]);
+      --j;
+    } while (j > 0 && less(moving, v[j - 1]) && --budget > 0);
+    v[j] = std::move(moving);
+    if (budget == 0) {
+      std::sort(v.begin(), v.end(), less);
+      return;
+    }
+  }
+}
+
 /// Prefetches the cache lines of one object (a host record) into the cache.
 template <class T>
 [[gnu::always_inline]] inline void prefetch_object(const T* p) noexcept {
