@@ -2,7 +2,10 @@
 // then compute all 30 features for every customer RUNS times; one JSON line that the peers'
 // summarize.py reads.
 //
-//   cbf-peer-bench DATADIR THREADS [RUNS=3] [OUT.csv]
+//   cbf-peer-bench [--int-ids] DATADIR THREADS [RUNS=3] [OUT.csv]
+//
+// --int-ids holds the ids as integers and the event types as cbf::EventKind, as DuckDB holds them
+// (BIGINT); without it every id is a view into the file's text.
 #include "memory.hpp"
 #include "peer_data.hpp"
 
@@ -19,6 +22,7 @@
 #include <ctime>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -44,8 +48,13 @@ double cpu_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bool int_ids = argc > 1 && std::string_view(argv[1]) == "--int-ids";
+  if (int_ids) {
+    --argc;
+    ++argv;
+  }
   if (argc < 3) {
-    std::fprintf(stderr, "usage: cbf-peer-bench DATADIR THREADS [RUNS=3] [OUT.csv]\n");
+    std::fprintf(stderr, "usage: cbf-peer-bench [--int-ids] DATADIR THREADS [RUNS=3] [OUT.csv]\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -54,7 +63,14 @@ int main(int argc, char** argv) {
   using clock = std::chrono::steady_clock;
 
   const auto t0 = clock::now();
-  const cbf::bench::PeerData data = cbf::bench::load_peer_data(dir);
+  cbf::bench::PeerData data = cbf::bench::load_peer_data(dir);
+  cbf::bench::NumericPeerData numeric;
+  if (int_ids) numeric = cbf::bench::to_numeric(data);
+  const std::size_t records = data.records();
+  const std::size_t input_bytes = int_ids
+                                      ? numeric.bytes() + data.interaction_text.size() +
+                                            data.session_text.size() + data.attribution_text.size()
+                                      : data.bytes();
   const double load_s = std::chrono::duration<double>(clock::now() - t0).count();
   const auto [rss_after_load, hwm_after_load] = rss_mb();
 
@@ -68,8 +84,11 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) {
     const std::int64_t base = cbf::bench::reset_heap_peak();
     const auto t1 = clock::now();
-    const auto result = cbf::compute_batch(cbf::no_records<cbf::Customer>, data.interactions,
-                                           data.sessions, data.attributions, config, options);
+    const auto result =
+        int_ids ? cbf::compute_batch(cbf::no_records<cbf::Customer>, numeric.interactions,
+                                     numeric.sessions, numeric.attributions, config, options)
+                : cbf::compute_batch(cbf::no_records<cbf::Customer>, data.interactions,
+                                     data.sessions, data.attributions, config, options);
     times.push_back(std::chrono::duration<double>(clock::now() - t1).count());
     engine_peak = std::max(engine_peak, cbf::bench::heap_peak.load() - base);
     result_rows = result.customers.size();
@@ -88,13 +107,14 @@ int main(int argc, char** argv) {
   std::string list;
   for (double t : times) list += fmt::format("{}{:.3f}", list.empty() ? "" : ", ", t);
   fmt::print(
-      "{{\"engine\": \"cbf\", \"variant\": \"det\", \"fmt\": \"csv\", \"threads\": {}, \"rows\": "
+      "{{\"engine\": \"cbf\", \"variant\": \"{}\", \"fmt\": \"csv\", \"threads\": {}, \"rows\": "
       "{}, "
       "\"result_rows\": {}, \"features\": 30, \"load_s\": {:.3f}, \"compute_s\": [{}], "
       "\"compute_med_s\": {:.3f}, \"cpu_util\": {:.2f}, \"rss_after_load_mb\": {}, "
       "\"hwm_after_load_mb\": {}, \"hwm_end_mb\": {}, \"input_mb\": {}, \"engine_peak_mb\": {}}}\n",
-      cbf::thread_count(threads), data.records(), result_rows, load_s, list, median, cpu_util,
-      rss_after_load, hwm_after_load, hwm_end, data.bytes() >> 20, engine_peak >> 20);
+      int_ids ? "det-int-ids" : "det", cbf::thread_count(threads), records, result_rows, load_s,
+      list, median, cpu_util, rss_after_load, hwm_after_load, hwm_end, input_bytes >> 20,
+      engine_peak >> 20);
   (void)rss_end;
   return 0;
 }

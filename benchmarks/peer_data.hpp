@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -128,6 +129,71 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return std::move(s).str();
+}
+
+/// The peers' records as DuckDB holds them (BIGINT ids, timestamps as integers) and a service
+/// would: integer ids, the event type as a cbf::EventKind, only the free text as views.
+struct NumericInteraction {
+  std::int64_t customer_id;
+  std::int64_t session_id;
+  cbf::EventKind event_type;
+  std::optional<std::int64_t> product_id, category_id;
+  std::string_view search_query;
+  Seconds created_at;
+};
+struct NumericSession {
+  std::int64_t customer_id;
+  std::int64_t session_id;
+  std::string_view device_type, referrer_type;
+  Seconds start_time, end_time;
+};
+struct NumericAttribution {
+  std::int64_t customer_id;
+  std::int64_t order_id;
+  std::optional<std::int64_t> product_id;
+  std::string_view attribution_type;
+  double attribution_value;
+  Seconds created_at;
+};
+
+/// The three tables with integer ids (the text records' views stay in `text`).
+struct NumericPeerData {
+  std::vector<NumericInteraction> interactions;
+  std::vector<NumericSession> sessions;
+  std::vector<NumericAttribution> attributions;
+
+  [[nodiscard]] std::size_t records() const noexcept {
+    return interactions.size() + sessions.size() + attributions.size();
+  }
+  /// Bytes of the input: the records (their free text is the text data's).
+  [[nodiscard]] std::size_t bytes() const noexcept {
+    return interactions.size() * sizeof(NumericInteraction) +
+           sessions.size() * sizeof(NumericSession) +
+           attributions.size() * sizeof(NumericAttribution);
+  }
+};
+
+/// The text data with every id read as an integer and every event type classified, once.
+inline NumericPeerData to_numeric(const PeerData& d) {
+  using peer_detail::to_int;
+  const auto optional_int = [](std::string_view s) {
+    return s.empty() ? std::nullopt : std::optional<std::int64_t>(to_int(s));
+  };
+  NumericPeerData n;
+  n.interactions.reserve(d.interactions.size());
+  for (const PeerInteraction& r : d.interactions)
+    n.interactions.push_back({to_int(r.customer_id), to_int(r.session_id),
+                              cbf::classify_event(r.event_type), optional_int(r.product_id),
+                              optional_int(r.category_id), r.search_query, r.created_at});
+  n.sessions.reserve(d.sessions.size());
+  for (const PeerSession& r : d.sessions)
+    n.sessions.push_back({to_int(r.customer_id), to_int(r.session_id), r.device_type,
+                          r.referrer_type, r.start_time, r.end_time});
+  n.attributions.reserve(d.attributions.size());
+  for (const PeerAttribution& r : d.attributions)
+    n.attributions.push_back({to_int(r.customer_id), to_int(r.order_id), optional_int(r.product_id),
+                              r.attribution_type, r.attribution_value, r.created_at});
+  return n;
 }
 
 /// Loads DIR/{interactions,sessions,attributions}.csv as gen.py writes them.

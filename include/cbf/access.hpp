@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace cbf {
 
@@ -228,6 +229,10 @@ template <class R>
   }                                                                                       \
   }                                                                                       \
   namespace detail {                                                                      \
+  /** Whether the record's id NAME is an integer (or an optional of one). */              \
+  template <class R>                                                                      \
+  concept number_##NAME =                                                                 \
+      has_##NAME<R>&& number_id<decltype(raw_##NAME(std::declval<const R&>()))>;          \
   /** The id NAME as text: a view into the record, or a number's digits in `digits`. */   \
   template <class R>                                                                      \
   [[nodiscard]] std::string_view id_text_##NAME(const R& r, IdDigits& digits) noexcept {  \

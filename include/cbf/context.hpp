@@ -74,6 +74,7 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   ctx.first_seen.reset();
   ctx.diagnostics = Diagnostics{};
   ctx.scratch.ids.clear();
+  ctx.scratch.id_memos = {};
 
   const detail::Window window = detail::make_window(config, as_of);
   auto& records = ctx.scratch.session_records;

@@ -134,9 +134,18 @@ class IdArena {
   std::size_t used_ = 0;
 };
 
+/// The last integer read for one id field and its kept text.
+struct IdMemo {
+  bool set = false;
+  bool negative = false;
+  std::uint64_t bits = 0;
+  std::string_view text;
+};
+
 /// Buffers build_context reuses from one customer to the next; not part of the result.
 struct ContextScratch {
-  IdArena ids;                                    ///< the digits of integer ids
+  IdArena ids;                     ///< the digits of integer ids
+  std::array<IdMemo, 6> id_memos;  ///< shop, customer, session, product, category, order
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
   SessionIndex index;
   std::vector<std::uint32_t> offsets;

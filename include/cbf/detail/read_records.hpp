@@ -112,19 +112,42 @@ struct Window {
   return a.input_index < b.input_index;
 }
 
-/// An id's text that lives as long as the context: a view into the record, or, for an integer
-/// id, its digits kept in the context's arena.
-[[nodiscard]] inline std::string_view kept_id(CustomerContext& ctx, std::string_view text,
-                                              const IdDigits& digits) {
-  return digits.holds(text) ? ctx.scratch.ids.keep(text) : text;
+/// The text of an integer id, formatted and kept in the context's arena once per run of equal
+/// values: a customer's records mostly repeat the last one (a session's events, the customer).
+template <class Raw>
+[[nodiscard]] std::string_view kept_number(CustomerContext& ctx, IdMemo& memo, const Raw& raw) {
+  using T = std::remove_cvref_t<Raw>;
+  if constexpr (is_optional<T>::value) {
+    return raw ? kept_number(ctx, memo, *raw) : std::string_view{};
+  } else {
+    const bool negative = raw < T{0};
+    const auto bits = static_cast<std::uint64_t>(raw);
+    if (memo.set && memo.bits == bits && memo.negative == negative) return memo.text;
+    IdDigits digits;
+    memo = IdMemo{true, negative, bits, ctx.scratch.ids.keep(id_digits(raw, digits))};
+    return memo.text;
+  }
 }
 
-// Reads id NAME of record R into a view that lives as long as ctx, blank read as empty.
-#define CBF_DETAIL_KEPT_ID(ctx, NAME, r)                                         \
-  [&] {                                                                          \
-    IdDigits cbf_digits;                                                         \
-    return kept_id(ctx, id_or_empty(id_text_##NAME(r, cbf_digits)), cbf_digits); \
-  }()
+// kept_NAME(ctx, r): id NAME of record r as text that lives as long as ctx, blank read as empty:
+// a view into the record, or an integer's digits kept in the context (id_memos[MEMO]).
+#define CBF_DETAIL_KEPT_ID(NAME, MEMO)                                           \
+  template <class R>                                                             \
+  [[nodiscard]] std::string_view kept_##NAME(CustomerContext& ctx, const R& r) { \
+    if constexpr (number_##NAME<R>) {                                            \
+      return kept_number(ctx, ctx.scratch.id_memos[MEMO], raw_##NAME(r));        \
+    } else {                                                                     \
+      IdDigits unused;                                                           \
+      return id_or_empty(id_text_##NAME(r, unused));                             \
+    }                                                                            \
+  }
+CBF_DETAIL_KEPT_ID(shop_id, 0)
+CBF_DETAIL_KEPT_ID(customer_id, 1)
+CBF_DETAIL_KEPT_ID(session_id, 2)
+CBF_DETAIL_KEPT_ID(product_id, 3)
+CBF_DETAIL_KEPT_ID(category_id, 4)
+CBF_DETAIL_KEPT_ID(order_id, 5)
+#undef CBF_DETAIL_KEPT_ID
 
 /// Sorts `v` by the strict total order `less`, in time linear in its size plus its inversions
 /// when it is nearly sorted (insertion), and never worse than std::sort beyond that: past a budget
@@ -192,8 +215,7 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
   for (const auto& item : customers) {
     const auto& r = deref(item);
     RecordCounts& c = ctx.diagnostics.customer;
-    IdDigits digits;
-    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
+    const std::string_view customer_id = kept_customer_id(ctx, r);
     if (customer_id.empty()) {
       ++c.missing_field;
       continue;
@@ -204,8 +226,8 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
     }
     first = false;
     if (ctx.customer_id.empty()) {
-      ctx.customer_id = kept_id(ctx, customer_id, digits);
-      ctx.shop_id = CBF_DETAIL_KEPT_ID(ctx, shop_id, r);
+      ctx.customer_id = customer_id;
+      ctx.shop_id = kept_shop_id(ctx, r);
     }
     const TimeField created = field::created_at(r);
     if (created.state() == TimeField::State::invalid) {
@@ -221,20 +243,18 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
 
 /// Takes the key from the first record that has one, when no customer row gave it.
 template <class Record>
-void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id,
-               const IdDigits& digits) {
+void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id) {
   if (ctx.customer_id.empty()) {
-    ctx.customer_id = kept_id(ctx, customer_id, digits);
-    ctx.shop_id = CBF_DETAIL_KEPT_ID(ctx, shop_id, r);
+    ctx.customer_id = customer_id;
+    ctx.shop_id = kept_shop_id(ctx, r);
   }
 }
 
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
   for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
-    IdDigits digits;
-    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id, digits);
+    const std::string_view customer_id = kept_customer_id(ctx, r);
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
     const std::optional<EventKind> kind = event_kind_of(r);
     const TimeField created = field::created_at(r);
     Reason reason = Reason::missing_field;
@@ -250,9 +270,9 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
     row.view_end = row.time + duration.value_or(Duration::zero());
     row.input_index = input_index;
     row.kind = *kind;
-    row.session_id = CBF_DETAIL_KEPT_ID(ctx, session_id, r);
-    row.product_id = CBF_DETAIL_KEPT_ID(ctx, product_id, r);
-    row.category_id = CBF_DETAIL_KEPT_ID(ctx, category_id, r);
+    row.session_id = kept_session_id(ctx, r);
+    row.product_id = kept_product_id(ctx, r);
+    row.category_id = kept_category_id(ctx, r);
     row.search_query = field::search_query(r);
     row.device_type = trim(field::device_type(r));
     ctx.interactions.push_back(row);
@@ -263,10 +283,9 @@ template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
   for_each_record(sessions, [&](const auto& r, std::uint32_t input_index) {
-    IdDigits digits;
-    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id, digits);
-    const std::string_view session_id = CBF_DETAIL_KEPT_ID(ctx, session_id, r);
+    const std::string_view customer_id = kept_customer_id(ctx, r);
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const std::string_view session_id = kept_session_id(ctx, r);
     const TimeField start = field::start_time(r);
     Reason reason = Reason::missing_field;
     if (!customer_id.empty() && !session_id.empty() && !start.is_missing())
@@ -309,11 +328,10 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
 template <class Range>
 void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
   for_each_record(attributions, [&](const auto& r, std::uint32_t input_index) {
-    IdDigits digits;
-    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, digits));
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id, digits);
+    const std::string_view customer_id = kept_customer_id(ctx, r);
+    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
     const TimeField created = field::created_at(r);
-    const std::string_view order_id = CBF_DETAIL_KEPT_ID(ctx, order_id, r);
+    const std::string_view order_id = kept_order_id(ctx, r);
     const auto value = read_money(field::attribution_value(r));
     Reason reason = Reason::missing_field;
     if (!customer_id.empty() && !created.is_missing()) {
@@ -328,12 +346,10 @@ void read_attributions(CustomerContext& ctx, Range&& attributions, const Window&
     row.value = *value;
     row.input_index = input_index;
     row.order_id = order_id;
-    row.session_id = CBF_DETAIL_KEPT_ID(ctx, session_id, r);
+    row.session_id = kept_session_id(ctx, r);
     row.attribution_type = trim(field::attribution_type(r));
     ctx.attributions.push_back(row);
   });
 }
 
 }  // namespace cbf::detail
-
-#undef CBF_DETAIL_KEPT_ID
