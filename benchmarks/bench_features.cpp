@@ -83,7 +83,7 @@ void BM_one_customer(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(one.batch.records()));
 }
-BENCHMARK(BM_one_customer)->Arg(20)->Arg(200);
+BENCHMARK(BM_one_customer)->Arg(5)->Arg(50)->Arg(500);  // about 30, 300 and 3 000 records
 
 void BM_batch(benchmark::State& state) {
   const auto batch = cbf::bench::make_batch(static_cast<int>(state.range(0)), 20);
