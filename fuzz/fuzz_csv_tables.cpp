@@ -333,8 +333,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // A fixed as_of: MissingAsOf cannot occur, and the records fall on both sides of it.
   cbf::Config config;
   config.as_of = cbf::Timestamp{std::chrono::sys_days{std::chrono::year{2024} / 6 / 1}};
-  cbf_fuzz::Records records{std::move(read.customers), std::move(read.interactions),
-                            std::move(read.sessions), std::move(read.attributions)};
+  cbf_fuzz::Records records;
+  for (const auto& r : read.customers)
+    records.customers.push_back({std::string(r.shop_id), std::string(r.customer_id), r.created_at,
+                                 r.updated_at, std::string(r.tags), std::string(r.currency_code),
+                                 std::string(r.locale)});
+  for (const auto& r : read.interactions)
+    records.interactions.push_back({std::string(r.shop_id), std::string(r.customer_id),
+                                    std::string(r.session_id), std::string(r.event_type),
+                                    std::string(r.page_type), std::string(r.product_id),
+                                    std::string(r.category_id), std::string(r.search_query),
+                                    r.view_duration, std::string(r.device_type), r.created_at});
+  for (const auto& r : read.sessions)
+    records.sessions.push_back({std::string(r.shop_id), std::string(r.customer_id),
+                                std::string(r.session_id), r.start_time, r.end_time,
+                                std::string(r.device_type), std::string(r.browser_type),
+                                std::string(r.referrer_type), r.created_at});
+  for (const auto& r : read.attributions)
+    records.attributions.push_back({std::string(r.shop_id), std::string(r.customer_id),
+                                    std::string(r.order_id), std::string(r.product_id),
+                                    std::string(r.session_id), std::string(r.attribution_type),
+                                    r.attribution_value, r.created_at});
   try {
     const cbf::BatchResult batch =
         cbf::compute_batch(records.customers, records.interactions, records.sessions,

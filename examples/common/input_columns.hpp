@@ -4,8 +4,9 @@
 #pragma once
 
 #include "common/errors.hpp"
+#include "common/host_records.hpp"
 
-#include <cbf/records.hpp>
+#include <cbf/time.hpp>
 
 #include <fmt/format.h>
 
@@ -22,43 +23,44 @@
 namespace cbf::host {
 
 /// A column of an input table: its name (CSV header and SQL column alike), whether the contract
-/// requires it, and how a cell of type Cell is stored into the record. Cell needs the overloads
-/// read_text(cell) → std::string, read_timestamp(cell) → cbf::TimeField and
-/// read_number(cell) → std::optional<double>, found by argument-dependent lookup.
+/// requires it, and how a cell of type Cell is stored into the record (its text kept in the
+/// arena). Cell needs the overloads read_text(cell) → text (a view or a string, valid until the
+/// next cell), read_timestamp(cell) → cbf::TimeField and read_number(cell) →
+/// std::optional<double>, found by argument-dependent lookup.
 template <class Record, class Cell>
 struct InputColumn {
   std::string_view name;
   bool required;
-  void (*store)(Record&, const Cell&);
+  void (*store)(Record&, const Cell&, TextArena&);
 };
 
 namespace detail {
 
 template <auto Member, class Record, class Cell>
-void store_text(Record& record, const Cell& cell) {
-  record.*Member = read_text(cell);
+void store_text(Record& record, const Cell& cell, TextArena& text) {
+  record.*Member = text.keep(std::string_view(read_text(cell)));
 }
 
 template <auto Member, class Record, class Cell>
-void store_timestamp(Record& record, const Cell& cell) {
+void store_timestamp(Record& record, const Cell& cell, TextArena&) {
   record.*Member = read_timestamp(cell);
 }
 
 template <auto Member, class Record, class Cell>
-void store_number(Record& record, const Cell& cell) {
+void store_number(Record& record, const Cell& cell, TextArena&) {
   record.*Member = read_number(cell);
 }
 
-using C = cbf::Customer;
-using I = cbf::Interaction;
-using S = cbf::Session;
-using A = cbf::Attribution;
+using C = HostCustomer;
+using I = HostInteraction;
+using S = HostSession;
+using A = HostAttribution;
 
 }  // namespace detail
 
 /// customer_data / customers.csv.
 template <class Cell>
-inline constexpr std::array<InputColumn<cbf::Customer, Cell>, 7> customer_columns{{
+inline constexpr std::array<InputColumn<HostCustomer, Cell>, 7> customer_columns{{
     {"shop_id", false, detail::store_text<&detail::C::shop_id>},
     {"customer_id", true, detail::store_text<&detail::C::customer_id>},
     {"created_at", false, detail::store_timestamp<&detail::C::created_at>},
@@ -70,7 +72,7 @@ inline constexpr std::array<InputColumn<cbf::Customer, Cell>, 7> customer_column
 
 /// user_interactions.
 template <class Cell>
-inline constexpr std::array<InputColumn<cbf::Interaction, Cell>, 11> interaction_columns{{
+inline constexpr std::array<InputColumn<HostInteraction, Cell>, 11> interaction_columns{{
     {"shop_id", false, detail::store_text<&detail::I::shop_id>},
     {"customer_id", true, detail::store_text<&detail::I::customer_id>},
     {"session_id", false, detail::store_text<&detail::I::session_id>},
@@ -86,7 +88,7 @@ inline constexpr std::array<InputColumn<cbf::Interaction, Cell>, 11> interaction
 
 /// user_sessions.
 template <class Cell>
-inline constexpr std::array<InputColumn<cbf::Session, Cell>, 9> session_columns{{
+inline constexpr std::array<InputColumn<HostSession, Cell>, 9> session_columns{{
     {"shop_id", false, detail::store_text<&detail::S::shop_id>},
     {"customer_id", true, detail::store_text<&detail::S::customer_id>},
     {"session_id", true, detail::store_text<&detail::S::session_id>},
@@ -100,7 +102,7 @@ inline constexpr std::array<InputColumn<cbf::Session, Cell>, 9> session_columns{
 
 /// purchase_attributions.
 template <class Cell>
-inline constexpr std::array<InputColumn<cbf::Attribution, Cell>, 8> attribution_columns{{
+inline constexpr std::array<InputColumn<HostAttribution, Cell>, 8> attribution_columns{{
     {"shop_id", false, detail::store_text<&detail::A::shop_id>},
     {"customer_id", true, detail::store_text<&detail::A::customer_id>},
     {"order_id", true, detail::store_text<&detail::A::order_id>},
@@ -166,7 +168,7 @@ struct TextCell {
 };
 
 /// The cell as it is.
-[[nodiscard]] std::string read_text(const TextCell& cell);
+[[nodiscard]] inline std::string_view read_text(const TextCell& cell) { return cell.value; }
 /// The cell by the §5 timestamp grammar (blank → missing).
 [[nodiscard]] cbf::TimeField read_timestamp(const TextCell& cell) noexcept;
 /// The cell by the §5 money grammar (blank → missing, unreadable → NaN).

@@ -29,7 +29,7 @@ struct Table {
   }
 
   /// Appends every row of the table to `out`; NULL reads as an empty field.
-  void read(Connection& db, std::vector<Record>& out) const {
+  void read(Connection& db, std::vector<Record>& out, TextArena& text) const {
     std::vector<std::optional<std::string_view>> fields;
     std::string scratch;
     db.copy_out(
@@ -43,7 +43,7 @@ struct Table {
             const std::optional<std::string_view> value =
                 field < fields.size() ? fields[field] : std::nullopt;
             ++field;
-            columns[i].store(record, TextCell{value.value_or(std::string_view())});
+            columns[i].store(record, TextCell{value.value_or(std::string_view())}, text);
           }
         });
   }
@@ -63,10 +63,10 @@ std::vector<std::string> table_columns(Connection& db, std::string_view table) {
 }
 
 Tables read_tables(Connection& db) {
-  Table<cbf::Customer, 7> customers{"customer_data", customer_columns<TextCell>};
-  Table<cbf::Interaction, 11> interactions{"user_interactions", interaction_columns<TextCell>};
-  Table<cbf::Session, 9> sessions{"user_sessions", session_columns<TextCell>};
-  Table<cbf::Attribution, 8> attributions{"purchase_attributions", attribution_columns<TextCell>};
+  Table<HostCustomer, 7> customers{"customer_data", customer_columns<TextCell>};
+  Table<HostInteraction, 11> interactions{"user_interactions", interaction_columns<TextCell>};
+  Table<HostSession, 9> sessions{"user_sessions", session_columns<TextCell>};
+  Table<HostAttribution, 8> attributions{"purchase_attributions", attribution_columns<TextCell>};
   std::vector<std::string> warnings;
   customers.check(db, warnings);
   interactions.check(db, warnings);
@@ -76,10 +76,10 @@ Tables read_tables(Connection& db) {
   db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   Tables t;
   t.warnings = std::move(warnings);
-  customers.read(db, t.customers);
-  interactions.read(db, t.interactions);
-  sessions.read(db, t.sessions);
-  attributions.read(db, t.attributions);
+  customers.read(db, t.customers, t.text);
+  interactions.read(db, t.interactions, t.text);
+  sessions.read(db, t.sessions, t.text);
+  attributions.read(db, t.attributions, t.text);
   db.exec("COMMIT");
   return t;
 }

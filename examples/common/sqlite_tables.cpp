@@ -49,13 +49,13 @@ struct Table {
   }
 
   /// Appends every row of the table to `out`.
-  void read(Database& db, std::vector<Record>& out) const {
+  void read(Database& db, std::vector<Record>& out, TextArena& text) const {
     Statement select(db, fmt::format("SELECT {} FROM \"{}\"", select_list(columns, present), name));
     while (select.step()) {
       Record& record = out.emplace_back();
       int column = 0;
       for (std::size_t i = 0; i < N; ++i)
-        if (present[i]) columns[i].store(record, ColumnCell{select, column++});
+        if (present[i]) columns[i].store(record, ColumnCell{select, column++}, text);
     }
   }
 };
@@ -103,10 +103,10 @@ std::vector<std::string> table_columns(Database& db, std::string_view table) {
 }
 
 Tables read_tables(Database& db) {
-  Table<cbf::Customer, 7> customers{"customer_data", customer_columns<ColumnCell>};
-  Table<cbf::Interaction, 11> interactions{"user_interactions", interaction_columns<ColumnCell>};
-  Table<cbf::Session, 9> sessions{"user_sessions", session_columns<ColumnCell>};
-  Table<cbf::Attribution, 8> attributions{"purchase_attributions", attribution_columns<ColumnCell>};
+  Table<HostCustomer, 7> customers{"customer_data", customer_columns<ColumnCell>};
+  Table<HostInteraction, 11> interactions{"user_interactions", interaction_columns<ColumnCell>};
+  Table<HostSession, 9> sessions{"user_sessions", session_columns<ColumnCell>};
+  Table<HostAttribution, 8> attributions{"purchase_attributions", attribution_columns<ColumnCell>};
   std::vector<std::string> warnings;
   customers.check(db, warnings);
   interactions.check(db, warnings);
@@ -114,10 +114,10 @@ Tables read_tables(Database& db) {
   attributions.check(db, warnings);
   Tables t;
   t.warnings = std::move(warnings);
-  customers.read(db, t.customers);
-  interactions.read(db, t.interactions);
-  sessions.read(db, t.sessions);
-  attributions.read(db, t.attributions);
+  customers.read(db, t.customers, t.text);
+  interactions.read(db, t.interactions, t.text);
+  sessions.read(db, t.sessions, t.text);
+  attributions.read(db, t.attributions, t.text);
   return t;
 }
 

@@ -26,14 +26,14 @@ namespace {
 template <class Record, std::size_t N>
 void read_table(const std::filesystem::path& file,
                 const std::array<InputColumn<Record, TextCell>, N>& columns,
-                std::vector<Record>& out, std::vector<std::string>& warnings) {
+                std::vector<Record>& out, TextArena& text, std::vector<std::string>& warnings) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
   const CsvHeader header = read_csv(
       file, names,
       [&](std::span<const std::string_view> fields, std::size_t) {
         Record& record = out.emplace_back();
-        for (std::size_t i = 0; i < N; ++i) columns[i].store(record, TextCell{fields[i]});
+        for (std::size_t i = 0; i < N; ++i) columns[i].store(record, TextCell{fields[i]}, text);
       },
       /*missing_ok=*/true);
   add_near_miss_warnings(warnings, file.string(), columns, header.names);
@@ -116,8 +116,6 @@ std::vector<std::string> near_miss_warnings(std::string_view where,
   return warnings;
 }
 
-std::string read_text(const TextCell& cell) { return std::string(cell.value); }
-
 cbf::TimeField read_timestamp(const TextCell& cell) noexcept { return parse_timestamp(cell.value); }
 
 std::optional<double> read_number(const TextCell& cell) noexcept {
@@ -148,12 +146,12 @@ void append_csv_number(std::string& line, std::int64_t value) {
 
 Tables read_tables(const std::filesystem::path& dir) {
   Tables t;
-  read_table(dir / "customers.csv", customer_columns<TextCell>, t.customers, t.warnings);
-  read_table(dir / "user_interactions.csv", interaction_columns<TextCell>, t.interactions,
+  read_table(dir / "customers.csv", customer_columns<TextCell>, t.customers, t.text, t.warnings);
+  read_table(dir / "user_interactions.csv", interaction_columns<TextCell>, t.interactions, t.text,
              t.warnings);
-  read_table(dir / "user_sessions.csv", session_columns<TextCell>, t.sessions, t.warnings);
+  read_table(dir / "user_sessions.csv", session_columns<TextCell>, t.sessions, t.text, t.warnings);
   read_table(dir / "purchase_attributions.csv", attribution_columns<TextCell>, t.attributions,
-             t.warnings);
+             t.text, t.warnings);
   return t;
 }
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cbf/batch.hpp>
-#include <cbf/records.hpp>
+#include "common/host_records.hpp"
+
+#include <cbf/features.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -14,12 +16,13 @@
 
 namespace cbf::host {
 
-/// The four input tables, as the library's plain records.
+/// The four input tables: records whose text views `text` (so Tables move, never copy).
 struct Tables {
-  std::vector<cbf::Customer> customers;
-  std::vector<cbf::Interaction> interactions;
-  std::vector<cbf::Session> sessions;
-  std::vector<cbf::Attribution> attributions;
+  std::vector<HostCustomer> customers;
+  std::vector<HostInteraction> interactions;
+  std::vector<HostSession> sessions;
+  std::vector<HostAttribution> attributions;
+  TextArena text;  ///< every record's text
   /// Columns that were ignored although they resemble a contract column (near_miss_warnings),
   /// one message each; the hosts print them on stderr unless quiet.
   std::vector<std::string> warnings;

@@ -219,7 +219,7 @@ TEST_CASE("the SQLite database holds the same rows as the CSV files of the same 
   std::set<std::string> orders;
   for (const auto& a : t.attributions) {
     csv_money += *a.attribution_value;
-    orders.insert(a.order_id);
+    orders.insert(std::string(a.order_id));
   }
   CHECK(std::abs(money.column_double(0) - csv_money) < 1e-6);
   CHECK(money.column_int64(1) == static_cast<std::int64_t>(orders.size()));
@@ -289,7 +289,7 @@ TEST_CASE("the period and the shops follow the options", "[host]") {
   write_csv(scratch.path, "--customers 200 --seed 2 --shops 3 --start 2023-03-15 --months 2");
   const cbf::host::Tables t = cbf::host::read_tables(scratch.path);
   std::set<std::string> shops;
-  for (const auto& c : t.customers) shops.insert(c.shop_id);
+  for (const auto& c : t.customers) shops.insert(std::string(c.shop_id));
   CHECK(shops == std::set<std::string>{"shop-eu", "shop-uk", "shop-us"});
   // 2023-03-15T00:00:00Z = 1678838400 s; two months later, 2023-05-15, is 61 days after.
   const auto first = std::chrono::sys_seconds{std::chrono::seconds{1678838400}};

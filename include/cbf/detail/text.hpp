@@ -35,9 +35,8 @@ namespace cbf::detail {
   return s.substr(b, e - b);
 }
 
-/// An id as the contract reads it: empty when blank, else exactly as given. Inlined, as trim.
-[[nodiscard, gnu::always_inline]] constexpr inline std::string_view id_or_empty(
-    std::string_view s) noexcept {
+/// An id as the contract reads it: empty when blank, else exactly as given.
+[[nodiscard]] constexpr std::string_view id_or_empty(std::string_view s) noexcept {
   return trim(s).empty() ? std::string_view{} : s;
 }
 
