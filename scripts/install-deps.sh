@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config git python3
   librange-v3-dev libfmt-dev catch2 libbenchmark-dev
-  libcli11-dev libcsv-dev libsqlite3-dev sqlite3 postgresql libpq-dev
+  libcli11-dev libsqlite3-dev sqlite3 postgresql libpq-dev
 )
 
 missing=()

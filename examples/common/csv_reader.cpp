@@ -1,12 +1,12 @@
 #include "common/csv_reader.hpp"
 
-#include <csv.h>
-
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <string>
@@ -18,12 +18,8 @@ namespace cbf::host {
 namespace {
 
 constexpr std::size_t kBlockSize = std::size_t{1} << 20;
-constexpr std::size_t kParserBlockSize = 4096;
 constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-// REPALL_NL reports every line end outside quotes, blank lines included, so line numbers can be
-// tracked exactly; the reader skips the resulting empty rows itself.
-constexpr unsigned char kOptions = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL;
 
 std::string describe(const std::string& file, std::size_t line, std::size_t column,
                      const std::string& message) {
@@ -40,37 +36,90 @@ std::string_view trim_ascii(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
 }
 
-// Values are passed exactly as in the file: libcsv would otherwise strip spaces and tabs.
-int never_space(unsigned char /*c*/) { return 0; }
-
 struct FileCloser {
   void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
-/// Owns a libcsv parser configured for the contract's dialect.
-class Parser {
- public:
-  Parser() {
-    csv_init(&p_, kOptions);
-    csv_set_space_func(&p_, never_space);
-    csv_set_blk_size(&p_, kParserBlockSize);
-  }
-  ~Parser() { csv_free(&p_); }
-  Parser(const Parser&) = delete;
-  Parser& operator=(const Parser&) = delete;
+[[noreturn]] void throw_io_error(const std::string& file, const char* what, int error) {
+  throw CsvError(file, 0, 0, std::string(what) + ": " + std::generic_category().message(error));
+}
 
-  /// The parser, for libcsv's functions.
-  csv_parser* get() noexcept { return &p_; }
+/// The bytes that end an unquoted field or make it an error: comma, quote, LF, CR.
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> table{};
+  for (const unsigned char c : {',', '"', '\n', '\r'}) table[c] = true;
+  return table;
+}();
+[[nodiscard]] inline bool is_special(char c) noexcept {
+  return kSpecial[static_cast<unsigned char>(c)];
+}
+
+/// A file read through one buffer that holds the row being scanned whole: blocks of kBlockSize,
+/// the unfinished row moved to the front before the next block is read, the buffer grown when a
+/// row outgrows it (a row is at most max_row_bytes, so the buffer stays bounded).
+class Source {
+ public:
+  Source(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {}
+
+  /// The bytes read and not consumed yet.
+  [[nodiscard]] std::string_view data() const noexcept {
+    return {buffer_.data() + begin_, end_ - begin_};
+  }
+  [[nodiscard]] bool at_end() const noexcept { return eof_; }
+
+  /// Drops the first `n` bytes of data() (scanned rows).
+  void consume(std::size_t n) noexcept { begin_ += n; }
+
+  /// Reads the next block after what is kept; false at the end of the file.
+  bool read_more() {
+    if (eof_) return false;
+    if (begin_ > 0) {
+      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    // A row that outgrew a block doubles the next read, so scanning it again costs linear time.
+    const std::size_t want = std::max(kBlockSize, end_);
+    if (buffer_.size() - end_ < want) buffer_.resize(end_ + want);
+    const std::size_t n = std::fread(buffer_.data() + end_, 1, want, f_);
+    if (n < want) {
+      if (std::ferror(f_) != 0) throw_io_error(name_, "cannot read", errno);
+      eof_ = true;
+    }
+    if (first_) {
+      first_ = false;
+      std::string_view head(buffer_.data() + end_, n);
+      std::size_t skip = 0;
+      if (head.starts_with(kByteOrderMark)) skip = kByteOrderMark.size();
+      head.remove_prefix(skip);
+      // FF FE and FE FF never occur in UTF-8: such a file is UTF-16 (or UTF-32), whose NUL bytes
+      // would otherwise make every header name unrecognisable.
+      if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF"))
+        throw CsvError(name_, 1, 0, "starts with a UTF-16 byte-order mark; the file must be UTF-8");
+      begin_ += skip;
+    }
+    end_ += n;
+    return n > 0;
+  }
 
  private:
-  csv_parser p_{};
+  std::FILE* f_;
+  std::string name_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  bool first_ = true;
 };
 
-/// Feeds a file to libcsv one physical line at a time and turns its callbacks into rows.
+/// Scans RFC 4180 rows (contract §5) out of a Source: fields are views into its buffer, but for
+/// quoted fields with doubled quotes, which are unescaped into the row's own strings. Physical
+/// lines end at LF, CRLF or a lone CR, inside quotes too, so every error names the line a reader
+/// of the file sees. One pass, no allocation per field once the row's buffers have grown.
 class Reader {
  public:
-  /// With header_only, the reader is done() as soon as the header is complete.
+  /// With header_only, the reader stops as soon as the header is complete.
   Reader(std::string file, std::span<const std::string_view> columns, const CsvRowHandler& on_row,
          std::size_t max_row_bytes, bool header_only = false)
       : file_(std::move(file)),
@@ -79,54 +128,21 @@ class Reader {
         max_row_bytes_(max_row_bytes),
         header_only_(header_only) {}
 
-  /// Whether nothing more is to be read: the header is complete and only it was asked for.
-  [[nodiscard]] bool done() const noexcept { return header_only_ && has_header_; }
-
-  /// Parses a block of the file (any size, lines may continue into the next block).
-  void feed_block(std::string_view block) {
-    if (cr_pending_) {
-      // The previous block ended with a CR: this block's first byte tells CRLF from a lone CR.
-      cr_pending_ = false;
-      feed("\r", !block.empty() && block.front() == '\n' ? LineEnd::none : LineEnd::lone_cr);
-    }
-    while (!block.empty() && !done()) {
-      const char* data = block.data();
-      const void* nl = std::memchr(data, '\n', block.size());
-      const std::size_t until_nl =
-          nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - data)
-                        : block.size();
-      const void* cr = std::memchr(data, '\r', until_nl);
-      const std::size_t cr_at =
-          cr != nullptr ? static_cast<std::size_t>(static_cast<const char*>(cr) - data) : 0;
-      if (cr != nullptr && (nl == nullptr || cr_at + 1 != until_nl)) {
-        // A CR not followed by LF ends a line (as in Python's csv module), unless the block ends
-        // before the next byte is known.
-        if (cr_at + 1 == block.size()) {
-          if (cr_at > 0) feed(block.substr(0, cr_at), LineEnd::none);
-          cr_pending_ = true;
-          return;
-        }
-        feed(block.substr(0, cr_at + 1), LineEnd::lone_cr);
-        block.remove_prefix(cr_at + 1);
+  /// Reads every row of `source` (only the header with header_only).
+  void read(Source& source) {
+    source.read_more();
+    for (;;) {
+      const std::string_view data = source.data();
+      if (data.empty() && source.at_end()) return;
+      const std::size_t used = scan_row(data, source.at_end());
+      if (used == 0) {
+        // The row continues past what is read: read on, keeping it, and scan it again.
+        if (!source.read_more() && !source.at_end()) return;
         continue;
       }
-      const std::size_t len = nl != nullptr ? until_nl + 1 : block.size();
-      feed(block.substr(0, len), nl != nullptr ? LineEnd::lf : LineEnd::none);
-      block.remove_prefix(len);
+      source.consume(used);
+      if (header_only_ && has_header_) return;
     }
-  }
-
-  /// Ends the file: submits a last row without a line end, or reports an unterminated quote.
-  void finish() {
-    if (done()) return;
-    if (cr_pending_) {
-      cr_pending_ = false;
-      feed("\r", LineEnd::lone_cr);
-    }
-    if (csv_fini(parser_.get(), on_field, on_row_end, this) != 0) {
-      throw CsvError(file_, field_line_, fields_ + 1, "unterminated quoted field");
-    }
-    rethrow_pending();
   }
 
   /// Which requested columns the header had (none when the file had no header).
@@ -137,114 +153,187 @@ class Reader {
   }
 
  private:
-  static void on_field(void* data, std::size_t len, void* self) {
-    const std::string_view value =
-        len == 0 ? std::string_view{} : std::string_view(static_cast<const char*>(data), len);
-    static_cast<Reader*>(self)->guarded([&](Reader& r) { r.field(value); });
-  }
-  static void on_row_end(int c, void* self) {
-    static_cast<Reader*>(self)->guarded([&](Reader& r) { r.row_end(c); });
-  }
+  enum class Scan : std::uint8_t { plain, quote, comma, line_end };
 
-  // Exceptions must not unwind through libcsv's C frames: keep the first, ignore the rest.
-  template <class F>
-  void guarded(F&& f) noexcept {
-    if (pending_) return;
-    try {
-      f(*this);
-    } catch (...) {
-      pending_ = std::current_exception();
-    }
-  }
-
-  void rethrow_pending() {
-    if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
-  }
-
-  // How a piece of the file fed to libcsv ends: mid-line, or with the end of a physical line.
-  enum class LineEnd : std::uint8_t { none, lf, lone_cr };
-
-  void feed(std::string_view piece, LineEnd end) {
-    // Rows end only at line ends, which end pieces: the pieces since the last row end are the
-    // row in progress, so it is measured before libcsv buffers any more of it.
-    row_bytes_ += piece.size();
-    if (row_bytes_ > max_row_bytes_) {
-      throw CsvError(file_, fields_ == 0 ? field_line_ : row_line_, 0,
-                     "row longer than " + std::to_string(max_row_bytes_) + " bytes");
-    }
-    lone_cr_ = end == LineEnd::lone_cr;
-    // libcsv grows a field's buffer by its block size: growing it by the buffer's own size
-    // instead keeps a field of n bytes from costing n / 4096 reallocations of up to n bytes.
-    csv_set_blk_size(parser_.get(), std::max(kParserBlockSize, csv_get_buffer_size(parser_.get())));
-    const std::size_t used =
-        csv_parse(parser_.get(), piece.data(), piece.size(), on_field, on_row_end, this);
-    rethrow_pending();
-    if (used != piece.size()) {
-      if (csv_error(parser_.get()) != CSV_EPARSE) {
-        throw CsvError(file_, line_, fields_ + 1, csv_strerror(csv_error(parser_.get())));
+  /// Scans one row (or a blank line) at the start of `data`, which starts a physical line, and
+  /// hands it on. Returns the bytes it spans, line end included, or 0 when `data` ends inside it
+  /// before the end of the file (nothing is handed on then).
+  std::size_t scan_row(std::string_view data, bool at_end) {
+    const char* const begin = data.data();
+    const char* const end = begin + data.size();
+    const char* p = begin;
+    std::size_t line = line_;
+    const std::size_t row_line = line;
+    std::size_t fields = 0;
+    std::size_t escaped = 0;
+    values_.clear();
+    // The size check of the row's next physical line, before any of it is scanned.
+    const char* checked_until = begin;
+    const auto too_long = [&](const char* until) {
+      if (static_cast<std::size_t>(until - begin) > max_row_bytes_)
+        throw CsvError(file_, row_line, 0,
+                       "row longer than " + std::to_string(max_row_bytes_) + " bytes");
+    };
+    // A lone CR that ends the file is measured only when it is reached, after the line before it
+    // (as the line-by-line reader this one replaces did; its errors stay the same).
+    const char* final_cr = nullptr;
+    const auto check_line = [&](const char* from) -> bool {
+      if (from < checked_until) return true;
+      // The line's end, found with memchr (vectorised) rather than byte by byte.
+      const auto* lf =
+          static_cast<const char*>(std::memchr(from, '\n', static_cast<std::size_t>(end - from)));
+      const char* line_end = lf != nullptr ? lf : end;
+      const auto* cr = static_cast<const char*>(
+          std::memchr(from, '\r', static_cast<std::size_t>(line_end - from)));
+      const char* e = cr != nullptr ? cr : line_end;
+      if (e < end && *e == '\r' && e + 1 == end && !at_end) return false;  // CR or CRLF?
+      if (e < end && *e == '\r' && e + 1 == end) {
+        final_cr = e;
+      } else if (e < end) {
+        e += (*e == '\r' && e[1] == '\n') ? 2 : 1;
+      } else if (!at_end && static_cast<std::size_t>(e - begin) <= max_row_bytes_) {
+        return false;
       }
-      // In strict mode without space trimming, libcsv stops at exactly these two mistakes.
-      throw CsvError(file_, line_, fields_ + 1,
-                     piece[used] == '"' ? "quote inside an unquoted field"
-                                        : "unexpected character after a closing quote");
+      too_long(e);
+      checked_until = e;
+      return true;
+    };
+    const auto pass_cr = [&](const char* cr) {
+      if (cr == final_cr) too_long(cr + 1);
+    };
+    if (!check_line(p)) return 0;
+    for (;;) {
+      // A field starts at p.
+      if (p < end && *p == '"') {
+        const std::size_t field_line = line;
+        const char* q = p + 1;
+        bool doubled = false;
+        for (;;) {
+          while (q < end && *q != '"' && *q != '\n' && *q != '\r') ++q;
+          if (q == end) {
+            if (!at_end) return 0;
+            throw CsvError(file_, field_line, fields + 1, "unterminated quoted field");
+          }
+          if (*q == '"') {
+            if (q + 1 == end && !at_end) return 0;
+            if (q + 1 < end && q[1] == '"') {
+              doubled = true;
+              q += 2;
+              continue;
+            }
+            break;
+          }
+          // A line end inside the quotes: a CRLF or a lone CR counts as one.
+          if (*q == '\r') {
+            if (q + 1 == end && !at_end) return 0;
+            pass_cr(q);
+            if (q + 1 < end && q[1] == '\n') ++q;
+          }
+          ++q;
+          ++line;
+          if (!check_line(q)) return 0;
+        }
+        const std::string_view raw(p + 1, static_cast<std::size_t>(q - p - 1));
+        p = q + 1;
+        if (p < end && *p != ',' && *p != '\n' && *p != '\r')
+          throw CsvError(file_, line, fields + 1, "unexpected character after a closing quote");
+        if (p < end && *p == '\r') pass_cr(p);  // measured before the field it ends is taken
+        add_field(doubled ? unescape(raw, escaped++) : raw, fields, field_line);
+      } else {
+        const char* q = p;
+        while (q < end && !is_special(*q)) ++q;
+        if (q < end && *q == '"')
+          throw CsvError(file_, line, fields + 1, "quote inside an unquoted field");
+        if (q == end && !at_end) return 0;
+        if (q < end && *q == '\r') pass_cr(q);  // measured before the field it ends is taken
+        // An empty last field with nothing after it is no field: a blank line, or a row's end.
+        if (q > p || fields > 0 || (q < end && *q == ',')) {
+          add_field(std::string_view(p, static_cast<std::size_t>(q - p)), fields, line);
+        }
+        p = q;
+      }
+      // After a field: a comma, a line end or the end of the file.
+      if (p == end) {
+        end_row(fields, row_line);
+        line_ = line;
+        return static_cast<std::size_t>(p - begin);
+      }
+      if (*p == ',') {
+        ++p;
+        if (p == end && !at_end) return 0;
+        if (p == end) {
+          add_field({}, fields, line);  // "a," at the end of the file: an empty last field
+          end_row(fields, row_line);
+          line_ = line;
+          return static_cast<std::size_t>(p - begin);
+        }
+        continue;
+      }
+      // A line end: LF, CRLF or a lone CR.
+      if (*p == '\r') {
+        if (p + 1 == end && !at_end) return 0;
+        pass_cr(p);
+        if (p + 1 < end && p[1] == '\n') ++p;
+      }
+      ++p;
+      end_row(fields, row_line);
+      line_ = line + 1;
+      return static_cast<std::size_t>(p - begin);
     }
-    if (end != LineEnd::none) ++line_;
   }
 
-  void field(std::string_view value) {
-    const std::size_t start = field_line_;
-    if (fields_ == 0) row_line_ = start;
-    field_line_ = line_;
+  /// `raw` (a quoted field's inside) with each doubled quote made one, in the row's strings.
+  std::string_view unescape(std::string_view raw, std::size_t slot) {
+    if (slot >= unescaped_.size()) unescaped_.resize(slot + 1);
+    std::string& out = unescaped_[slot];
+    out.clear();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      out += raw[i];
+      if (raw[i] == '"') ++i;  // the second quote of a pair
+    }
+    return out;
+  }
+
+  void add_field(std::string_view value, std::size_t& fields, std::size_t field_line) {
     if (!has_header_) {
       names_.emplace_back(trim_ascii(value));
-    } else if (fields_ >= row_.size()) {
-      throw CsvError(file_, start, fields_ + 1,
-                     "row has more fields than the header's " + std::to_string(row_.size()));
-    } else if (needed_[fields_]) {
-      row_[fields_].assign(value);
+    } else if (fields >= header_size_) {
+      throw CsvError(file_, field_line, fields + 1,
+                     "row has more fields than the header's " + std::to_string(header_size_));
+    } else {
+      values_.push_back(value);
     }
-    ++fields_;
+    ++fields;
   }
 
-  void row_end(int terminator) {
-    // A row without fields is a blank line (reported because of CSV_REPALL_NL).
-    if (fields_ != 0 && has_header_) {
-      emit_row();
-    } else if (fields_ != 0) {
-      take_header();
+  void end_row(std::size_t fields, std::size_t row_line) {
+    if (fields == 0) return;  // a blank line
+    if (!has_header_) {
+      take_header(row_line);
+      return;
     }
-    fields_ = 0;
-    row_bytes_ = 0;
-    // A row ends at its line's end, except at the CR of a CRLF: then the LF follows.
-    const bool line_ends = terminator == '\n' || (terminator == '\r' && lone_cr_);
-    field_line_ = line_ends ? line_ + 1 : line_;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const std::size_t j = index_[i];
+      views_[i] = j != kAbsent && j < values_.size() ? values_[j] : std::string_view{};
+    }
+    on_row_(std::span<const std::string_view>(views_), row_line);
   }
 
-  void take_header() {
+  void take_header(std::size_t row_line) {
     index_.assign(columns_.size(), kAbsent);
-    needed_.assign(names_.size(), false);
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       for (std::size_t j = 0; j < names_.size(); ++j) {
         if (names_[j] == columns_[i]) {
           index_[i] = j;
-          needed_[j] = true;
           break;
         }
       }
     }
-    row_.resize(names_.size());
     views_.resize(columns_.size());
+    header_size_ = names_.size();
     header_names_ = std::exchange(names_, {});
     has_header_ = true;
-    header_line_ = row_line_;
-  }
-
-  void emit_row() {
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      const std::size_t j = index_[i];
-      views_[i] = j != kAbsent && j < fields_ ? std::string_view(row_[j]) : std::string_view{};
-    }
-    on_row_(std::span<const std::string_view>(views_), row_line_);
+    header_line_ = row_line;
   }
 
   std::string file_;
@@ -252,50 +341,18 @@ class Reader {
   const CsvRowHandler& on_row_;
   std::size_t max_row_bytes_;
   bool header_only_;
-  Parser parser_;
-  std::exception_ptr pending_;
 
-  std::size_t line_ = 1;        // the physical line being fed to libcsv
-  std::size_t field_line_ = 1;  // where the field in progress (or the next one) starts
-  std::size_t row_line_ = 1;    // where the row in progress starts
-  std::size_t fields_ = 0;      // fields of the row in progress submitted so far
-  std::size_t row_bytes_ = 0;   // bytes of the row in progress fed so far, line ends included
-  bool lone_cr_ = false;        // the piece being fed ends with a CR that is no CRLF's
-  bool cr_pending_ = false;     // the last block ended with a CR not yet fed
-
+  std::size_t line_ = 1;  // the physical line the next row starts on
   bool has_header_ = false;
   std::size_t header_line_ = 0;            // the header's line, 0 until it is complete
+  std::size_t header_size_ = 0;            // the header's fields
   std::vector<std::string> names_;         // the header's trimmed names, until it is complete
   std::vector<std::string> header_names_;  // the header's trimmed names, once it is complete
   std::vector<std::size_t> index_;         // requested column -> header position, or kAbsent
-  std::vector<bool> needed_;               // header position -> some requested column uses it
-  std::vector<std::string> row_;           // the current row's needed fields, by header position
-  std::vector<std::string_view> views_;    // the current row's requested fields
+  std::vector<std::string_view> values_;   // the current row's fields
+  std::deque<std::string> unescaped_;  // the current row's fields with doubled quotes (never moved)
+  std::vector<std::string_view> views_;  // the current row's requested fields
 };
-
-[[noreturn]] void throw_io_error(const std::string& file, const char* what, int error) {
-  throw CsvError(file, 0, 0, std::string(what) + ": " + std::generic_category().message(error));
-}
-
-/// Feeds `file` to `reader` block by block until its end or until the reader is done.
-void read_into(const std::string& name, std::FILE* f, Reader& reader) {
-  const auto block = std::make_unique_for_overwrite<char[]>(kBlockSize);
-  for (bool first = true; !reader.done(); first = false) {
-    const std::size_t n = std::fread(block.get(), 1, kBlockSize, f);
-    std::string_view data(block.get(), n);
-    if (first && data.starts_with(kByteOrderMark)) data.remove_prefix(kByteOrderMark.size());
-    // FF FE and FE FF never occur in UTF-8: such a file is UTF-16 (or UTF-32), whose NUL bytes
-    // would otherwise make every header name unrecognisable.
-    if (first && (data.starts_with("\xFF\xFE") || data.starts_with("\xFE\xFF")))
-      throw CsvError(name, 1, 0, "starts with a UTF-16 byte-order mark; the file must be UTF-8");
-    reader.feed_block(data);
-    if (n < kBlockSize) {
-      if (std::ferror(f) != 0) throw_io_error(name, "cannot read", errno);
-      break;
-    }
-  }
-  reader.finish();
-}
 
 }  // namespace
 
@@ -317,7 +374,8 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
     throw_io_error(name, "cannot open", error);
   }
   Reader reader(name, columns, on_row, max_row_bytes);
-  read_into(name, f.get(), reader);
+  Source source(f.get(), name);
+  reader.read(source);
   return reader.header();
 }
 
@@ -328,7 +386,8 @@ std::vector<std::string> read_csv_header(const std::filesystem::path& file,
   if (!f) throw_io_error(name, "cannot open", errno);
   const CsvRowHandler no_rows = [](std::span<const std::string_view>, std::size_t) {};
   Reader reader(name, {}, no_rows, max_row_bytes, /*header_only=*/true);
-  read_into(name, f.get(), reader);
+  Source source(f.get(), name);
+  reader.read(source);
   return reader.header().names;
 }
 

@@ -1,5 +1,6 @@
-// An RFC 4180 CSV reader for the example hosts (contract §5), over libcsv: selects columns by
-// header name and reports every malformed file with its file name, physical line and field number.
+// An RFC 4180 CSV reader for the example hosts (contract §5), a hand-written scanner (why: see
+// docs/dependencies.md): selects columns by header name and reports every malformed file with its
+// file name, physical line and field number.
 #pragma once
 
 #include <cstddef>
