@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -60,7 +61,8 @@ constexpr auto kSpecial = [] {
 /// row outgrows it (a row is at most max_row_bytes, so the buffer stays bounded).
 class Source {
  public:
-  Source(std::FILE* f, std::string name) : f_(f), name_(std::move(name)) {}
+  Source(std::FILE* f, std::string name, std::function<void(std::uint64_t)> on_block = {})
+      : f_(f), name_(std::move(name)), on_block_(std::move(on_block)) {}
 
   /// The bytes read and not consumed yet.
   [[nodiscard]] std::string_view data() const noexcept {
@@ -100,12 +102,16 @@ class Source {
       begin_ += skip;
     }
     end_ += n;
+    read_ += n;
+    if (on_block_) on_block_(read_);
     return n > 0;
   }
 
  private:
   std::FILE* f_;
   std::string name_;
+  std::function<void(std::uint64_t)> on_block_;  // hears the bytes read after each block
+  std::uint64_t read_ = 0;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
@@ -364,7 +370,8 @@ CsvError::CsvError(std::string file, std::size_t line, std::size_t column,
       column_(column) {}
 
 CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
-                   const CsvRowHandler& on_row, bool missing_ok, std::size_t max_row_bytes) {
+                   const CsvRowHandler& on_row, bool missing_ok, std::size_t max_row_bytes,
+                   const std::function<void(std::uint64_t)>& on_block) {
   const std::string name = file.string();
   const FilePtr f(std::fopen(file.c_str(), "rb"));
   if (!f) {
@@ -374,7 +381,7 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
     throw_io_error(name, "cannot open", error);
   }
   Reader reader(name, columns, on_row, max_row_bytes);
-  Source source(f.get(), name);
+  Source source(f.get(), name, on_block);
   reader.read(source);
   return reader.header();
 }

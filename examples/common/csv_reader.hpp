@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <span>
@@ -55,10 +56,12 @@ using CsvRowHandler =
 /// Reads an RFC 4180 file, calling on_row for each data row. A missing file throws CsvError (line
 /// 0) unless missing_ok, in which case it returns a header with no column present and calls
 /// nothing. Lines end at LF, CRLF or a lone CR. A file that starts with a UTF-16 byte-order mark,
-/// or a row of more than max_row_bytes bytes, throws CsvError.
+/// or a row of more than max_row_bytes bytes, throws CsvError. `on_block`, when set, hears the
+/// bytes read so far after each block of the file (about every MiB), for a progress display.
 CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
                    const CsvRowHandler& on_row, bool missing_ok = false,
-                   std::size_t max_row_bytes = default_max_row_bytes);
+                   std::size_t max_row_bytes = default_max_row_bytes,
+                   const std::function<void(std::uint64_t bytes_read)>& on_block = {});
 
 /// The names of a file's header (its first non-blank row), ASCII-trimmed as read_csv matches
 /// them; empty for an empty file. Reads no further than the header, in linear time, with

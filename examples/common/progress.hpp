@@ -8,7 +8,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -51,6 +53,28 @@ class Progress {
                program_, "", filled, "", width - filled, share * 100.0,
                static_cast<double>(p.records_done) / seconds / 1e6,
                static_cast<double>(p.customers_done) / seconds);
+    bar_shown_ = true;
+  }
+
+  /// Redraws the reading bar (at most ten times a second): percent of the bytes, MB/s and
+  /// records/s, so a user sees where a long read stands.
+  void update_read(std::uint64_t bytes_done, std::uint64_t bytes_total,
+                   std::uint64_t records_done) {
+    if (!live_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - drawn_ < std::chrono::milliseconds(100)) return;
+    drawn_ = now;
+    const double seconds = std::max(1e-9, std::chrono::duration<double>(now - last_).count());
+    const double share =
+        bytes_total > 0
+            ? std::min(1.0, static_cast<double>(bytes_done) / static_cast<double>(bytes_total))
+            : 1.0;
+    constexpr int width = 30;
+    const int filled = static_cast<int>(share * width);
+    fmt::print(stderr, "\r{}: reading [{:=<{}}{:<{}}] {:3.0f}%  {:.0f} MB/s  {:.1f} M records/s ",
+               program_, "", filled, "", width - filled, share * 100.0,
+               static_cast<double>(bytes_done) / seconds / 1e6,
+               static_cast<double>(records_done) / seconds / 1e6);
     bar_shown_ = true;
   }
 

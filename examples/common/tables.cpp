@@ -14,10 +14,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <functional>
 #include <iterator>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <tuple>
 
 namespace cbf::host {
@@ -26,7 +29,8 @@ namespace {
 template <class Record, std::size_t N>
 void read_table(const std::filesystem::path& file,
                 const std::array<InputColumn<Record, TextCell>, N>& columns,
-                std::vector<Record>& out, TextArena& text, std::vector<std::string>& warnings) {
+                std::vector<Record>& out, TextArena& text, std::vector<std::string>& warnings,
+                const std::function<void(std::uint64_t)>& on_block) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
   const CsvHeader header = read_csv(
@@ -35,7 +39,7 @@ void read_table(const std::filesystem::path& file,
         Record& record = out.emplace_back();
         for (std::size_t i = 0; i < N; ++i) columns[i].store(record, TextCell{fields[i]}, text);
       },
-      /*missing_ok=*/true);
+      /*missing_ok=*/true, default_max_row_bytes, on_block);
   add_near_miss_warnings(warnings, file.string(), columns, header.names);
   // A file with a header must name every required column: absent and empty are not the same.
   for (std::size_t i = 0; i < N; ++i) {
@@ -144,14 +148,37 @@ void append_csv_number(std::string& line, std::int64_t value) {
   fmt::format_to(std::back_inserter(line), "{}", value);
 }
 
-Tables read_tables(const std::filesystem::path& dir) {
+Tables read_tables(const std::filesystem::path& dir,
+                   const std::function<void(const ReadProgress&)>& progress) {
   Tables t;
-  read_table(dir / "customers.csv", customer_columns<TextCell>, t.customers, t.text, t.warnings);
-  read_table(dir / "user_interactions.csv", interaction_columns<TextCell>, t.interactions, t.text,
-             t.warnings);
-  read_table(dir / "user_sessions.csv", session_columns<TextCell>, t.sessions, t.text, t.warnings);
-  read_table(dir / "purchase_attributions.csv", attribution_columns<TextCell>, t.attributions,
-             t.text, t.warnings);
+  const std::filesystem::path files[] = {dir / "customers.csv", dir / "user_interactions.csv",
+                                         dir / "user_sessions.csv",
+                                         dir / "purchase_attributions.csv"};
+  ReadProgress p;
+  for (const auto& file : files) {
+    std::error_code ignored;
+    const auto size = std::filesystem::file_size(file, ignored);
+    if (!ignored) p.bytes_total += size;
+  }
+  std::uint64_t before = 0;  // the bytes of the files already read
+  const auto on_block = [&](std::uint64_t bytes) {
+    if (!progress) return;
+    p.bytes_done = before + bytes;
+    p.records_done = t.record_count();
+    progress(p);
+  };
+  const auto next_file = [&](const std::filesystem::path& file) {
+    std::error_code ignored;
+    const auto size = std::filesystem::file_size(file, ignored);
+    if (!ignored) before += size;
+  };
+  read_table(files[0], customer_columns<TextCell>, t.customers, t.text, t.warnings, on_block);
+  next_file(files[0]);
+  read_table(files[1], interaction_columns<TextCell>, t.interactions, t.text, t.warnings, on_block);
+  next_file(files[1]);
+  read_table(files[2], session_columns<TextCell>, t.sessions, t.text, t.warnings, on_block);
+  next_file(files[2]);
+  read_table(files[3], attribution_columns<TextCell>, t.attributions, t.text, t.warnings, on_block);
   return t;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -33,10 +34,18 @@ struct Tables {
   }
 };
 
+/// How far reading the input files has got.
+struct ReadProgress {
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;  ///< the four files' sizes
+  std::uint64_t records_done = 0;
+};
+
 /// Reads customers.csv, user_interactions.csv, user_sessions.csv and purchase_attributions.csv
 /// from `dir` (a missing file = no records). Throws CsvError on malformed files or a header that
-/// lacks a required column.
-[[nodiscard]] Tables read_tables(const std::filesystem::path& dir);
+/// lacks a required column. `progress`, when set, hears how far it got about every MiB.
+[[nodiscard]] Tables read_tables(const std::filesystem::path& dir,
+                                 const std::function<void(const ReadProgress&)>& progress = {});
 
 /// Writes `shop_id,customer_id,<30 features>,as_of`, one row per customer (null = empty field).
 void write_features_csv(std::ostream& out, const cbf::BatchResult& batch);

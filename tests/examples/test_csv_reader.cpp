@@ -1,8 +1,11 @@
 #include "common/csv_reader.hpp"
+#include "common/tables.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -527,4 +530,41 @@ TEST_CASE(
   }
   CHECK(read_csv_header(long_header.path(), 13).size() == 2);
   CHECK_THROWS_AS(read_csv_header(fs::temp_directory_path() / "cbf_no_such_file.csv"), CsvError);
+}
+
+TEST_CASE("read_csv reports the bytes read after each block, ending at the file's size") {
+  const fs::path file = unique_temp_path();
+  std::string text = "a,b\n";
+  while (text.size() < (std::size_t{5} << 20)) text += "\"x,\ny\",123456789\n";
+  std::ofstream(file, std::ios::binary) << text;
+  std::vector<std::uint64_t> seen;
+  std::size_t rows = 0;
+  const std::string_view columns[] = {"a", "b"};
+  (void)cbf::host::read_csv(
+      file, columns, [&](std::span<const std::string_view>, std::size_t) { ++rows; }, false,
+      cbf::host::default_max_row_bytes, [&](std::uint64_t bytes) { seen.push_back(bytes); });
+  fs::remove(file);
+  CHECK(rows == (text.size() - 4) / 17);
+  REQUIRE(seen.size() >= 5);
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+  CHECK(seen.back() == text.size());
+}
+
+TEST_CASE("read_tables reports its progress over the four files, ending at their total size") {
+  const fs::path dir = unique_temp_path();
+  fs::create_directories(dir);
+  std::ofstream(dir / "customers.csv") << "customer_id\nc1\nc2\n";
+  std::ofstream(dir / "user_interactions.csv")
+      << "customer_id,event_type,created_at\nc1,page_viewed,2025-01-01T00:00:00Z\n";
+  std::vector<cbf::host::ReadProgress> seen;
+  const cbf::host::Tables t =
+      cbf::host::read_tables(dir, [&](const cbf::host::ReadProgress& p) { seen.push_back(p); });
+  const std::uint64_t total =
+      fs::file_size(dir / "customers.csv") + fs::file_size(dir / "user_interactions.csv");
+  fs::remove_all(dir);
+  REQUIRE(t.record_count() == 3);
+  REQUIRE(!seen.empty());
+  CHECK(seen.back().bytes_total == total);
+  CHECK(seen.back().bytes_done == total);
+  CHECK(seen.front().bytes_done == 18);  // customers.csv, read in one block
 }
