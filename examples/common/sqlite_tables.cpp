@@ -25,7 +25,9 @@ struct ColumnCell {
   int column;
 };
 
-std::string read_text(const ColumnCell& cell) { return text_value(cell.select, cell.column); }
+// A column as text (TEXT as is, INTEGER and REAL as SQLite writes them, NULL empty): a view valid
+// until the next step, which is all store_text needs, as it keeps a copy at once.
+std::string_view read_text(const ColumnCell& cell) { return cell.select.column_text(cell.column); }
 cbf::TimeField read_timestamp(const ColumnCell& cell) {
   return timestamp_value(cell.select, cell.column);
 }
@@ -61,10 +63,6 @@ struct Table {
 };
 
 }  // namespace
-
-std::string text_value(const Statement& s, int column) {
-  return std::string(s.column_text(column));
-}
 
 cbf::TimeField timestamp_value(const Statement& s, int column) {
   switch (s.column_type(column)) {

@@ -14,9 +14,6 @@
 
 namespace cbf::host::sqlite {
 
-/// A column as text: TEXT as is, INTEGER and REAL as SQLite writes them, NULL → empty.
-[[nodiscard]] std::string text_value(const Statement& s, int column);
-
 /// A column as a timestamp: TEXT by the §5 grammar (blank → missing), INTEGER as epoch seconds,
 /// NULL → missing, REAL and BLOB → invalid (counted `bad_timestamp`).
 [[nodiscard]] cbf::TimeField timestamp_value(const Statement& s, int column);

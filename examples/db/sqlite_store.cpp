@@ -44,7 +44,8 @@ std::int64_t count(sqlite::Database& db, const char* sql) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Notice notice)
-      : db_(path, SQLITE_OPEN_READWRITE), notice_(std::move(notice)) {
+      // NOMUTEX: one thread uses the connection, so SQLite's per-call locking is pure cost.
+      : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX), notice_(std::move(notice)) {
     sqlite3_busy_handler(db_.handle(), &SqliteStore::wait_for_lock, this);
   }
 
