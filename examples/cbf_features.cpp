@@ -48,10 +48,12 @@ int run(const Options& o) {
   std::ostream* const diagnostics_out = o.diagnostics ? &files.add(*o.diagnostics) : nullptr;
   std::ostream* const features_out = o.output ? &files.add(*o.output) : nullptr;
   cbf::host::Progress progress("cbf-features", o.quiet, o.verbose);
-  const cbf::host::Tables tables =
-      cbf::host::read_tables(o.dir, [&](const cbf::host::ReadProgress& p) {
+  const cbf::host::Tables tables = cbf::host::read_tables(
+      o.dir,
+      [&](const cbf::host::ReadProgress& p) {
         progress.update_read(p.bytes_done, p.bytes_total, p.records_done);
-      });
+      },
+      o.threads);
   cbf::host::print_warnings("cbf-features", tables.warnings, o.quiet);
   progress.done("read", fmt::format("read {} records from {}", tables.record_count(), o.dir));
   cbf::BatchOptions options;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -10,8 +12,10 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 namespace cbf::host {
@@ -61,8 +65,18 @@ constexpr auto kSpecial = [] {
 /// row outgrows it (a row is at most max_row_bytes, so the buffer stays bounded).
 class Source {
  public:
-  Source(std::FILE* f, std::string name, std::function<void(std::uint64_t)> on_block = {})
-      : f_(f), name_(std::move(name)), on_block_(std::move(on_block)) {}
+  /// Reads `f` from where it stands, at most `limit` bytes (a part of a file read in parallel);
+  /// `first` says whether that is the file's start (byte-order marks are looked at there only).
+  Source(std::FILE* f, std::string name, std::function<void(std::uint64_t)> on_block = {},
+         std::uint64_t limit = UINT64_MAX, bool first = true)
+      : f_(f),
+        name_(std::move(name)),
+        on_block_(std::move(on_block)),
+        left_(limit),
+        first_(first) {}
+
+  /// Bytes of the file consumed so far (a byte-order mark counts as consumed).
+  [[nodiscard]] std::uint64_t consumed() const noexcept { return read_ - (end_ - begin_); }
 
   /// The bytes read and not consumed yet.
   [[nodiscard]] std::string_view data() const noexcept {
@@ -82,10 +96,12 @@ class Source {
       begin_ = 0;
     }
     // A row that outgrew a block doubles the next read, so scanning it again costs linear time.
-    const std::size_t want = std::max(kBlockSize, end_);
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(std::max(kBlockSize, end_), left_));
     if (buffer_.size() - end_ < want) buffer_.resize(end_ + want);
-    const std::size_t n = std::fread(buffer_.data() + end_, 1, want, f_);
-    if (n < want) {
+    const std::size_t n = want == 0 ? 0 : std::fread(buffer_.data() + end_, 1, want, f_);
+    left_ -= n;
+    if (n < want || left_ == 0) {
       if (std::ferror(f_) != 0) throw_io_error(name_, "cannot read", errno);
       eof_ = true;
     }
@@ -112,11 +128,12 @@ class Source {
   std::string name_;
   std::function<void(std::uint64_t)> on_block_;  // hears the bytes read after each block
   std::uint64_t read_ = 0;
+  std::uint64_t left_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   bool eof_ = false;
-  bool first_ = true;
+  bool first_;
 };
 
 /// Scans RFC 4180 rows (contract §5) out of a Source: fields are views into its buffer, but for
@@ -149,6 +166,29 @@ class Reader {
       source.consume(used);
       if (header_only_ && has_header_) return;
     }
+  }
+
+  /// The state to read another part of the same file with: its header, and `line` for the
+  /// part's first line.
+  struct Resume {
+    std::vector<std::string> header_names;
+    std::vector<std::size_t> index;
+    std::size_t header_line;
+    std::size_t line;
+  };
+
+  /// Where this reader stands after its header (read with header_only).
+  [[nodiscard]] Resume resume() const { return Resume{header_names_, index_, header_line_, line_}; }
+
+  /// Reads a later part of the file, which starts at a row boundary on `from.line`.
+  void continue_from(const Resume& from) {
+    header_names_ = from.header_names;
+    index_ = from.index;
+    header_line_ = from.header_line;
+    header_size_ = header_names_.size();
+    has_header_ = true;
+    views_.resize(columns_.size());
+    line_ = from.line;
   }
 
   /// Which requested columns the header had (none when the file had no header).
@@ -384,6 +424,144 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
   Source source(f.get(), name, on_block);
   reader.read(source);
   return reader.header();
+}
+
+namespace {
+
+/// Where `parts` parts of `file` begin, after its header (which ends at `from`, on line
+/// `line`): offsets of the first byte after a line feed outside quotes near each even share of
+/// the rest, and their line numbers. Quotes are counted, not parsed: in a valid file their count
+/// is odd exactly inside quoted fields, and in an invalid one the first error lies before any
+/// split this finds, where the first part's reader reports it as a single reader would.
+struct Split {
+  std::uint64_t offset;
+  std::size_t line;
+};
+std::vector<Split> split_points(std::FILE* f, std::uint64_t from, std::uint64_t size,
+                                std::size_t line, std::size_t parts) {
+  std::vector<Split> splits{{from, line}};
+  std::vector<char> block(kBlockSize);
+  if (std::fseek(f, static_cast<long>(from), SEEK_SET) != 0) return splits;
+  std::uint64_t at = from;  // the file offset of block[0]
+  bool quoted = false;      // an odd count of quotes so far
+  bool cr = false;          // the byte before block[0] was a CR
+  for (std::size_t k = 1; k < parts; ++k) {
+    const std::uint64_t target = from + (size - from) * k / parts;
+    for (bool found = false; !found;) {
+      const std::size_t n = std::fread(block.data(), 1, block.size(), f);
+      if (n == 0) return splits;
+      const char* const b = block.data();
+      if (at + n < target) {
+        // Far from the target: count quotes and line ends, vectorised.
+        quoted ^= (std::count(b, b + n, '"') & 1) != 0;
+        line += static_cast<std::size_t>(std::count(b, b + n, '\n'));
+        if (cr && b[0] != '\n') ++line;
+        for (const char* r = b; (r = static_cast<const char*>(std::memchr(
+                                     r, '\r', static_cast<std::size_t>(b + n - r)))) != nullptr;
+             ++r)
+          if (r + 1 < b + n && r[1] != '\n') ++line;  // a lone CR; one at the end waits for cr
+        cr = b[n - 1] == '\r';
+        at += n;
+        continue;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const char c = b[i];
+        if (cr && c != '\n') ++line;  // a lone CR ended the line before this byte
+        cr = c == '\r';
+        if (c == '"') quoted = !quoted;
+        if (c != '\n') continue;
+        ++line;
+        if (!quoted && at + i + 1 >= target && at + i + 1 < size) {
+          splits.push_back({at + i + 1, line});
+          at += i + 1;  // the next share is looked for from here
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        at += n;
+      } else if (std::fseek(f, static_cast<long>(at), SEEK_SET) != 0) {
+        return splits;
+      }
+    }
+  }
+  return splits;
+}
+
+}  // namespace
+
+CsvHeader read_csv_parallel(const std::filesystem::path& file,
+                            std::span<const std::string_view> columns, std::size_t parts,
+                            const CsvPartRowHandler& on_row, bool missing_ok,
+                            std::size_t max_row_bytes,
+                            const std::function<void(std::uint64_t)>& on_block) {
+  std::error_code size_error;
+  const std::uint64_t size = std::filesystem::file_size(file, size_error);
+  if (parts <= 1 || size_error || size < 4 * kBlockSize) {
+    return read_csv(
+        file, columns,
+        [&](std::span<const std::string_view> fields, std::size_t line) {
+          on_row(0, fields, line);
+        },
+        missing_ok, max_row_bytes, on_block);
+  }
+  const std::string name = file.string();
+  Reader::Resume resume;
+  std::vector<Split> splits;
+  CsvHeader header;
+  {
+    const FilePtr f(std::fopen(file.c_str(), "rb"));
+    if (!f) throw_io_error(name, "cannot open", errno);
+    const CsvRowHandler no_rows = [](std::span<const std::string_view>, std::size_t) {};
+    Reader reader(name, columns, no_rows, max_row_bytes, /*header_only=*/true);
+    Source source(f.get(), name);
+    reader.read(source);
+    header = reader.header();
+    if (header.line == 0) return header;  // no header: no rows
+    resume = reader.resume();
+    splits = split_points(f.get(), source.consumed(), size, resume.line, parts);
+  }
+  // Each part on its own thread and file handle; the progress adds up the parts' bytes.
+  std::atomic<std::uint64_t> bytes{splits.front().offset};
+  std::mutex progress;
+  std::vector<std::exception_ptr> errors(splits.size());
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < splits.size(); ++k) {
+    threads.emplace_back([&, k] {
+      try {
+        const FilePtr f(std::fopen(file.c_str(), "rb"));
+        if (!f) throw_io_error(name, "cannot open", errno);
+        const std::uint64_t begin = splits[k].offset;
+        const std::uint64_t end = k + 1 < splits.size() ? splits[k + 1].offset : size;
+        if (std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0)
+          throw_io_error(name, "cannot read", errno);
+        std::uint64_t last = 0;
+        Source source(
+            f.get(), name,
+            [&](std::uint64_t read) {
+              const std::uint64_t now = bytes += read - std::exchange(last, read);
+              if (!on_block) return;
+              const std::lock_guard lock(progress);
+              on_block(now);
+            },
+            end - begin, /*first=*/false);
+        const CsvRowHandler rows = [&](std::span<const std::string_view> fields, std::size_t line) {
+          on_row(k, fields, line);
+        };
+        Reader reader(name, columns, rows, max_row_bytes);
+        Reader::Resume part = resume;
+        part.line = splits[k].line;
+        reader.continue_from(part);
+        reader.read(source);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);  // the first part's error is the first in the file
+  return header;
 }
 
 std::vector<std::string> read_csv_header(const std::filesystem::path& file,

@@ -53,6 +53,10 @@ inline constexpr std::size_t default_max_row_bytes = std::size_t{64} << 20;
 using CsvRowHandler =
     std::function<void(std::span<const std::string_view> fields, std::size_t line)>;
 
+/// A data row of part `part` of a file read in parallel (see read_csv_parallel).
+using CsvPartRowHandler = std::function<void(
+    std::size_t part, std::span<const std::string_view> fields, std::size_t line)>;
+
 /// Reads an RFC 4180 file, calling on_row for each data row. A missing file throws CsvError (line
 /// 0) unless missing_ok, in which case it returns a header with no column present and calls
 /// nothing. Lines end at LF, CRLF or a lone CR. A file that starts with a UTF-16 byte-order mark,
@@ -70,5 +74,16 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
 /// throws CsvError.
 [[nodiscard]] std::vector<std::string> read_csv_header(
     const std::filesystem::path& file, std::size_t max_row_bytes = default_max_row_bytes);
+
+/// read_csv over up to `parts` pieces of the file, each on its own thread: split after line feeds
+/// outside quotes near even shares of the file, so each piece holds whole rows. on_row(part, …)
+/// is called from part `part`'s thread, the rows of each part in file order; parts follow each
+/// other in the file. The header, the rows and the first error are read_csv's (a small file, or
+/// parts = 1, is read by read_csv itself). `on_block` hears the bytes read by all parts.
+CsvHeader read_csv_parallel(const std::filesystem::path& file,
+                            std::span<const std::string_view> columns, std::size_t parts,
+                            const CsvPartRowHandler& on_row, bool missing_ok = false,
+                            std::size_t max_row_bytes = default_max_row_bytes,
+                            const std::function<void(std::uint64_t bytes_read)>& on_block = {});
 
 }  // namespace cbf::host

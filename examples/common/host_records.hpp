@@ -41,6 +41,16 @@ class TextArena {
     return {out, text.size()};
   }
 
+  /// Takes over `other`'s text (its views stay valid: blocks never move).
+  void absorb(TextArena&& other) {
+    for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+    bytes_ += other.bytes_;
+    other.blocks_.clear();
+    other.next_ = nullptr;
+    other.left_ = 0;
+    other.bytes_ = 0;
+  }
+
   /// Bytes held.
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
 

@@ -43,9 +43,12 @@ struct ReadProgress {
 
 /// Reads customers.csv, user_interactions.csv, user_sessions.csv and purchase_attributions.csv
 /// from `dir` (a missing file = no records). Throws CsvError on malformed files or a header that
-/// lacks a required column. `progress`, when set, hears how far it got about every MiB.
+/// lacks a required column. `progress`, when set, hears how far it got about every MiB (from
+/// one thread at a time). Large files are read in parallel parts on `threads` threads (0: all
+/// hardware threads), with the same records, in the same order, and the same errors.
 [[nodiscard]] Tables read_tables(const std::filesystem::path& dir,
-                                 const std::function<void(const ReadProgress&)>& progress = {});
+                                 const std::function<void(const ReadProgress&)>& progress = {},
+                                 unsigned threads = 1);
 
 /// Writes `shop_id,customer_id,<30 features>,as_of`, one row per customer (null = empty field).
 void write_features_csv(std::ostream& out, const cbf::BatchResult& batch);

@@ -568,3 +568,90 @@ TEST_CASE("read_tables reports its progress over the four files, ending at their
   CHECK(seen.back().bytes_done == total);
   CHECK(seen.front().bytes_done == 18);  // customers.csv, read in one block
 }
+
+namespace {
+
+/// Every row read_csv_parallel gives, in file order (part by part), with its line; or the error.
+std::string read_in_parts(const fs::path& file, std::size_t parts) {
+  const std::string_view columns[] = {"a", "b", "c"};
+  std::vector<std::string> by_part(parts);
+  try {
+    (void)cbf::host::read_csv_parallel(
+        file, columns, parts,
+        [&](std::size_t part, std::span<const std::string_view> fields, std::size_t line) {
+          std::string& out = by_part.at(part);
+          out += std::to_string(line);
+          for (const std::string_view f : fields) (out += '|') += f;
+          out += '\n';
+        });
+  } catch (const cbf::host::CsvError& e) {
+    return std::string("error ") + e.what();
+  }
+  std::string all;
+  for (const std::string& part : by_part) all += part;
+  return all;
+}
+
+/// A file of about `bytes` bytes whose rows hold quoted line breaks, doubled quotes, commas in
+/// quotes, CRLF and lone CR line ends.
+std::string mixed_rows(std::size_t bytes) {
+  std::mt19937 random(7);
+  std::string text =
+      "\xEF\xBB\xBF"
+      "c,a,b\r\n";
+  for (std::size_t row = 0; text.size() < bytes; ++row) {
+    switch (random() % 6) {
+      case 0:
+        text += "\"x\ny\",\"q\"\"uote\",3\n";
+        break;
+      case 1:
+        text += "p,\"a,b\r\nc\",\r\n";
+        break;
+      case 2:
+        text += ",,\r";
+        break;
+      case 3:
+        text += "\n";  // a blank line
+        break;
+      default:
+        text += "row" + std::to_string(row) + ",v" + std::to_string(random() % 1000) + ",w\n";
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("reading a file in parallel parts gives read_csv's rows, lines and order") {
+  const fs::path file = unique_temp_path();
+  std::ofstream(file, std::ios::binary) << mixed_rows(std::size_t{9} << 20);
+  const std::string whole = read_in_parts(file, 1);
+  REQUIRE(whole.size() > (std::size_t{9} << 20));
+  CHECK(read_in_parts(file, 2) == whole);
+  CHECK(read_in_parts(file, 3) == whole);
+  CHECK(read_in_parts(file, 8) == whole);
+  fs::remove(file);
+}
+
+TEST_CASE("reading a file in parallel parts reports read_csv's first error, wherever it lies") {
+  const fs::path file = unique_temp_path();
+  const std::string rows = mixed_rows(std::size_t{9} << 20);
+  // A stray quote early (the first part's), late (the last part's), and a quote never closed at
+  // the end of the file.
+  for (const std::size_t at : {rows.size() / 10, rows.size() * 9 / 10}) {
+    std::string text = rows;
+    text.insert(text.find('\n', at) + 1, "oops\"here,1,2\n");
+    std::ofstream(file, std::ios::binary) << text;
+    const std::string single = read_in_parts(file, 1);
+    REQUIRE(single.starts_with("error "));
+    CHECK_THAT(single, Catch::Contains("quote inside an unquoted field"));
+    CHECK(read_in_parts(file, 2) == single);
+    CHECK(read_in_parts(file, 4) == single);
+  }
+  std::ofstream(file, std::ios::binary) << rows + "\"never closed,1,2\n";
+  const std::string single = read_in_parts(file, 1);
+  CHECK_THAT(single, Catch::Contains("unterminated quoted field"));
+  CHECK(read_in_parts(file, 2) == single);
+  CHECK(read_in_parts(file, 3) == single);
+  fs::remove(file);
+}
