@@ -11,11 +11,16 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -242,4 +247,46 @@ TEST_CASE("cbf-features killed at any moment leaves whole outputs and no tempora
         return true;
       });
   CHECK(killed >= 3);
+}
+
+TEST_CASE("cbf-sample killed at any moment leaves no file that outlives the next run") {
+  const InputDir out("fault_sample_kill");
+  for (const std::string kind : {"sqlite", "csv"}) {
+    const fs::path dir = out.path / kind;
+    fs::create_directories(dir);
+    const fs::path target = dir / (kind == "sqlite" ? "shop.db" : "shop");
+    const std::vector<std::string> args{"--customers",
+                                        "3000",
+                                        "--seed",
+                                        "7",
+                                        "--quiet",
+                                        "--output",
+                                        fmt::format("{}:{}", kind, target.string())};
+    int killed = 0;
+    for (int delay_ms = 0; delay_ms < 60000; delay_ms += 1 + delay_ms / 2) {
+      const pid_t pid = cbf_test::spawn(CBF_SAMPLE_EXE, args, out.path / "log.txt");  // beside
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      const bool running = ::kill(pid, SIGKILL) == 0;
+      int status = 0;
+      REQUIRE(::waitpid(pid, &status, 0) == pid);
+      if (WIFEXITED(status)) {
+        CHECK(WEXITSTATUS(status) == 0);
+        break;
+      }
+      (void)running;
+      ++killed;
+      // Only a leftover of the killed process's name may be visible, never a half database.
+      for (const std::string& name : names_in(dir)) {
+        INFO(kind << " killed after " << delay_ms << " ms: " << name);
+        CHECK((name == "shop" || name.starts_with(".shop.db.cbf-")));
+      }
+    }
+    CHECK(killed >= 2);
+    // The run that finished removed every leftover of the killed ones.
+    std::vector<std::string> names = names_in(dir);
+    CHECK(std::none_of(names.begin(), names.end(),
+                       [](const std::string& n) { return n.find(".cbf-") != std::string::npos; }));
+    if (kind == "csv") CHECK(names_in(target).size() == 4);
+    if (kind == "sqlite") CHECK(fs::file_size(target) > 0);
+  }
 }
