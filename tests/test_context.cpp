@@ -486,8 +486,11 @@ TEST_CASE("customer rows: the first row of the key counts whatever its created_a
     CHECK(ctx.first_seen == as_of - months(6));  // fallback: created_at ignored
   }
   SECTION("created_at after as_of → after_as_of; the key still has its row") {
-    const Customers c{cust("c1", as_of + us(1)).shop("shop"), cust("c1", as_of - months(2))};
-    const auto r = cbf::compute_customer(c, e, Sessions{}, Attributions{}, at_as_of);
+    // Every record of the key in shop "shop": a blank shop_id would be another customer.
+    const Customers c{cust("c1", as_of + us(1)).shop("shop"),
+                      cust("c1", as_of - months(2)).shop("shop")};
+    const Interactions in_shop{ev("page_view", as_of - months(6)).shop("shop")};
+    const auto r = cbf::compute_customer(c, in_shop, Sessions{}, Attributions{}, at_as_of);
     CHECK(r.diagnostics.customer.after_as_of == 1);
     CHECK(r.diagnostics.customer.duplicate_customer == 1);
     CHECK(r.customer_id == "c1");
@@ -641,4 +644,47 @@ TEST_CASE("records are read from any forward range of lvalue records", "[context
                                               std::span<const cbf::Session>(none), refs, at_as_of);
   CHECK(indirect.features == expected.features);
   CHECK(indirect.diagnostics == expected.diagnostics);
+}
+
+// ---- one customer at a time -----------------------------------------------------------------
+
+TEST_CASE("records of three customers given as one customer's throw MixedCustomers naming two") {
+  const Interactions e{ev("page_view", t0), ev("page_view", t0 + sec(1)).customer("c2"),
+                       ev("page_view", t0 + sec(2)).customer("c3")};
+  try {
+    (void)cbf::compute_customer(cbf::no_records<cbf::Customer>, e, cbf::no_records<cbf::Session>,
+                                cbf::no_records<cbf::Attribution>, at_as_of);
+    FAIL("no MixedCustomers");
+  } catch (const cbf::MixedCustomers& error) {
+    const std::string what = error.what();
+    CHECK_THAT(what, Catch::Contains("(, c1) and (, c2)"));
+  }
+  CHECK_THROWS_AS(context_of(e), std::invalid_argument);
+}
+
+TEST_CASE("the same customer_id in another shop is another customer, in any record kind") {
+  const Interactions e{ev("page_view", t0).shop("eu"), ev("page_view", t0 + sec(1)).shop("eu")};
+  const Sessions s{sess("s1", t0).shop("us")};
+  const Attributions a{attr("o1", t0 + sec(5)).shop("eu")};
+  CHECK_THROWS_WITH(context_of(e, s, a), Catch::Contains("(eu, c1) and (us, c1)"));
+  const Sessions same{sess("s1", t0).shop("eu")};
+  CHECK_NOTHROW(context_of(e, same, a));
+  const auto customer = cust("c1").shop("de");
+  CHECK_THROWS_AS(cbf::compute_customer(customer, e, same, a, at_as_of), cbf::MixedCustomers);
+}
+
+TEST_CASE("records without a customer_id are counted, not another customer") {
+  const Interactions e{ev("page_view", t0), ev("page_view", t0 + sec(1)).customer("  ")};
+  const auto ctx = context_of(e);
+  CHECK(ctx.customer_id == "c1");
+  CHECK(ctx.diagnostics.interaction.missing_field == 1);
+}
+
+TEST_CASE("a batch of many customers never throws MixedCustomers") {
+  const Interactions e{ev("page_view", t0), ev("page_view", t0).customer("c2"),
+                       ev("page_view", t0).customer("c3").shop("us")};
+  const cbf::BatchResult r =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, e, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  CHECK(r.customers.size() == 3);
 }

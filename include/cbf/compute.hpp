@@ -70,7 +70,8 @@ namespace cbf {
 
 /// One customer's features and diagnostics. `customer` is one customer record, a range of the
 /// key's customer rows (the first counts), or `no_records<Customer>`; the other ranges hold the
-/// customer's records in any order. Throws InvalidParameter or MissingAsOf.
+/// customer's records in any order. Throws InvalidParameter, MissingAsOf, or MixedCustomers when
+/// the records hold more than one (shop_id, customer_id).
 template <class CustomerOrRange, class Interactions, class Sessions, class Attributions>
 [[nodiscard]] CustomerResult compute_customer(CustomerOrRange&& customer,
                                               Interactions&& interactions, Sessions&& sessions,

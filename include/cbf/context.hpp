@@ -18,6 +18,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,19 @@ class MissingAsOf : public std::runtime_error {
             "Config::as_of") {}
 };
 
+/// Thrown when the records given as one customer's belong to more than one
+/// (shop_id, customer_id): they would otherwise be merged into one row without a word.
+class MixedCustomers : public std::invalid_argument {
+ public:
+  MixedCustomers(std::string_view shop_id, std::string_view customer_id,
+                 std::string_view other_shop_id, std::string_view other_customer_id)
+      : std::invalid_argument("cbf: the records of one customer hold more than one key: (" +
+                              std::string(shop_id) + ", " + std::string(customer_id) + ") and (" +
+                              std::string(other_shop_id) + ", " + std::string(other_customer_id) +
+                              "); pass one customer's records, or use " +
+                              "compute_batch for many") {}
+};
+
 /// Fills `ctx` from one customer's records (they stay owned by the host and must outlive ctx).
 /// `as_of` is the cutoff already resolved; config must outlive ctx too.
 template <class Customers, class Interactions, class Sessions, class Attributions>
@@ -74,6 +88,7 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   ctx.first_seen.reset();
   ctx.diagnostics = Diagnostics{};
   ctx.scratch.ids.clear();
+  ctx.scratch.other_key.reset();
   ctx.scratch.id_memos = {};
 
   const detail::Window window = detail::make_window(config, as_of);
@@ -132,7 +147,8 @@ template <class Interactions, class Sessions, class Attributions>
 }
 
 /// A context from one customer's records: validates config, resolves as_of, builds. The context
-/// keeps views into the records and a pointer to config: both must outlive it.
+/// keeps views into the records and a pointer to config: both must outlive it. Throws
+/// MixedCustomers when the records hold more than one (shop_id, customer_id).
 template <class Customers, class Interactions, class Sessions, class Attributions>
 [[nodiscard]] CustomerContext make_context(Customers&& customers, Interactions&& interactions,
                                            Sessions&& sessions, Attributions&& attributions,
@@ -143,8 +159,11 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   CBF_DETAIL_REQUIRE_KEPT(Attributions, "attribution");
   validate(config);
   CustomerContext ctx;
+  ctx.scratch.single_key = true;
   build_context(ctx, customers, interactions, sessions, attributions, config,
                 resolve_as_of(config, interactions, sessions, attributions));
+  if (const auto& other = ctx.scratch.other_key)
+    throw MixedCustomers(ctx.shop_id, ctx.customer_id, other->first, other->second);
   return ctx;
 }
 

@@ -15,7 +15,9 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cbf {
@@ -144,7 +146,10 @@ struct IdMemo {
 
 /// Buffers build_context reuses from one customer to the next; not part of the result.
 struct ContextScratch {
-  IdArena ids;                     ///< the digits of integer ids
+  IdArena ids;              ///< the digits of integer ids
+  bool single_key = false;  ///< the records must be one customer's (make_context)
+  /// The first (shop_id, customer_id) found besides the context's own, when single_key.
+  std::optional<std::pair<std::string, std::string>> other_key;
   std::array<IdMemo, 6> id_memos;  ///< shop, customer, session, product, category, order
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
   SessionIndex index;

@@ -209,6 +209,21 @@ void for_each_record(Range&& records, F&& f) {
   }
 }
 
+/// Takes the key from the first record that has one; when the context must hold one customer
+/// (ContextScratch::single_key), notes the first record of another key.
+template <class Record>
+void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id) {
+  if (ctx.customer_id.empty()) {
+    ctx.customer_id = customer_id;
+    ctx.shop_id = kept_shop_id(ctx, r);
+    return;
+  }
+  if (!ctx.scratch.single_key || ctx.scratch.other_key) return;
+  const std::string_view shop_id = kept_shop_id(ctx, r);
+  if (customer_id != ctx.customer_id || shop_id != ctx.shop_id)
+    ctx.scratch.other_key.emplace(std::string(shop_id), std::string(customer_id));
+}
+
 template <class Range>
 void read_customers(CustomerContext& ctx, Range&& customers, const Window& window) {
   bool first = true;
@@ -220,15 +235,12 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
       ++c.missing_field;
       continue;
     }
+    adopt_key(ctx, r, customer_id);
     if (!first) {
       ++c.duplicate_customer;
       continue;
     }
     first = false;
-    if (ctx.customer_id.empty()) {
-      ctx.customer_id = customer_id;
-      ctx.shop_id = kept_shop_id(ctx, r);
-    }
     const TimeField created = field::created_at(r);
     if (created.state() == TimeField::State::invalid) {
       ++c.bad_timestamp;
@@ -238,15 +250,6 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
       ++c.used;
       if (created.is_valid()) ctx.first_seen = created.value();
     }
-  }
-}
-
-/// Takes the key from the first record that has one, when no customer row gave it.
-template <class Record>
-void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id) {
-  if (ctx.customer_id.empty()) {
-    ctx.customer_id = customer_id;
-    ctx.shop_id = kept_shop_id(ctx, r);
   }
 }
 
