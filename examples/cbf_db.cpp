@@ -112,8 +112,6 @@ int run(const Options& o) {
   cbf::BatchOptions options;
   options.threads = o.threads;
   if (o.shard) options.filter.shard = parse_shard(*o.shard);
-  if (o.batch_size < 1)
-    throw HostError(fmt::format("--batch-size must be at least 1, got {}", o.batch_size));
   if (o.incremental && o.changed_since)
     throw HostError("--incremental and --changed-since exclude each other");
   std::optional<cbf::Timestamp> since;

@@ -217,8 +217,6 @@ int report(const Options& o, const Population& population) {
 }
 
 int run(const Options& o) {
-  if (!std::isfinite(o.penalizer) || o.penalizer < 0)
-    throw HostError(fmt::format("--penalizer: {} is not a non-negative number", o.penalizer));
   cbf::host::Progress progress("cbf-fit", o.quiet);
   Population population;
   if (o.summary) {

@@ -1110,7 +1110,6 @@ Period make_period(const Options& o) {
   namespace chrono = std::chrono;
   const auto first = parse_date(o.start);
   if (!first) throw HostError(fmt::format("--start: '{}' is not a date YYYY-MM-DD", o.start));
-  if (o.months < 1) throw HostError(fmt::format("--months must be at least 1, got {}", o.months));
   const chrono::year_month end_month = first->year() / first->month() + chrono::months{o.months};
   const chrono::year_month_day end{end_month /
                                    std::min(first->day(), (end_month / chrono::last).day())};
@@ -1137,10 +1136,6 @@ std::unique_ptr<Sink> open_output(const std::string& output, bool replace) {
 }
 
 int run(const Options& o) {
-  if (o.customers < 1)
-    throw HostError(fmt::format("--customers must be at least 1, got {}", o.customers));
-  if (o.shops < 1 || o.shops > static_cast<int>(shops.size()))
-    throw HostError(fmt::format("--shops must be between 1 and {}, got {}", shops.size(), o.shops));
   const Period period = make_period(o);
   const std::unique_ptr<Sink> sink = open_output(o.output, o.replace);
   Generator generator(o.seed, period, static_cast<std::size_t>(o.shops));

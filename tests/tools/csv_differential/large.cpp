@@ -5,6 +5,7 @@
 #include <iostream>
 #include <random>
 #include "common/csv_reader.hpp"
+#include "new_reader.hpp"
 #include "old_csv_reader.hpp"
 template <class F, class E>
 std::string run(F f, const std::string& path, std::size_t max_row) {
@@ -28,13 +29,6 @@ std::string run(F f, const std::string& path, std::size_t max_row) {
   }
   return out;
 }
-// The new reader with the libcsv reader's parameters.
-const auto new_read_csv =
-    [](const std::filesystem::path& file, std::span<const std::string_view> columns,
-       const cbf::host::CsvRowHandler& on_row, bool missing_ok, std::size_t max_row_bytes) {
-      return cbf::host::read_csv(file, columns, on_row, missing_ok, max_row_bytes);
-    };
-
 int main(int argc, char** argv) {
   std::mt19937 rng(argc > 1 ? std::atoi(argv[1]) : 1);
   const std::string pieces[] = {"abc",       ",",          ",",  ",",         "\n",  "\r\n",

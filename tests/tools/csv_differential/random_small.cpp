@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include "common/csv_reader.hpp"
+#include "new_reader.hpp"
 #include "old_csv_reader.hpp"
 
 struct Outcome {
@@ -42,13 +43,6 @@ std::string run(ReadCsv read_csv, const std::string& path, std::size_t max_row) 
   }
   return out;
 }
-
-// The new reader with the libcsv reader's parameters.
-const auto new_read_csv =
-    [](const std::filesystem::path& file, std::span<const std::string_view> columns,
-       const cbf::host::CsvRowHandler& on_row, bool missing_ok, std::size_t max_row_bytes) {
-      return cbf::host::read_csv(file, columns, on_row, missing_ok, max_row_bytes);
-    };
 
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 100000;

@@ -13,7 +13,7 @@ git -C "$root" show af7600d:examples/common/csv_reader.cpp |
 git -C "$root" show af7600d:examples/common/csv_reader.hpp | sed 's/namespace cbf::host/namespace old_host/' >"$work/old_csv_reader.hpp"
 here=$(dirname "$0")
 for test in random_small large; do
-  g++ -std=c++20 -O1 -g -fsanitize=address,undefined -I"$work" -I"$root/examples" -I"$root/include" \
+  g++ -std=c++20 -O1 -g -fsanitize=address,undefined -I"$work" -I"$here" -I"$root/examples" -I"$root/include" \
     "$here/$test.cpp" "$work/old_csv_reader.cpp" "$root/examples/common/csv_reader.cpp" -lcsv -o "$work/$test"
 done
 for seed in $(seq 1 "${2:-8}"); do "$work/random_small" "${1:-100000}" "$seed" | tail -1; done
