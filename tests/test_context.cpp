@@ -67,8 +67,8 @@ TEST_CASE("interactions join the record session with exactly their session_id", 
   CHECK_FALSE(ctx.sessions_derived);
   REQUIRE(ctx.sessions.size() == 2);
   // Sessions are ordered by start: S1 (t0), s1 (t0 + 10 min).
-  CHECK(ctx.sessions[0].session_id == "S1");
-  CHECK(ctx.sessions[1].session_id == "s1");
+  CHECK(ctx.session_id_text(ctx.sessions[0].session_id) == "S1");
+  CHECK(ctx.session_id_text(ctx.sessions[1].session_id) == "s1");
   CHECK(member_inputs(ctx, 0) == Inputs{1});
   CHECK(member_inputs(ctx, 1) == Inputs{0, 4});
   CHECK(ctx.interactions.size() == 5);  // unmatched interactions are still used
@@ -81,7 +81,7 @@ TEST_CASE("when every Session record is filtered the sessions are derived", "[co
   const auto ctx = context_of(e, s);
   CHECK(ctx.sessions_derived);
   REQUIRE(ctx.sessions.size() == 1);
-  CHECK(ctx.sessions[0].session_id == "s1");
+  CHECK(ctx.session_id_text(ctx.sessions[0].session_id) == "s1");
   CHECK(ctx.sessions[0].start == t0);
 }
 
@@ -94,10 +94,10 @@ TEST_CASE("a derived session starts when the session_id changes", "[context]") {
   const auto ctx = context_of(e);
   CHECK(ctx.sessions_derived);
   REQUIRE(ctx.sessions.size() == 2);
-  CHECK(ctx.sessions[0].session_id == "a");
+  CHECK(ctx.session_id_text(ctx.sessions[0].session_id) == "a");
   CHECK(ctx.sessions[0].start == t0);
   CHECK(ctx.sessions[0].end == t0 + mins(1));
-  CHECK(ctx.sessions[1].session_id == "b");
+  CHECK(ctx.session_id_text(ctx.sessions[1].session_id) == "b");
   CHECK(ctx.sessions[1].start == t0 + mins(2));
   CHECK(member_inputs(ctx, 0) == Inputs{0, 1});
   CHECK(member_inputs(ctx, 1) == Inputs{2, 3});
@@ -112,7 +112,7 @@ TEST_CASE("interactions without session_id split on a gap longer than the timeou
   REQUIRE(ctx.sessions.size() == 2);
   CHECK(ctx.sessions[0].start == t0);
   CHECK(ctx.sessions[0].end == t0 + mins(30));
-  CHECK(ctx.sessions[0].session_id.empty());
+  CHECK(ctx.session_id_text(ctx.sessions[0].session_id).empty());
   CHECK(ctx.sessions[1].start == t0 + mins(60) + us(1));
   // session_timeout is config: 10 min splits all three.
   cbf::Config ten = at_as_of;
@@ -129,11 +129,11 @@ TEST_CASE("an interaction without session_id joins the current id'd session with
                        ev("page_view", t0 + mins(240)).session("a")};
   const auto ctx = context_of(e);
   REQUIRE(ctx.sessions.size() == 3);
-  CHECK(ctx.sessions[0].session_id == "a");
+  CHECK(ctx.session_id_text(ctx.sessions[0].session_id) == "a");
   CHECK(member_inputs(ctx, 0) == Inputs{0, 1});
-  CHECK(ctx.sessions[1].session_id.empty());
+  CHECK(ctx.session_id_text(ctx.sessions[1].session_id).empty());
   CHECK(member_inputs(ctx, 1) == Inputs{2});
-  CHECK(ctx.sessions[2].session_id == "a");
+  CHECK(ctx.session_id_text(ctx.sessions[2].session_id) == "a");
   CHECK(member_inputs(ctx, 2) == Inputs{3, 4});
   CHECK(ctx.sessions[2].duration() == mins(185));
 }
@@ -145,9 +145,9 @@ TEST_CASE("ids A, B, A give three derived sessions and an attribution converts b
   const Attributions o{attr("o1", t0 + mins(5), 9.0).session("A")};
   const auto ctx = context_of(e, {}, o);
   REQUIRE(ctx.sessions.size() == 3);
-  CHECK(ctx.sessions[0].session_id == "A");
-  CHECK(ctx.sessions[1].session_id == "B");
-  CHECK(ctx.sessions[2].session_id == "A");
+  CHECK(ctx.session_id_text(ctx.sessions[0].session_id) == "A");
+  CHECK(ctx.session_id_text(ctx.sessions[1].session_id) == "B");
+  CHECK(ctx.session_id_text(ctx.sessions[2].session_id) == "A");
   CHECK(ctx.sessions[0].conversion_time == t0 + mins(5));
   CHECK_FALSE(ctx.sessions[1].converts());
   CHECK(ctx.sessions[2].conversion_time == t0 + mins(5));
@@ -185,7 +185,7 @@ TEST_CASE("session ends follow the end_time rules", "[context]") {
   REQUIRE(ctx.sessions.size() == 6);
   const auto find = [&](std::string_view id) -> const cbf::SessionRow& {
     for (const auto& row : ctx.sessions)
-      if (row.session_id == id) return row;
+      if (ctx.session_id_text(row.session_id) == id) return row;
     FAIL("no session " << id);
     return ctx.sessions.front();
   };
@@ -223,7 +223,7 @@ TEST_CASE("duplicate Session records count once: the first in input order is kep
   REQUIRE(ctx.sessions.size() == 1);
   CHECK(ctx.sessions[0].start == t0 + mins(5));
   CHECK(ctx.sessions[0].end == t0 + mins(6));
-  CHECK(ctx.sessions[0].device_type == "tablet");
+  CHECK(ctx.label_text(ctx.sessions[0].device_type) == "tablet");
   CHECK(ctx.diagnostics.session.duplicate_session == 2);
   CHECK(ctx.diagnostics.session.used == 1);
   CHECK(ctx.diagnostics.session.bad_end_time == 0);  // flags only on used records
@@ -245,13 +245,13 @@ TEST_CASE("a session without a device takes that of its first member with one, i
                        ev("page_view", t0 + days(1)).session("own").device("phone")};
   const auto ctx = context_of(e, s);
   REQUIRE(ctx.sessions.size() == 2);
-  CHECK(ctx.sessions[0].device_type == "Mobile");  // trimmed; normalised only in outputs
-  CHECK(ctx.sessions[1].device_type == "Tablet");
+  CHECK(ctx.label_text(ctx.sessions[0].device_type) == "mobile");  // labels are normalised
+  CHECK(ctx.label_text(ctx.sessions[1].device_type) == "tablet");
   // Derived sessions likewise.
   const auto derived = context_of(e);
   REQUIRE(derived.sessions.size() == 2);
-  CHECK(derived.sessions[0].device_type == "Mobile");
-  CHECK(derived.sessions[1].device_type == "phone");
+  CHECK(derived.label_text(derived.sessions[0].device_type) == "mobile");
+  CHECK(derived.label_text(derived.sessions[1].device_type) == "phone");
 }
 
 TEST_CASE("the shopify preset counts only page_view events as page views", "[context]") {
@@ -289,17 +289,17 @@ TEST_CASE("orders take the earliest row time and the sum of row values, sorted b
   const auto ctx = context_of({}, {}, o);
   REQUIRE(ctx.orders.size() == 3);
   // By time, then order_id: x (day 1), z (day 1), y (day 2).
-  CHECK(ctx.orders[0].order_id == "x");
+  CHECK(ctx.order_id_text(ctx.orders[0].order_id) == "x");
   CHECK(ctx.orders[0].value == 4.0);
-  CHECK(ctx.orders[1].order_id == "z");
+  CHECK(ctx.order_id_text(ctx.orders[1].order_id) == "z");
   CHECK(ctx.orders[1].time == t0 + days(1));
   CHECK(ctx.orders[1].value == 3.75);
-  CHECK(ctx.orders[2].order_id == "y");
+  CHECK(ctx.order_id_text(ctx.orders[2].order_id) == "y");
   CHECK(ctx.orders[2].time == t0 + days(2));
   CHECK(ctx.orders[2].value == 2.0);
   // Attributions stay in input order.
   REQUIRE(ctx.attributions.size() == 5);
-  CHECK(ctx.attributions[0].order_id == "z");
+  CHECK(ctx.order_id_text(ctx.attributions[0].order_id) == "z");
   CHECK(ctx.attributions[4].input_index == 4);
 }
 
@@ -597,7 +597,7 @@ TEST_CASE("blank session ids are missing: id-less interactions, missing_field se
   const auto ctx = context_of(e);
   REQUIRE(ctx.sessions.size() == 2);
   CHECK(member_inputs(ctx, 0) == Inputs{0, 1});
-  CHECK(ctx.sessions[1].session_id.empty());
+  CHECK(ctx.session_id_text(ctx.sessions[1].session_id).empty());
   const Sessions s{sess("  ", t0), sess("ok", t0).end(t0)};
   const auto blank = context_of({}, s);
   CHECK(blank.diagnostics.session.missing_field == 1);

@@ -87,6 +87,7 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   ctx.orders.clear();
   ctx.first_seen.reset();
   ctx.diagnostics = Diagnostics{};
+  ctx.texts.clear();
   ctx.scratch.ids.clear();
   ctx.scratch.other_key.reset();
   ctx.scratch.id_memos = {};

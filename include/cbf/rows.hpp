@@ -1,8 +1,11 @@
 // The compact rows of one customer's context: used interactions in time order, sessions,
-// attributions, orders; views into the host's records, never copies.
+// attributions, orders. Fixed-size integers: every text a family needs is an id into one of the
+// context's pools (detail::TextPools), so nothing after the read touches the host's text again.
 #pragma once
 
 #include <cbf/config.hpp>
+#include <cbf/detail/event_kind_cache.hpp>
+#include <cbf/detail/text_pool.hpp>
 #include <cbf/events.hpp>
 #include <cbf/features.hpp>
 #include <cbf/time.hpp>
@@ -25,18 +28,21 @@ namespace cbf {
 /// Index of "no session" in InteractionRow::session.
 inline constexpr std::uint32_t no_session = std::numeric_limits<std::uint32_t>::max();
 
-/// A used interaction. Text fields are views into the host's record, trimmed where categorical.
+/// A text's id in one of a context's pools (CustomerContext::texts); 0 when empty.
+using TextId = detail::TextId;
+
+/// A used interaction. Ids are read only where a family needs them, as their comments say.
 struct InteractionRow {
   Timestamp time{};      ///< created_at
   Timestamp view_end{};  ///< created_at + view_duration (0 when missing or unreadable)
   std::uint32_t input_index = 0;
   std::uint32_t session = no_session;  ///< index into CustomerContext::sessions
+  TextId session_id = 0;               ///< texts.session_ids: exact
+  TextId product_id = 0;               ///< texts.product_ids: exact; product views only (else 0)
+  TextId category_id = 0;   ///< texts.category_ids: exact; product and collection views only
+  TextId search_query = 0;  ///< texts.queries: normalised, 0 when blank; searches only
+  TextId device_type = 0;   ///< texts.labels: normalised, 0 when blank
   EventKind kind = EventKind::other;
-  std::string_view session_id;    ///< exact, empty when missing
-  std::string_view product_id;    ///< exact, empty when missing
-  std::string_view category_id;   ///< exact, empty when missing
-  std::string_view search_query;  ///< raw; compare with detail::compare_queries
-  std::string_view device_type;   ///< trimmed, empty when missing
 };
 
 /// A session of S: a used Session record, or one derived from interactions.
@@ -44,9 +50,9 @@ struct SessionRow {
   Timestamp start{};
   Timestamp end{};                           ///< resolved end: never before start, cut at as_of
   std::optional<Timestamp> conversion_time;  ///< earliest checkout_completed or attribution
-  std::string_view session_id;      ///< exact; a derived session's is its first interaction's
-  std::string_view device_type;     ///< trimmed; its own, else its first member's that has one
-  std::string_view referrer_type;   ///< trimmed, empty when missing
+  TextId session_id = 0;     ///< exact; a derived session's is its first interaction's
+  TextId device_type = 0;    ///< normalised label; its own, else its first member's that has one
+  TextId referrer_type = 0;  ///< normalised label, 0 when missing
   std::uint32_t members_begin = 0;  ///< members in CustomerContext::session_members
   std::uint32_t members_end = 0;
   std::uint32_t page_views = 0;  ///< members whose kind is in page_view_kinds
@@ -61,16 +67,16 @@ struct AttributionRow {
   Timestamp time{};
   double value = 0;  ///< finite, 0 ≤ value ≤ 10¹²
   std::uint32_t input_index = 0;
-  std::string_view order_id;          ///< exact, non-empty
-  std::string_view session_id;        ///< exact, empty when missing
-  std::string_view attribution_type;  ///< trimmed, empty when missing
+  TextId order_id = 0;          ///< texts.order_ids: exact, never 0
+  TextId session_id = 0;        ///< texts.session_ids: exact, 0 when missing
+  TextId attribution_type = 0;  ///< texts.labels: normalised, 0 when missing
 };
 
 /// A purchase: the distinct order_id of used attributions.
 struct OrderRow {
   Timestamp time{};  ///< earliest created_at of its rows
   double value = 0;  ///< sum of its rows' values, correctly rounded
-  std::string_view order_id;
+  TextId order_id = 0;
 };
 
 namespace detail {
@@ -84,27 +90,46 @@ struct SessionCandidate {
 
 /// Sorted (session_id, index) pairs, to find sessions by id.
 struct SessionIndex {
-  std::vector<std::pair<std::string_view, std::uint32_t>> entries;
+  std::vector<std::pair<TextId, std::uint32_t>> entries;
 
   void build(const std::vector<SessionRow>& sessions) {
     entries.clear();
     for (std::uint32_t i = 0; i < sessions.size(); ++i)
-      if (!sessions[i].session_id.empty()) entries.emplace_back(sessions[i].session_id, i);
+      if (sessions[i].session_id != no_text) entries.emplace_back(sessions[i].session_id, i);
     std::sort(entries.begin(), entries.end());
   }
 
   /// Calls f(index) for every session with this id.
   template <class F>
-  void for_each(std::string_view id, F&& f) const {
-    if (id.empty()) return;
+  void for_each(TextId id, F&& f) const {
+    if (id == no_text) return;
     auto it = std::lower_bound(entries.begin(), entries.end(), id,
-                               [](const auto& e, std::string_view v) { return e.first < v; });
+                               [](const auto& e, TextId v) { return e.first < v; });
     for (; it != entries.end() && it->first == id; ++it) f(it->second);
   }
 };
 
-/// The decimal text of a customer's integer ids, which rows view like any record's text: blocks
-/// that never move, reused from one customer to the next (a block a copied context still
+/// The pools of a context's texts, one per field or kind of comparison.
+struct TextPools {
+  TextPool session_ids;  ///< session_id of interactions, sessions and attributions
+  TextPool product_ids;
+  TextPool category_ids;
+  TextPool queries;  ///< search queries, normalised (trimmed, lower case, single spaces)
+  TextPool labels;   ///< device, referrer and attribution types, normalised
+  TextPool order_ids;
+
+  void clear() noexcept {
+    session_ids.clear();
+    product_ids.clear();
+    category_ids.clear();
+    queries.clear();
+    labels.clear();
+    order_ids.clear();
+  }
+};
+
+/// The decimal text of a customer's integer key, which the context views like any record's text:
+/// blocks that never move, reused from one customer to the next (a block a copied context still
 /// shares is left to it).
 class IdArena {
  public:
@@ -150,7 +175,9 @@ struct ContextScratch {
   bool single_key = false;  ///< the records must be one customer's (make_context)
   /// The first (shop_id, customer_id) found besides the context's own, when single_key.
   std::optional<std::pair<std::string, std::string>> other_key;
-  std::array<IdMemo, 6> id_memos;  ///< shop, customer, session, product, category, order
+  std::array<IdMemo, 2> id_memos;  ///< shop, customer
+  std::string normalised;          ///< a label or query being normalised
+  EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
   SessionIndex index;
   std::vector<std::uint32_t> offsets;
@@ -173,7 +200,20 @@ struct CustomerContext {
   std::optional<Timestamp> first_seen;
   bool sessions_derived = false;  ///< no used Session records: S was derived
   Diagnostics diagnostics;
+  detail::TextPools texts;         ///< the texts the rows' ids stand for
   detail::ContextScratch scratch;  ///< reused buffers (internal)
+
+  /// The texts the rows' ids stand for (empty for 0), valid while the context is not rebuilt.
+  [[nodiscard]] std::string_view session_id_text(TextId id) const noexcept {
+    return texts.session_ids.text(id);
+  }
+  [[nodiscard]] std::string_view order_id_text(TextId id) const noexcept {
+    return texts.order_ids.text(id);
+  }
+  /// A device, referrer or attribution type's normalised label.
+  [[nodiscard]] std::string_view label_text(TextId id) const noexcept {
+    return texts.labels.text(id);
+  }
 
   /// The interactions of session s, in time order.
   [[nodiscard]] auto members(const SessionRow& s) const noexcept {

@@ -18,7 +18,6 @@ using namespace cbf_test;
 
 namespace {
 
-
 // Orders of the typical customer:
 //   o1: rows at Mar 10 12:00 (10.0) and Mar 9 08:00 (5.5) → time Mar 9 08:00, value 15.5
 //   o2: Mar 20 08:00, 20.0
@@ -162,7 +161,8 @@ TEST_CASE("money is read as the contract says: missing is 0, -0 is 0, bad rows m
   CHECK(*f.avg_purchase_value == 1e12 / 3.0);  // (0 + 0 + 1e12) / 3
   REQUIRE(ctx.orders.size() == 3);
   for (const auto& o : ctx.orders)
-    if (o.order_id == "negzero") CHECK_FALSE(std::signbit(o.value));  // -0 read as +0
+    if (ctx.order_id_text(o.order_id) == "negzero")
+      CHECK_FALSE(std::signbit(o.value));  // -0 read as +0
 
   // A single -0 order averages to +0, not -0.
   const auto z = cbf::purchase_features(Attributions{attr("z", ts(2025, 2, 2), -0.0)}, at_as_of);

@@ -18,24 +18,74 @@ namespace cbf::detail {
   return x;
 }
 
-/// Hashes bytes eight at a time; for in-memory tables only (it depends on byte order).
-[[nodiscard]] inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed) noexcept {
+/// The 128-bit product of a and b, folded to 64 bits: one multiplication mixes two words.
+[[nodiscard, gnu::always_inline]] inline std::uint64_t fold_multiply(std::uint64_t a,
+                                                                     std::uint64_t b) noexcept {
+  __extension__ using Wide = unsigned __int128;
+  const Wide product = static_cast<Wide>(a) * b;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+
+[[nodiscard, gnu::always_inline]] inline std::uint64_t load64(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+[[nodiscard, gnu::always_inline]] inline std::uint64_t load32(const char* p) noexcept {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+/// True when n bytes at a and b are equal; inlined, since ids and labels are mostly short.
+[[nodiscard, gnu::always_inline]] inline bool equal_bytes(const char* a, const char* b,
+                                                          std::size_t n) noexcept {
+  if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  if (n < 8) return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
+  if (n <= 16)  // two overlapping words cover every byte
+    return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
+  if (n > 16 && n <= 32)
+    return ((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
+            (load64(a + n - 16) ^ load64(b + n - 16)) | (load64(a + n - 8) ^ load64(b + n - 8))) ==
+           0;
+  return std::memcmp(a, b, n) == 0;
+}
+
+/// Hashes bytes for in-memory tables only (it depends on byte order). Short texts, which ids and
+/// labels are, take two overlapping loads that cover every byte and one multiplication, never
+/// reading outside the text.
+[[nodiscard, gnu::always_inline]] inline std::uint64_t hash_bytes(std::string_view s,
+                                                                  std::uint64_t seed) noexcept {
+  constexpr std::uint64_t k0 = 0xa0761d6478bd642fULL;
+  constexpr std::uint64_t k1 = 0xe7037ed1a0b428dbULL;
   const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t h = seed ^ (static_cast<std::uint64_t>(n) * 0x9e3779b97f4a7c15ULL);
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = mix64(h ^ w);
-    p += 8;
-    n -= 8;
+  const std::size_t n = s.size();
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = load64(p);
+      b = load64(p + n - 8);
+    } else if (n >= 4) {
+      a = load32(p);
+      b = load32(p + n - 4);
+    } else if (n > 0) {
+      a = (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+          (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+          static_cast<unsigned char>(p[n - 1]);
+    }
+  } else {
+    std::size_t i = 0;
+    for (; i + 16 < n; i += 16) seed = fold_multiply(load64(p + i) ^ k1, load64(p + i + 8) ^ seed);
+    a = load64(p + n - 16);
+    b = load64(p + n - 8);
   }
-  if (n > 0) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = mix64(h ^ w ^ 0xff51afd7ed558ccdULL);
-  }
-  return h;
+  return fold_multiply(k1 ^ n, fold_multiply(a ^ k1, b ^ seed ^ k0));
 }
 
 /// The hash of a (shop_id, customer_id) key for the key table.

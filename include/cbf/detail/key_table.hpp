@@ -73,7 +73,11 @@ class KeyTable {
 
   [[nodiscard]] bool equals(std::uint32_t id, std::string_view shop_id,
                             std::string_view customer_id) const noexcept {
-    return this->customer_id(id) == customer_id && this->shop_id(id) == shop_id;
+    const Entry& e = keys_[id];
+    return e.customer_size == customer_id.size() && e.shop_size == shop_id.size() &&
+           equal_bytes(arena_.data() + e.offset + e.shop_size, customer_id.data(),
+                       customer_id.size()) &&
+           equal_bytes(arena_.data() + e.offset, shop_id.data(), shop_id.size());
   }
 
   void grow() {

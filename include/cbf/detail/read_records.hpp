@@ -129,8 +129,8 @@ template <class Raw>
   }
 }
 
-// kept_NAME(ctx, r): id NAME of record r as text that lives as long as ctx, blank read as empty:
-// a view into the record, or an integer's digits kept in the context (id_memos[MEMO]).
+// kept_NAME(ctx, r): the key's id NAME of record r as text that lives as long as ctx, blank read
+// as empty: a view into the record, or an integer's digits kept in the context (id_memos[MEMO]).
 #define CBF_DETAIL_KEPT_ID(NAME, MEMO)                                           \
   template <class R>                                                             \
   [[nodiscard]] std::string_view kept_##NAME(CustomerContext& ctx, const R& r) { \
@@ -143,11 +143,73 @@ template <class Raw>
   }
 CBF_DETAIL_KEPT_ID(shop_id, 0)
 CBF_DETAIL_KEPT_ID(customer_id, 1)
-CBF_DETAIL_KEPT_ID(session_id, 2)
-CBF_DETAIL_KEPT_ID(product_id, 3)
-CBF_DETAIL_KEPT_ID(category_id, 4)
-CBF_DETAIL_KEPT_ID(order_id, 5)
 #undef CBF_DETAIL_KEPT_ID
+
+/// The event kind of an interaction (event_kind_of), through the cache for text event types.
+template <class R>
+[[nodiscard]] std::optional<EventKind> read_event_kind(EventKindCache& cache, const R& r) noexcept {
+  if constexpr (has_event_type<R> && !kind_event<decltype(raw_event_type(r))>)
+    return cache.kind_of(field::event_type(r));
+  else
+    return event_kind_of(r);
+}
+
+/// The id of an integer id's decimal text (0 for an empty optional).
+template <class Raw>
+[[nodiscard]] TextId intern_number(TextPool& pool, const Raw& raw) {
+  if constexpr (is_optional<std::remove_cvref_t<Raw>>::value) {
+    return raw ? pool.intern_number(*raw) : no_text;
+  } else {
+    return pool.intern_number(raw);
+  }
+}
+
+// intern_NAME(pool, r): the id of record r's id NAME in `pool`, exact, blank read as empty;
+// an integer by its value, with the id of its decimal text.
+#define CBF_DETAIL_INTERN_ID(NAME)                                 \
+  template <class R>                                               \
+  [[nodiscard]] TextId intern_##NAME(TextPool& pool, const R& r) { \
+    if constexpr (!has_##NAME<R>) {                                \
+      return no_text;                                              \
+    } else if constexpr (number_##NAME<R>) {                       \
+      return intern_number(pool, raw_##NAME(r));                   \
+    } else {                                                       \
+      return pool.intern(id_or_empty(as_text(raw_##NAME(r))));     \
+    }                                                              \
+  }
+CBF_DETAIL_INTERN_ID(session_id)
+CBF_DETAIL_INTERN_ID(product_id)
+CBF_DETAIL_INTERN_ID(category_id)
+CBF_DETAIL_INTERN_ID(order_id)
+#undef CBF_DETAIL_INTERN_ID
+
+/// The id of a categorical label in its normalised form (trimmed, lower case); 0 when blank.
+[[nodiscard]] inline TextId intern_label(TextPool& pool, std::string& buffer,
+                                         std::string_view raw) {
+  const std::string_view t = trim(raw);
+  if (std::none_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return pool.intern(t);
+  buffer.assign(t);
+  for (char& c : buffer) c = ascii_lower(c);
+  return pool.intern(buffer);
+}
+
+/// The id of a search query in its normalised form (what compare_queries compares); 0 when blank.
+[[nodiscard]] inline TextId intern_query(TextPool& pool, std::string& buffer,
+                                         std::string_view raw) {
+  const std::string_view t = trim(raw);
+  bool normal = true;  // no upper case, and whitespace only as single spaces
+  for (std::size_t i = 0; i < t.size() && normal; ++i) {
+    const char c = t[i];
+    if (c >= 'A' && c <= 'Z') normal = false;
+    if (is_ascii_space(c) && (c != ' ' || is_ascii_space(t[i + 1]))) normal = false;  // trimmed
+  }
+  if (normal) return pool.intern(t);
+  buffer.clear();
+  QueryCursor cursor{t};
+  for (int c = cursor.next(); c >= 0; c = cursor.next()) buffer.push_back(static_cast<char>(c));
+  return pool.intern(buffer);
+}
 
 /// Sorts `v` by the strict total order `less`, in time linear in its size plus its inversions
 /// when it is nearly sorted (insertion), and never worse than std::sort beyond that: past a budget
@@ -258,7 +320,7 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
   for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
     const std::string_view customer_id = kept_customer_id(ctx, r);
     if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
-    const std::optional<EventKind> kind = event_kind_of(r);
+    const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
     const TimeField created = field::created_at(r);
     Reason reason = Reason::missing_field;
     if (!customer_id.empty() && kind && !created.is_missing()) reason = window.check(created);
@@ -273,11 +335,16 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
     row.view_end = row.time + duration.value_or(Duration::zero());
     row.input_index = input_index;
     row.kind = *kind;
-    row.session_id = kept_session_id(ctx, r);
-    row.product_id = kept_product_id(ctx, r);
-    row.category_id = kept_category_id(ctx, r);
-    row.search_query = field::search_query(r);
-    row.device_type = trim(field::device_type(r));
+    TextPools& texts = ctx.texts;
+    row.session_id = intern_session_id(texts.session_ids, r);
+    if (row.kind == EventKind::product_view)
+      row.product_id = intern_product_id(texts.product_ids, r);
+    if (row.kind == EventKind::product_view || row.kind == EventKind::collection_view)
+      row.category_id = intern_category_id(texts.category_ids, r);
+    if (row.kind == EventKind::search)
+      row.search_query =
+          intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
+    row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r));
     ctx.interactions.push_back(row);
   });
 }
@@ -288,10 +355,10 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
   for_each_record(sessions, [&](const auto& r, std::uint32_t input_index) {
     const std::string_view customer_id = kept_customer_id(ctx, r);
     if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
-    const std::string_view session_id = kept_session_id(ctx, r);
+    const TextId session_id = intern_session_id(ctx.texts.session_ids, r);
     const TimeField start = field::start_time(r);
     Reason reason = Reason::missing_field;
-    if (!customer_id.empty() && !session_id.empty() && !start.is_missing())
+    if (!customer_id.empty() && session_id != no_text && !start.is_missing())
       reason = window.check(start);
     if (reason != Reason::used) {
       count(ctx.diagnostics.session, reason);
@@ -300,8 +367,10 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
     SessionCandidate c{};
     c.row.start = start.value();
     c.row.session_id = session_id;
-    c.row.device_type = trim(field::device_type(r));
-    c.row.referrer_type = trim(field::referrer_type(r));
+    c.row.device_type =
+        intern_label(ctx.texts.labels, ctx.scratch.normalised, field::device_type(r));
+    c.row.referrer_type =
+        intern_label(ctx.texts.labels, ctx.scratch.normalised, field::referrer_type(r));
     c.end_time = field::end_time(r);
     c.input_index = input_index;
     out.push_back(c);
@@ -334,12 +403,12 @@ void read_attributions(CustomerContext& ctx, Range&& attributions, const Window&
     const std::string_view customer_id = kept_customer_id(ctx, r);
     if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
     const TimeField created = field::created_at(r);
-    const std::string_view order_id = kept_order_id(ctx, r);
+    const TextId order_id = intern_order_id(ctx.texts.order_ids, r);
     const auto value = read_money(field::attribution_value(r));
     Reason reason = Reason::missing_field;
     if (!customer_id.empty() && !created.is_missing()) {
       reason = window.check(created);
-      if (reason == Reason::used && order_id.empty()) reason = Reason::empty_order_id;
+      if (reason == Reason::used && order_id == no_text) reason = Reason::empty_order_id;
       if (reason == Reason::used && !value) reason = Reason::bad_money;
     }
     count(ctx.diagnostics.attribution, reason);
@@ -349,8 +418,9 @@ void read_attributions(CustomerContext& ctx, Range&& attributions, const Window&
     row.value = *value;
     row.input_index = input_index;
     row.order_id = order_id;
-    row.session_id = kept_session_id(ctx, r);
-    row.attribution_type = trim(field::attribution_type(r));
+    row.session_id = intern_session_id(ctx.texts.session_ids, r);
+    row.attribution_type =
+        intern_label(ctx.texts.labels, ctx.scratch.normalised, field::attribution_type(r));
     ctx.attributions.push_back(row);
   });
 }

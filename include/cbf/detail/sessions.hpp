@@ -24,8 +24,8 @@ inline void derive_sessions(CustomerContext& ctx) {
     bool starts = ctx.sessions.empty();
     if (!starts) {
       const SessionRow& current = ctx.sessions.back();
-      starts = row.session_id.empty() ? row.time - ctx.interactions[i - 1].time > timeout
-                                      : row.session_id != current.session_id;
+      starts = row.session_id == no_text ? row.time - ctx.interactions[i - 1].time > timeout
+                                         : row.session_id != current.session_id;
     }
     if (starts) {
       SessionRow s;
@@ -57,7 +57,7 @@ inline void resolve_sessions(CustomerContext& ctx) {
     SessionRow& s = ctx.sessions[row.session];
     ctx.session_members[s.members_end++] = i;
     if (config.page_view_kinds.contains(row.kind)) ++s.page_views;
-    if (s.device_type.empty()) s.device_type = row.device_type;
+    if (s.device_type == no_text) s.device_type = row.device_type;
     if (row.kind == EventKind::checkout_completed &&
         (!s.conversion_time || row.time < *s.conversion_time))
       s.conversion_time = row.time;
@@ -107,8 +107,10 @@ inline void build_orders(CustomerContext& ctx) {
     order.value = sum.value();
     ctx.orders.push_back(order);
   }
-  std::sort(ctx.orders.begin(), ctx.orders.end(), [](const OrderRow& a, const OrderRow& b) {
-    return a.time != b.time ? a.time < b.time : a.order_id < b.order_id;
+  // Ties in time are ordered by the ids' text, as the contract says.
+  const TextPool& ids = ctx.texts.order_ids;
+  std::sort(ctx.orders.begin(), ctx.orders.end(), [&](const OrderRow& a, const OrderRow& b) {
+    return a.time != b.time ? a.time < b.time : ids.text(a.order_id) < ids.text(b.order_id);
   });
 }
 

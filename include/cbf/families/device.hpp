@@ -40,41 +40,44 @@ template <std::size_t N>
 }
 
 /// The most frequent normalised label; ties → the smallest in byte order. Empty when none.
-[[nodiscard]] inline std::optional<std::string> modal_label(std::vector<HashedText>& labels) {
-  std::string_view best;
+[[nodiscard]] inline std::optional<std::string> modal_label(std::vector<TextId>& labels,
+                                                            const TextPool& pool) {
+  TextId best = no_text;
   std::size_t best_count = 0;
-  for_each_distinct(labels, compare_folded, [&](std::string_view label, std::size_t count) {
-    if (count > best_count || (count == best_count && compare_folded(label, best) < 0)) {
+  for_each_id_run(labels, [&](TextId id, std::size_t count) {
+    if (count > best_count || (count == best_count && pool.text(id) < pool.text(best))) {
       best_count = count;
-      best = label;
+      best = id;
     }
   });
   if (best_count == 0) return std::nullopt;
-  return normalized_label(best);
+  return std::string(pool.text(best));
 }
 
 }  // namespace detail
 
 /// Features 19–22 from a built context. A session's device is its own, else its first member's.
 [[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx) {
-  std::vector<detail::HashedText> devices;
-  std::vector<detail::HashedText> referrers;
-  std::int64_t mobile = 0, desktop = 0;
+  std::vector<TextId> devices;
+  std::vector<TextId> referrers;
   for (const SessionRow& s : ctx.sessions) {
-    if (!s.device_type.empty()) {
-      devices.push_back({detail::hash_folded(s.device_type), s.device_type});
-      mobile += detail::is_one_of(s.device_type, mobile_devices) ? 1 : 0;
-      desktop += detail::is_one_of(s.device_type, desktop_devices) ? 1 : 0;
-    }
-    if (!s.referrer_type.empty())
-      referrers.push_back({detail::hash_folded(s.referrer_type), s.referrer_type});
+    if (s.device_type != detail::no_text) devices.push_back(s.device_type);
+    if (s.referrer_type != detail::no_text) referrers.push_back(s.referrer_type);
   }
-  DeviceFeatures f;
+  // Labels are normalised in the pool: each distinct device is classified once.
+  std::int64_t mobile = 0, desktop = 0;
+  const detail::TextPool& labels = ctx.texts.labels;
   const auto with_device = static_cast<std::int64_t>(devices.size());
+  detail::for_each_id_run(devices, [&](TextId id, std::size_t count) {
+    const std::string_view label = labels.text(id);
+    if (detail::is_one_of(label, mobile_devices)) mobile += static_cast<std::int64_t>(count);
+    if (detail::is_one_of(label, desktop_devices)) desktop += static_cast<std::int64_t>(count);
+  });
+  DeviceFeatures f;
   f.mobile_usage_pattern = detail::ratio(mobile, with_device);
   f.desktop_usage_pattern = detail::ratio(desktop, with_device);
-  f.preferred_device = detail::modal_label(devices);
-  f.channel_preference = detail::modal_label(referrers);
+  f.preferred_device = detail::modal_label(devices, labels);
+  f.channel_preference = detail::modal_label(referrers, labels);
   return f;
 }
 

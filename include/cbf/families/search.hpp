@@ -52,8 +52,9 @@ inline constexpr std::array<std::string_view, 5> discovery_label_names{"search",
 namespace detail {
 
 /// The winning discovery label: most votes; ties by the fixed order, then other labels bytewise.
+/// `others` holds the ids of the other labels' votes in `labels`.
 [[nodiscard]] inline std::optional<std::string> discovery_winner(
-    const std::array<std::int64_t, 5>& fixed, std::vector<std::string_view>& others) {
+    const std::array<std::int64_t, 5>& fixed, std::vector<TextId>& others, const TextPool& labels) {
   std::int64_t best = 0;
   std::optional<std::string> label;
   for (std::size_t i = 0; i < fixed.size(); ++i) {
@@ -62,10 +63,15 @@ namespace detail {
       label = std::string(discovery_label_names[i]);
     }
   }
-  for_each_label_run(others, [&](std::string_view other, std::size_t count) {
-    if (static_cast<std::int64_t>(count) > best) {  // fixed labels and smaller labels keep ties
-      best = static_cast<std::int64_t>(count);
-      label = normalized_label(other);
+  TextId best_other = no_text;
+  for_each_id_run(others, [&](TextId id, std::size_t n) {
+    const auto count = static_cast<std::int64_t>(n);
+    // Fixed labels keep ties; among other labels the smallest text does.
+    if (count > best ||
+        (count == best && best_other != no_text && labels.text(id) < labels.text(best_other))) {
+      best = count;
+      best_other = id;
+      label = std::string(labels.text(id));
     }
   });
   return label;
@@ -88,18 +94,22 @@ namespace detail {
       ++fixed[static_cast<std::size_t>(discovery_label(previous))];
     }
   }
-  std::vector<std::string_view> others;
-  for (const AttributionRow& a : ctx.attributions) {
-    if (a.attribution_type.empty()) continue;
+  std::vector<TextId> types;
+  for (const AttributionRow& a : ctx.attributions)
+    if (a.attribution_type != no_text) types.push_back(a.attribution_type);
+  // Each distinct type is compared with the fixed labels once (labels are normalised).
+  std::vector<TextId> others;
+  const TextPool& labels = ctx.texts.labels;
+  for_each_id_run(types, [&](TextId id, std::size_t count) {
     const auto known =
-        std::find_if(discovery_label_names.begin(), discovery_label_names.end(),
-                     [&](std::string_view l) { return equal_folded(a.attribution_type, l); });
+        std::find(discovery_label_names.begin(), discovery_label_names.end(), labels.text(id));
     if (known != discovery_label_names.end())
-      ++fixed[static_cast<std::size_t>(known - discovery_label_names.begin())];
+      fixed[static_cast<std::size_t>(known - discovery_label_names.begin())] +=
+          static_cast<std::int64_t>(count);
     else
-      others.push_back(a.attribution_type);
-  }
-  return discovery_winner(fixed, others);
+      others.insert(others.end(), count, id);
+  });
+  return discovery_winner(fixed, others, labels);
 }
 
 }  // namespace detail
@@ -108,34 +118,28 @@ namespace detail {
 [[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx) {
   SearchFeatures f;
   std::int64_t searches = 0;
-  std::vector<detail::HashedText> queries;
-  std::vector<detail::HashedText> categories;
+  std::vector<TextId> queries;
+  std::vector<TextId> categories;
   for (const InteractionRow& row : ctx.interactions) {
     if (row.kind == EventKind::search) {
       ++searches;
-      if (!detail::trim(row.search_query).empty())
-        queries.push_back({detail::hash_query(row.search_query), row.search_query});
+      if (row.search_query != detail::no_text) queries.push_back(row.search_query);
     }
-    if ((row.kind == EventKind::product_view || row.kind == EventKind::collection_view) &&
-        !row.category_id.empty())
-      categories.push_back({detail::hash_bytes(row.category_id, 0), row.category_id});
+    if (row.category_id != detail::no_text) categories.push_back(row.category_id);
   }
   f.search_frequency = detail::ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
   std::int64_t distinct_queries = 0;
-  detail::for_each_distinct(queries, detail::compare_queries,
-                            [&](std::string_view, std::size_t) { ++distinct_queries; });
-  f.search_query_diversity =
-      detail::ratio(distinct_queries, static_cast<std::int64_t>(queries.size()));
+  const auto n_queries = static_cast<std::int64_t>(queries.size());
+  detail::for_each_id_run(queries, [&](TextId, std::size_t) { ++distinct_queries; });
+  f.search_query_diversity = detail::ratio(distinct_queries, n_queries);
   f.product_discovery_method = detail::product_discovery_method(ctx);
   if (!categories.empty()) {
     // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
     std::int64_t sum_squares = 0;
-    detail::for_each_distinct(
-        categories, [](std::string_view a, std::string_view b) { return a.compare(b); },
-        [&](std::string_view, std::size_t count) {
-          sum_squares += static_cast<std::int64_t>(count) * static_cast<std::int64_t>(count);
-        });
     const auto n = static_cast<std::int64_t>(categories.size());
+    detail::for_each_id_run(categories, [&](TextId, std::size_t count) {
+      sum_squares += static_cast<std::int64_t>(count) * static_cast<std::int64_t>(count);
+    });
     f.category_exploration = static_cast<double>(n * n - sum_squares) / static_cast<double>(n * n);
   }
   return f;

@@ -32,15 +32,15 @@ struct SessionActivity {
 [[nodiscard]] inline SessionActivity session_activity(const CustomerContext& ctx,
                                                       const SessionRow& s) noexcept {
   SessionActivity a;
-  std::string_view first_product;
+  TextId first_product = detail::no_text;
   for (std::uint32_t m : ctx.members(s)) {
     const InteractionRow& row = ctx.interactions[m];
     a.added_to_cart |= row.kind == EventKind::add_to_cart;
     a.started_checkout |= row.kind == EventKind::checkout_started;
     if (row.kind != EventKind::product_view) continue;
     a.viewed_product = true;
-    if (row.product_id.empty()) continue;
-    if (first_product.empty())
+    if (row.product_id == detail::no_text) continue;
+    if (first_product == detail::no_text)
       first_product = row.product_id;
     else if (row.product_id != first_product)
       a.compared_products = true;

@@ -1,0 +1,113 @@
+#include <cbf/detail/hash.hpp>
+#include <cbf/detail/text_pool.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+using cbf::detail::no_text;
+using cbf::detail::TextId;
+using cbf::detail::TextPool;
+
+TEST_CASE("a pool gives equal texts one id and different texts different ids", "[detail][pool]") {
+  TextPool pool;
+  CHECK(pool.intern("") == no_text);
+  const TextId a = pool.intern("alpha");
+  const TextId b = pool.intern("beta");
+  CHECK(a == 1);  // dense, in first-seen order
+  CHECK(b == 2);
+  CHECK(pool.intern("alpha") == a);
+  CHECK(pool.intern("Alpha") != a);  // exact bytes: case matters here
+  CHECK(pool.intern("alpha ") != a);
+  CHECK(pool.size() == 4);
+  CHECK(pool.text(a) == "alpha");
+  CHECK(pool.text(no_text).empty());
+}
+
+TEST_CASE("a pool keeps its own copy of each text", "[detail][pool]") {
+  TextPool pool;
+  TextId id = no_text;
+  {
+    auto source = std::make_unique<std::string>("a session id longer than a short string");
+    id = pool.intern(*source);
+  }
+  CHECK(pool.text(id) == "a session id longer than a short string");
+}
+
+TEST_CASE("a pool of many texts never merges two of them and finds each again", "[detail][pool]") {
+  TextPool pool;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20000; ++i) {
+    std::string t = std::to_string(i * 7919);
+    t.insert(t.begin(), 's');  // not "s" + …: g++ 12 warns falsely (-Wrestrict) on that
+    texts.push_back(t);
+  }
+  std::vector<TextId> ids;
+  for (const auto& t : texts) ids.push_back(pool.intern(t));
+  REQUIRE(pool.size() == texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    CHECK(ids[i] == i + 1);
+    CHECK(pool.intern(texts[i]) == ids[i]);  // after every growth of the table
+    CHECK(pool.text(ids[i]) == texts[i]);
+  }
+}
+
+TEST_CASE("an integer has the id of its decimal text", "[detail][pool]") {
+  TextPool pool;
+  CHECK(pool.intern_number(42) == pool.intern("42"));
+  CHECK(pool.intern("-7") == pool.intern_number(std::int16_t{-7}));
+  CHECK(pool.intern_number(std::numeric_limits<std::int64_t>::min()) ==
+        pool.intern("-9223372036854775808"));
+  CHECK(pool.intern_number(std::numeric_limits<std::uint64_t>::max()) ==
+        pool.intern("18446744073709551615"));
+  CHECK(pool.intern_number(0) == pool.intern("0"));
+  CHECK(pool.intern("042") != pool.intern_number(42));  // a text is never read as a number
+  // -1 and 2^64 - 1 share their 64 bits but not their text.
+  CHECK(pool.intern_number(-1) != pool.intern_number(std::numeric_limits<std::uint64_t>::max()));
+  CHECK(pool.text(pool.intern_number(-1)) == "-1");
+}
+
+TEST_CASE("a cleared pool forgets every text and number, and starts its ids again",
+          "[detail][pool]") {
+  TextPool pool;
+  CHECK(pool.intern_number(5) == 1);
+  CHECK(pool.intern("x") == 2);
+  pool.clear();
+  CHECK(pool.size() == 0);
+  CHECK(pool.intern("x") == 1);       // not the id "x" had before
+  CHECK(pool.intern_number(5) == 2);  // the remembered last number was forgotten too
+  CHECK(pool.text(2) == "5");
+  for (int round = 0; round < 3; ++round) {  // reuse after growth
+    pool.clear();
+    for (int i = 0; i < 1000; ++i) CHECK(pool.intern_number(i * 3) == TextId(i + 1));
+    CHECK(pool.intern("0") == 1);
+  }
+}
+
+TEST_CASE("equal_bytes compares every byte of every length", "[detail][pool]") {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    // Exact-size allocations, so a read past either end shows under AddressSanitizer.
+    auto a = std::make_unique<char[]>(n == 0 ? 1 : n);
+    auto b = std::make_unique<char[]>(n == 0 ? 1 : n);
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] = static_cast<char>('a' + i % 26);
+    CHECK(cbf::detail::equal_bytes(a.get(), b.get(), n));
+    CHECK(cbf::detail::hash_bytes({a.get(), n}, 1) == cbf::detail::hash_bytes({b.get(), n}, 1));
+    for (std::size_t i = 0; i < n; ++i) {
+      b[i] = 'Z';
+      CHECK_FALSE(cbf::detail::equal_bytes(a.get(), b.get(), n));
+      CHECK(cbf::detail::hash_bytes({a.get(), n}, 1) != cbf::detail::hash_bytes({b.get(), n}, 1));
+      b[i] = a[i];
+    }
+  }
+}
+
+TEST_CASE("id runs are counted once per distinct non-zero id", "[detail][pool]") {
+  std::vector<TextId> ids{3, 1, 0, 3, 2, 3, 0, 1};
+  std::vector<std::pair<TextId, std::size_t>> runs;
+  cbf::detail::for_each_id_run(ids, [&](TextId id, std::size_t n) { runs.emplace_back(id, n); });
+  CHECK(runs == std::vector<std::pair<TextId, std::size_t>>{{1, 2}, {2, 1}, {3, 3}});
+}
