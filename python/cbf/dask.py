@@ -35,6 +35,9 @@ def compute_features(interactions=None, sessions=None, attributions=None, custom
     column of float64 dtype is checked in each partition (pandas gives it to all-missing ones).
     """
     kwargs = _frames.options(as_of, utc_offset, preset, bgnbd, gg, threads)
+    # The empty result: the output's meta, and every option checked by the library itself.
+    empty, empty_diagnostics, _ = _frames.compute_prepared(
+        [None] * 4, dict(kwargs, as_of_us=kwargs["as_of_us"] or 0))
     given = dict(zip(_ORDER, (customers, interactions, sessions, attributions)))
     frames = {}
     for table, df in given.items():
@@ -74,8 +77,6 @@ def compute_features(interactions=None, sessions=None, attributions=None, custom
         *[parts[table][k] if table in parts else None for table in _ORDER], as_of_us, kwargs)
         for k in range(npartitions)]
 
-    empty, empty_diagnostics, _ = _frames.compute_prepared(
-        [None] * 4, dict(kwargs, as_of_us=0))
     features = dd.from_delayed([r[0] for r in results], meta=empty, verify_meta=False)
     if not return_diagnostics:
         return features
