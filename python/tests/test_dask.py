@@ -81,3 +81,20 @@ def test_errors_are_raised_before_the_graph_runs():
         cbf.dask.compute_features(interactions=frame)
     with pytest.raises(ValueError, match="preset"):
         cbf.dask.compute_features(interactions=frame, preset="x")
+
+
+def test_input_order_is_kept_across_input_partitions(client):
+    # Duplicate sessions: the first in input order counts (contract §4.4), even when the
+    # duplicates come from different input partitions.
+    sessions = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "a"] * 3,
+        "session_id": ["s1", "s2", "s3", "s1"] * 3,
+        "start_time": ["2025-01-01T10:00:00Z"] * 12,
+        "device_type": ["mobile", "tablet", "tablet", "desktop"] * 3,
+    })
+    single = cbf.compute_features(sessions=sessions)
+    assert single.set_index("customer_id").loc["a", "preferred_device"] == "mobile"
+    for npartitions in (2, 4, 6):
+        result = cbf.dask.compute_features(
+            sessions=dd.from_pandas(sessions, npartitions=npartitions, sort=False))
+        pd.testing.assert_frame_equal(collected(result), single, check_exact=True)
