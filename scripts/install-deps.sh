@@ -7,6 +7,8 @@ packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config git python3
   librange-v3-dev libfmt-dev catch2 libbenchmark-dev
   libcli11-dev libsqlite3-dev sqlite3 postgresql libpq-dev
+  python3-dev pybind11-dev python3-pybind11 python3-pandas python3-numpy python3-dask
+  python3-distributed python3-pytest
 )
 
 missing=()
