@@ -136,6 +136,19 @@ struct Grouped {
   }
 };
 
+/// An integer id's 64 bits and sign; false for an empty optional.
+template <class Raw>
+[[nodiscard]] constexpr bool number_parts(const Raw& raw, std::uint64_t& bits,
+                                          bool& negative) noexcept {
+  if constexpr (is_optional<std::remove_cvref_t<Raw>>::value) {
+    return raw ? number_parts(*raw, bits, negative) : false;
+  } else {
+    negative = raw < std::remove_cvref_t<Raw>{0};
+    bits = static_cast<std::uint64_t>(raw);
+    return true;
+  }
+}
+
 /// First pass over one kind: each record's key id (KeyTable::none when it has no key or is not
 /// wanted), counting records without a customer_id, and the latest valid stamp (§4.1).
 template <class Range, class Stamp>
@@ -148,16 +161,31 @@ template <class Range, class Stamp>
     const auto& r = deref(item);
     const TimeField t = stamp(r);
     if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
-    IdDigits customer_digits;
-    const std::string_view customer_id = id_or_empty(id_text_customer_id(r, customer_digits));
-    if (customer_id.empty()) {
-      ++unkeyed;  // no key: it can belong to no customer
-      ids.push_back(KeyTable::none);
+    using R = std::remove_cvref_t<decltype(r)>;
+    if constexpr (number_customer_id<R> && (number_shop_id<R> || !has_shop_id<R>)) {
+      // Integer ids are looked up by value: no digits, no text hash.
+      KeyTable::NumberKey key;
+      if (!number_parts(raw_customer_id(r), key.customer_bits, key.customer_negative)) {
+        ++unkeyed;
+        ids.push_back(KeyTable::none);
+        continue;
+      }
+      if constexpr (has_shop_id<R>)
+        key.shop_present = number_parts(raw_shop_id(r), key.shop_bits, key.shop_negative);
+      ids.push_back(table.number(key, insert));
       continue;
+    } else {
+      IdDigits customer_digits;
+      const std::string_view customer_id = id_or_empty(id_text_customer_id(r, customer_digits));
+      if (customer_id.empty()) {
+        ++unkeyed;  // no key: it can belong to no customer
+        ids.push_back(KeyTable::none);
+        continue;
+      }
+      IdDigits shop_digits;  // the table keeps a copy of the key's text
+      const std::string_view shop_id = id_or_empty(id_text_shop_id(r, shop_digits));
+      ids.push_back(insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id));
     }
-    IdDigits shop_digits;  // the table keeps a copy of the key's text
-    const std::string_view shop_id = id_or_empty(id_text_shop_id(r, shop_digits));
-    ids.push_back(insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id));
   }
   return ids;
 }

@@ -203,14 +203,16 @@ struct CustomerContext {
   detail::TextPools texts;         ///< the texts the rows' ids stand for
   detail::ContextScratch scratch;  ///< reused buffers (internal)
 
-  /// The texts the rows' ids stand for (empty for 0), valid while the context is not rebuilt.
-  [[nodiscard]] std::string_view session_id_text(TextId id) const noexcept {
-    return texts.session_ids.text(id);
+  /// The text a session_id or order_id of the rows stands for (empty for 0).
+  [[nodiscard]] std::string session_id_text(TextId id) const {
+    detail::NumberText room;
+    return std::string(texts.session_ids.text(id, room));
   }
-  [[nodiscard]] std::string_view order_id_text(TextId id) const noexcept {
-    return texts.order_ids.text(id);
+  [[nodiscard]] std::string order_id_text(TextId id) const {
+    detail::NumberText room;
+    return std::string(texts.order_ids.text(id, room));
   }
-  /// A device, referrer or attribution type's normalised label.
+  /// A device, referrer or attribution type's normalised label (valid until the context is rebuilt).
   [[nodiscard]] std::string_view label_text(TextId id) const noexcept {
     return texts.labels.text(id);
   }

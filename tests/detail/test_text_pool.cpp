@@ -68,7 +68,57 @@ TEST_CASE("an integer has the id of its decimal text", "[detail][pool]") {
   CHECK(pool.intern("042") != pool.intern_number(42));  // a text is never read as a number
   // -1 and 2^64 - 1 share their 64 bits but not their text.
   CHECK(pool.intern_number(-1) != pool.intern_number(std::numeric_limits<std::uint64_t>::max()));
-  CHECK(pool.text(pool.intern_number(-1)) == "-1");
+  cbf::detail::NumberText room;
+  CHECK(pool.text(pool.intern_number(-1), room) == "-1");
+}
+
+TEST_CASE("an integer and its text are one value in whichever order they come", "[detail][pool]") {
+  TextPool numbers_first;
+  const TextId n = numbers_first.intern_number(1234);
+  CHECK(numbers_first.intern("1234") == n);
+  CHECK(numbers_first.intern_number(1234) == n);
+  CHECK(numbers_first.size() == 1);
+
+  TextPool texts_first;
+  const TextId t = texts_first.intern("-98");
+  CHECK(texts_first.intern_number(-98) == t);
+  CHECK(texts_first.intern("-98") == t);
+  CHECK(texts_first.size() == 1);
+}
+
+TEST_CASE("texts that are not an integer's canonical digits stay texts", "[detail][pool]") {
+  TextPool pool;
+  const TextId zero = pool.intern_number(0);
+  const TextId five = pool.intern_number(5);
+  const TextId max = pool.intern_number(std::numeric_limits<std::uint64_t>::max());
+  for (const char* text : {"-0", "00", "05", "+5", " 5", "5 ", "5.0", "18446744073709551616",
+                           "-9223372036854775809", "184467440737095516150"}) {
+    INFO(text);
+    const TextId id = pool.intern(text);
+    CHECK(id != zero);
+    CHECK(id != five);
+    CHECK(id != max);
+  }
+  CHECK(pool.intern("0") == zero);
+  CHECK(pool.intern("18446744073709551615") == max);
+}
+
+TEST_CASE("an integer kept without text gives its digits on request, ordered as text",
+          "[detail][pool]") {
+  TextPool pool;
+  const TextId nine = pool.intern_number(9);
+  const TextId ten = pool.intern_number(std::uint8_t{10});
+  const TextId minus = pool.intern_number(std::numeric_limits<std::int64_t>::min());
+  cbf::detail::NumberText room;
+  CHECK(pool.text(nine, room) == "9");
+  CHECK(pool.text(minus, room) == "-9223372036854775808");
+  CHECK(pool.text(nine).empty());  // text(id) views kept texts only
+  CHECK(pool.text_less(ten, nine));  // "10" < "9" as byte strings
+  CHECK_FALSE(pool.text_less(nine, ten));
+  CHECK(pool.text_less(minus, ten));  // '-' sorts before digits
+  const TextId b = pool.intern("b");
+  CHECK(pool.text_less(nine, b));
+  CHECK(pool.text(b) == "b");
 }
 
 TEST_CASE("a cleared pool forgets every text and number, and starts its ids again",
@@ -80,7 +130,8 @@ TEST_CASE("a cleared pool forgets every text and number, and starts its ids agai
   CHECK(pool.size() == 0);
   CHECK(pool.intern("x") == 1);       // not the id "x" had before
   CHECK(pool.intern_number(5) == 2);  // the remembered last number was forgotten too
-  CHECK(pool.text(2) == "5");
+  cbf::detail::NumberText room;
+  CHECK(pool.text(2, room) == "5");
   for (int round = 0; round < 3; ++round) {  // reuse after growth
     pool.clear();
     for (int i = 0; i < 1000; ++i) CHECK(pool.intern_number(i * 3) == TextId(i + 1));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cbf/detail/hash.hpp>
+#include <cbf/detail/text.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -45,6 +46,41 @@ class KeyTable {
     }
   }
 
+  /// A key whose ids are integers: each id's 64 bits and sign; a missing shop_id is empty text.
+  struct NumberKey {
+    std::uint64_t shop_bits = 0;
+    std::uint64_t customer_bits = 0;
+    bool shop_present = false;
+    bool shop_negative = false;
+    bool customer_negative = false;
+    friend constexpr bool operator==(const NumberKey&, const NumberKey&) = default;
+  };
+
+  /// The id of a key of integers, the id of their decimal texts, adding it when `add`; found by
+  /// value after the first time, so the digits are formatted once per key.
+  std::uint32_t number(const NumberKey& key, bool add) {
+    if ((number_used_ + 1) * 2 > number_slots_.size()) grow_numbers();
+    const std::uint64_t h = hash_number(key);
+    std::size_t i = h & number_mask_;
+    for (;; i = (i + 1) & number_mask_) {
+      const NumberSlot& slot = number_slots_[i];
+      if (slot.id == none) break;
+      if (slot.key == key) return slot.id;
+    }
+    char shop[24];
+    char customer[24];
+    const std::string_view shop_text(
+        shop, key.shop_present ? format_decimal(key.shop_bits, key.shop_negative, shop) : 0);
+    const std::string_view customer_text(
+        customer, format_decimal(key.customer_bits, key.customer_negative, customer));
+    const std::uint32_t id = add ? insert(shop_text, customer_text) : find(shop_text, customer_text);
+    if (id != none) {
+      number_slots_[i] = NumberSlot{key, id};
+      ++number_used_;
+    }
+    return id;
+  }
+
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   [[nodiscard]] std::string_view shop_id(std::uint32_t id) const noexcept {
     const Entry& e = keys_[id];
@@ -71,6 +107,30 @@ class KeyTable {
     std::uint64_t hash;
   };
 
+  struct NumberSlot {
+    NumberKey key;
+    std::uint32_t id = none;
+  };
+
+  [[nodiscard]] static std::uint64_t hash_number(const NumberKey& k) noexcept {
+    return mix64(k.customer_bits ^ mix64(k.shop_bits + (k.shop_present ? 1 : 0) +
+                                         (k.shop_negative ? 2 : 0) + (k.customer_negative ? 4 : 0)));
+  }
+
+
+  void grow_numbers() {
+    std::vector<NumberSlot> old = std::move(number_slots_);
+    const std::size_t size = old.empty() ? 1024 : old.size() * 2;
+    number_slots_.assign(size, NumberSlot{});
+    number_mask_ = size - 1;
+    for (const NumberSlot& s : old) {
+      if (s.id == none) continue;
+      std::size_t i = hash_number(s.key) & number_mask_;
+      while (number_slots_[i].id != none) i = (i + 1) & number_mask_;
+      number_slots_[i] = s;
+    }
+  }
+
   [[nodiscard]] bool equals(std::uint32_t id, std::string_view shop_id,
                             std::string_view customer_id) const noexcept {
     const Entry& e = keys_[id];
@@ -95,6 +155,9 @@ class KeyTable {
   std::size_t mask_ = 0;
   std::vector<Entry> keys_;
   std::vector<char> arena_;  // a vector, not a string: moving it keeps the views valid
+  std::vector<NumberSlot> number_slots_;  // ids of keys of integers, by value
+  std::size_t number_mask_ = 0;
+  std::size_t number_used_ = 0;
 };
 
 }  // namespace cbf::detail

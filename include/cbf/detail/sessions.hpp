@@ -110,7 +110,7 @@ inline void build_orders(CustomerContext& ctx) {
   // Ties in time are ordered by the ids' text, as the contract says.
   const TextPool& ids = ctx.texts.order_ids;
   std::sort(ctx.orders.begin(), ctx.orders.end(), [&](const OrderRow& a, const OrderRow& b) {
-    return a.time != b.time ? a.time < b.time : ids.text(a.order_id) < ids.text(b.order_id);
+    return a.time != b.time ? a.time < b.time : ids.text_less(a.order_id, b.order_id);
   });
 }
 

@@ -12,6 +12,22 @@
 
 namespace cbf::detail {
 
+/// The decimal text of an integer given as its 64 bits and sign, as std::to_chars writes it;
+/// returns its length (at most 20 digits and the sign).
+inline std::size_t format_decimal(std::uint64_t bits, bool negative, char* out) noexcept {
+  char reversed[24];
+  std::size_t n = 0;
+  std::uint64_t magnitude = negative ? 0 - bits : bits;  // two's complement
+  do {
+    reversed[n++] = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  std::size_t k = 0;
+  if (negative) out[k++] = '-';
+  while (n > 0) out[k++] = reversed[--n];
+  return k;
+}
+
 /// True for the contract's ASCII whitespace: space, \t, \n, \v, \f, \r.
 [[nodiscard]] constexpr bool is_ascii_space(char c) noexcept {
   return c == ' ' || (c >= '\t' && c <= '\r');  // \t \n \v \f \r are 9–13

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cbf/detail/hash.hpp>
+#include <cbf/detail/text.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -22,16 +23,24 @@ namespace cbf::detail {
 using TextId = std::uint32_t;
 inline constexpr TextId no_text = 0;
 
-/// The distinct texts of one field of one context, kept in one buffer, each with its id.
+/// Room for the decimal text of a 64-bit integer, where TextPool::text writes a number's digits.
+struct NumberText {
+  char bytes[24];
+};
+
+/// The distinct values of one field of one context, each with its id: texts kept in one buffer,
+/// integers kept as integers. An integer and its decimal text are one value with one id, as the
+/// contract reads integer ids; an integer is formatted only when the pool also holds texts (to
+/// find its text among them) or when its text is asked for.
 class TextPool {
  public:
-  /// Forgets every text, keeping the memory for the next customer.
+  /// Forgets every value, keeping the memory for the next customer.
   void clear() noexcept {
-    if (!entries_.empty()) {
-      for (const Entry& e : entries_) slots_[e.slot] = no_text;
-      entries_.clear();
-      bytes_.clear();
-    }
+    for (const Entry& e : entries_)
+      if (e.has_text) slots_[e.slot] = no_text;
+    entries_.clear();
+    bytes_.clear();
+    texts_ = 0;
     for (const std::uint32_t i : number_used_) number_slots_[i] = NumberSlot{};
     number_used_.clear();
     last_ = no_text;
@@ -50,8 +59,7 @@ class TextPool {
     return last_;
   }
 
-  /// The id of an integer's decimal text, the same id `intern` gives that text; found by value
-  /// after the first time, so a repeated number is never formatted again.
+  /// The id of an integer: the id of its decimal text. Found by value after the first time.
   template <class Int>
   [[nodiscard]] TextId intern_number(Int value) {
     const bool negative = value < Int{0};
@@ -59,45 +67,44 @@ class TextPool {
     if (last_number_.id != no_text && last_number_.bits == bits &&
         last_number_.negative == negative)
       return last_number_.id;
-    last_number_ = NumberSlot{bits, find_or_add_number(value, bits, negative), negative};
+    last_number_ = NumberSlot{bits, find_or_add_number(bits, negative), negative};
     return last_number_.id;
   }
 
-  /// The kept text of an id (empty for 0); valid until the next intern or clear.
-  [[nodiscard]] std::string_view text(TextId id) const noexcept {
+  /// The text of an id (empty for 0): its kept bytes, or an integer's digits written into `room`.
+  [[nodiscard]] std::string_view text(TextId id, NumberText& room) const noexcept {
     if (id == no_text) return {};
     const Entry& e = entries_[id - 1];
-    return std::string_view(bytes_.data() + e.offset, e.size);
+    if (e.has_text) return std::string_view(bytes_.data() + e.offset, e.size);
+    return std::string_view(room.bytes, format_decimal(e.bits, e.negative, room.bytes));
   }
 
-  /// How many distinct texts the pool holds; ids run from 1 to size().
+  /// The kept text of an id of a pool only ever given texts (labels, queries); empty for 0.
+  [[nodiscard]] std::string_view text(TextId id) const noexcept {
+    NumberText unused;
+    const std::string_view t = text(id, unused);
+    return t.data() == unused.bytes ? std::string_view{} : t;  // never a view of `unused`
+  }
+
+  /// Compares the texts of two ids as byte strings.
+  [[nodiscard]] bool text_less(TextId a, TextId b) const noexcept {
+    NumberText room_a, room_b;
+    return text(a, room_a) < text(b, room_b);
+  }
+
+  /// How many distinct values the pool holds; ids run from 1 to size().
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
  private:
-  template <class Int>
-  [[nodiscard]] TextId find_or_add_number(Int value, std::uint64_t bits, bool negative) {
-    if ((number_used_.size() + 1) * 2 > number_slots_.size()) grow_numbers();
-    const std::uint64_t h = mix64(bits ^ (negative ? 0x9e3779b97f4a7c15ULL : 0));
-    std::size_t i = h & number_mask_;
-    for (;; i = (i + 1) & number_mask_) {
-      const NumberSlot& slot = number_slots_[i];
-      if (slot.id == no_text) break;
-      if (slot.bits == bits && slot.negative == negative) return slot.id;
-    }
-    char digits[24];
-    const std::size_t n = format_decimal(value, digits);
-    const TextId id = intern(std::string_view(digits, n));
-    number_slots_[i] = NumberSlot{bits, id, negative};
-    number_used_.push_back(static_cast<std::uint32_t>(i));
-    return id;
-  }
-
   static constexpr std::size_t max_bytes = 0xffffffffu;  // offsets are 32-bit
   struct Entry {
-    std::uint64_t hash;
-    std::uint32_t offset;
-    std::uint32_t size;
-    std::uint32_t slot;  // where clear() finds it, so clearing costs the texts, not the table
+    std::uint64_t hash = 0;    // of the text, when has_text
+    std::uint64_t bits = 0;    // the integer's bits, when it came as one
+    std::uint32_t offset = 0;  // the text in bytes_, when has_text
+    std::uint32_t size = 0;
+    std::uint32_t slot = 0;  // its slot in slots_, so clear() costs the values, not the table
+    bool has_text = false;
+    bool negative = false;
   };
   struct NumberSlot {
     std::uint64_t bits = 0;
@@ -105,41 +112,36 @@ class TextPool {
     bool negative = false;
   };
 
-  template <class Int>
-  static std::size_t format_decimal(Int value, char* out) noexcept {
-    // Digits backwards into a local buffer: to_chars would pull in <charconv> for one loop.
-    char reversed[24];
-    std::size_t n = 0;
-    const bool negative = value < Int{0};
-    // The magnitude in unsigned arithmetic, so the most negative value has one too.
-    std::uint64_t magnitude =
-        negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-    do {
-      reversed[n++] = static_cast<char>('0' + magnitude % 10);
-      magnitude /= 10;
-    } while (magnitude != 0);
-    std::size_t k = 0;
-    if (negative) out[k++] = '-';
-    while (n > 0) out[k++] = reversed[--n];
-    return k;
+  [[nodiscard]] static std::uint64_t number_hash(std::uint64_t bits, bool negative) noexcept {
+    return mix64(bits ^ (negative ? 0x9e3779b97f4a7c15ULL : 0));
   }
 
-  [[nodiscard]] TextId find_or_add(std::string_view text) {
-    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
-    if (text.size() > max_bytes - bytes_.size())
-      throw std::length_error("cbf: one customer's distinct texts of one field exceed 4 GiB");
-    const std::uint64_t h = hash_bytes(text, 0x452821e638d01377ULL);
+
+  /// Whether `text` is exactly what format_decimal writes for some 64-bit integer, and which.
+  static bool parse_decimal(std::string_view text, std::uint64_t& bits, bool& negative) noexcept {
+    negative = !text.empty() && text[0] == '-';
+    const std::string_view digits = text.substr(negative ? 1 : 0);
+    if (digits.empty() || digits.size() > 20) return false;
+    if (digits[0] == '0' && (digits.size() > 1 || negative)) return false;  // "-0", "007"
+    std::uint64_t magnitude = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return false;
+      const auto d = static_cast<std::uint64_t>(c - '0');
+      if (magnitude > (~std::uint64_t{0} - d) / 10) return false;
+      magnitude = magnitude * 10 + d;
+    }
+    if (negative && magnitude > (std::uint64_t{1} << 63)) return false;
+    bits = negative ? 0 - magnitude : magnitude;
+    return true;
+  }
+
+  /// The id of a text in slots_, or the slot where it would go.
+  [[nodiscard]] TextId find_text(std::string_view text, std::uint64_t h, std::size_t& slot) const {
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const TextId id = slots_[i];
       if (id == no_text) {
-        entries_.push_back(Entry{h, static_cast<std::uint32_t>(bytes_.size()),
-                                 static_cast<std::uint32_t>(text.size()),
-                                 static_cast<std::uint32_t>(i)});
-        const std::size_t offset = bytes_.size();
-        bytes_.resize(offset + text.size());
-        std::memcpy(bytes_.data() + offset, text.data(), text.size());
-        slots_[i] = static_cast<TextId>(entries_.size());
-        return slots_[i];
+        slot = i;
+        return no_text;
       }
       const Entry& e = entries_[id - 1];
       if (e.hash == h && e.size == text.size() &&
@@ -148,15 +150,88 @@ class TextPool {
     }
   }
 
+  /// The id of a number in number_slots_, or the slot where it would go.
+  [[nodiscard]] TextId find_number(std::uint64_t bits, bool negative, std::size_t& slot) const {
+    for (std::size_t i = number_hash(bits, negative) & number_mask_;; i = (i + 1) & number_mask_) {
+      const NumberSlot& s = number_slots_[i];
+      if (s.id == no_text || (s.bits == bits && s.negative == negative)) {
+        slot = i;
+        return s.id;
+      }
+    }
+  }
+
+  /// Keeps `text` for entry `id` and enters it in slots_ at `slot`.
+  void keep_text(TextId id, std::string_view text, std::uint64_t h, std::size_t slot) {
+    if (text.size() > max_bytes - bytes_.size())
+      throw std::length_error("cbf: one customer's distinct texts of one field exceed 4 GiB");
+    Entry& e = entries_[id - 1];
+    e.hash = h;
+    e.offset = static_cast<std::uint32_t>(bytes_.size());
+    e.size = static_cast<std::uint32_t>(text.size());
+    e.slot = static_cast<std::uint32_t>(slot);
+    e.has_text = true;
+    const std::size_t end = bytes_.size();
+    bytes_.resize(end + text.size());
+    std::memcpy(bytes_.data() + end, text.data(), text.size());
+    slots_[slot] = id;
+    ++texts_;
+  }
+
+  [[nodiscard]] TextId find_or_add(std::string_view text) {
+    if ((texts_ + 1) * 2 > slots_.size()) grow();
+    const std::uint64_t h = hash_bytes(text, 0x452821e638d01377ULL);
+    std::size_t slot = 0;
+    if (const TextId id = find_text(text, h, slot); id != no_text) return id;
+    TextId id = no_text;
+    std::uint64_t bits = 0;
+    bool negative = false;
+    std::size_t number_slot = 0;
+    // A text that is an integer's canonical digits is that integer's value, if the pool has it.
+    if (!number_used_.empty() && parse_decimal(text, bits, negative))
+      id = find_number(bits, negative, number_slot);
+    if (id == no_text) {
+      entries_.emplace_back();
+      id = static_cast<TextId>(entries_.size());
+    }
+    keep_text(id, text, h, slot);
+    return id;
+  }
+
+  [[nodiscard]] TextId find_or_add_number(std::uint64_t bits, bool negative) {
+    if ((number_used_.size() + 1) * 2 > number_slots_.size()) grow_numbers();
+    std::size_t number_slot = 0;
+    if (const TextId id = find_number(bits, negative, number_slot); id != no_text) return id;
+    TextId id = no_text;
+    if (texts_ > 0) {  // the pool holds texts: this integer's digits may be one of them
+      char digits[24];
+      const std::string_view text(digits, format_decimal(bits, negative, digits));
+      std::size_t slot = 0;
+      id = find_text(text, hash_bytes(text, 0x452821e638d01377ULL), slot);
+    }
+    if (id == no_text) {
+      entries_.emplace_back();
+      id = static_cast<TextId>(entries_.size());
+    }
+    Entry& e = entries_[id - 1];
+    e.bits = bits;
+    e.negative = negative;
+    number_slots_[number_slot] = NumberSlot{bits, id, negative};
+    number_used_.push_back(static_cast<std::uint32_t>(number_slot));
+    return id;
+  }
+
   void grow() {
     const std::size_t size = slots_.empty() ? 64 : slots_.size() * 2;
     slots_.assign(size, no_text);
     mask_ = size - 1;
     for (std::size_t k = 0; k < entries_.size(); ++k) {
-      std::size_t i = entries_[k].hash & mask_;
+      Entry& e = entries_[k];
+      if (!e.has_text) continue;
+      std::size_t i = e.hash & mask_;
       while (slots_[i] != no_text) i = (i + 1) & mask_;
       slots_[i] = static_cast<TextId>(k + 1);
-      entries_[k].slot = static_cast<std::uint32_t>(i);
+      e.slot = static_cast<std::uint32_t>(i);
     }
   }
 
@@ -167,23 +242,23 @@ class TextPool {
     number_mask_ = size - 1;
     for (std::uint32_t& used : number_used_) {
       const NumberSlot& s = old[used];
-      const std::uint64_t h = mix64(s.bits ^ (s.negative ? 0x9e3779b97f4a7c15ULL : 0));
-      std::size_t i = h & number_mask_;
+      std::size_t i = number_hash(s.bits, s.negative) & number_mask_;
       while (number_slots_[i].id != no_text) i = (i + 1) & number_mask_;
       number_slots_[i] = s;
       used = static_cast<std::uint32_t>(i);
     }
   }
 
-  std::vector<TextId> slots_;
+  std::vector<TextId> slots_;  // ids by text hash
   std::size_t mask_ = 0;
+  std::size_t texts_ = 0;  // entries with a kept text
   std::vector<Entry> entries_;
   std::vector<char> bytes_;
-  std::vector<NumberSlot> number_slots_;
+  std::vector<NumberSlot> number_slots_;  // ids by integer value
   std::size_t number_mask_ = 0;
   std::vector<std::uint32_t> number_used_;  // the filled number slots, for clear()
-  TextId last_ = no_text;                   // the id intern returned last
-  NumberSlot last_number_;                  // the number intern_number was given last
+  TextId last_ = no_text;                   // the id intern returned last (it has a text)
+  NumberSlot last_number_;                  // the integer intern_number was given last
 };
 
 /// Calls `f(id, count)` once per distinct non-zero id, in increasing id order (sorts `ids`).
