@@ -600,3 +600,45 @@ TEST_CASE("the executor runs the workers and one thread makes one task", "[batch
   CHECK(asked == 3);
   check_identical(b, run(few, at_as_of, cbf::BatchOptions{.threads = 1}));
 }
+
+TEST_CASE("a batch large enough to split its grouping across workers gives the same rows",
+          "[batch_engine]") {
+  // Every record again in the second half with other labels: a session's duplicate keeps the
+  // device of the first in input order, and an interaction tied in time with its copy comes
+  // before it, so each customer's records must reach it in input order however the passes split.
+  Records r = random_batch(21, 400, GeneratorOptions{false, false, true});
+  Records copy = r;
+  const auto relabel = [](std::string& device) {
+    if (!cbf::detail::trim(device).empty()) device.insert(0, "copy-");
+  };
+  for (auto& e : copy.interactions) relabel(e.device_type);
+  for (auto& s : copy.sessions) relabel(s.device_type);
+  r.interactions.insert(r.interactions.end(), copy.interactions.begin(), copy.interactions.end());
+  r.sessions.insert(r.sessions.end(), copy.sessions.begin(), copy.sessions.end());
+  r.attributions.insert(r.attributions.end(), copy.attributions.begin(), copy.attributions.end());
+  REQUIRE(r.interactions.size() >= 4 * cbf::detail::min_part_records);
+  const cbf::BatchResult one = run(r, cbf::Config{}, cbf::BatchOptions{.threads = 1});
+  CHECK(one.diagnostics == plus(sum_of_rows(one.customers), unkeyed_of(r)));
+  CHECK(std::none_of(one.customers.begin(), one.customers.end(), [](const auto& row) {
+    return row.features.preferred_device.value_or("").starts_with("copy-");
+  }));
+  for (const unsigned threads : {2U, 3U, 4U}) {
+    INFO("threads " << threads);
+    check_identical(run(r, cbf::Config{}, cbf::BatchOptions{.threads = threads}), one);
+  }
+  INFO("reverse serial executor: the parts run last first");
+  check_identical(
+      run(r, cbf::Config{}, cbf::BatchOptions{.threads = 4, .executor = reverse_serial}), one);
+
+  // A key set: the parts look their keys up instead of adding them.
+  std::vector<cbf::CustomerKey> keys;
+  for (std::size_t c = 0; c < one.customers.size(); c += 3)
+    keys.push_back({one.customers[c].shop_id, one.customers[c].customer_id});
+  const cbf::KeyFilter subset{.keys = keys};
+  const cbf::BatchResult some =
+      run(r, cbf::Config{}, cbf::BatchOptions{.threads = 1, .filter = subset});
+  REQUIRE(some.customers.size() == keys.size());
+  check_identical(run(r, cbf::Config{}, cbf::BatchOptions{.threads = 3, .filter = subset}), some);
+  for (std::size_t k = 0; k < some.customers.size(); ++k)
+    CHECK(cbf_test::identical_rows(some.customers[k], one.customers[3 * k]));
+}

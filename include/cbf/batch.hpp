@@ -149,16 +149,14 @@ template <class Raw>
   }
 }
 
-/// First pass over one kind: each record's key id (KeyTable::none when it has no key or is not
-/// wanted), counting records without a customer_id, and the latest valid stamp (§4.1).
-template <class Range, class Stamp>
-[[nodiscard]] std::vector<std::uint32_t> key_ids(Range&& records, KeyTable& table, bool insert,
-                                                 std::int64_t& unkeyed, Stamp stamp,
-                                                 std::optional<Timestamp>& latest) {
-  std::vector<std::uint32_t> ids;
-  if constexpr (std::ranges::sized_range<Range>) ids.reserve(std::ranges::size(records));
-  for (const auto& item : records) {
-    const auto& r = deref(item);
+/// First pass over records [first, last) of one kind, into `out`: each record's key id in
+/// `table` (KeyTable::none without a customer_id), counting records without a customer_id, and
+/// the latest valid stamp (§4.1).
+template <class Iterator, class Stamp>
+void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std::int64_t& unkeyed,
+                Stamp stamp, std::optional<Timestamp>& latest, std::uint32_t* out) {
+  for (; first != last; ++first) {
+    const auto& r = deref(*first);
     const TimeField t = stamp(r);
     if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
     using R = std::remove_cvref_t<decltype(r)>;
@@ -167,47 +165,159 @@ template <class Range, class Stamp>
       KeyTable::NumberKey key;
       if (!number_parts(raw_customer_id(r), key.customer_bits, key.customer_negative)) {
         ++unkeyed;
-        ids.push_back(KeyTable::none);
+        *out++ = KeyTable::none;
         continue;
       }
       if constexpr (has_shop_id<R>)
         key.shop_present = number_parts(raw_shop_id(r), key.shop_bits, key.shop_negative);
-      ids.push_back(table.number(key, insert));
-      continue;
+      *out++ = table.number(key, insert);
     } else {
       IdDigits customer_digits;
       const std::string_view customer_id = id_or_empty(id_text_customer_id(r, customer_digits));
       if (customer_id.empty()) {
         ++unkeyed;  // no key: it can belong to no customer
-        ids.push_back(KeyTable::none);
+        *out++ = KeyTable::none;
         continue;
       }
       IdDigits shop_digits;  // the table keeps a copy of the key's text
       const std::string_view shop_id = id_or_empty(id_text_shop_id(r, shop_digits));
-      ids.push_back(insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id));
+      *out++ = insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id);
+    }
+  }
+}
+
+/// Records per part below which the first pass is not split across workers.
+inline constexpr std::size_t min_part_records = 2048;
+
+/// The first pass over one kind (key_ids_of), split into contiguous parts on the workers when
+/// the records are many and can be indexed. Each part finds its keys in a table of its own; the
+/// parts' keys then enter `table` in part order, which gives every key the id the single pass
+/// gives it (first seen first), and each part's ids are renumbered.
+template <class Range, class Stamp>
+[[nodiscard]] std::vector<std::uint32_t> key_ids(Range&& records, KeyTable& table, bool insert,
+                                                 std::int64_t& unkeyed, Stamp stamp,
+                                                 std::optional<Timestamp>& latest,
+                                                 std::size_t workers, const Executor& executor) {
+  std::vector<std::uint32_t> ids;
+  if constexpr (std::ranges::random_access_range<Range> && std::ranges::sized_range<Range>) {
+    const std::size_t n = std::ranges::size(records);
+    ids.resize(n);
+    const std::size_t parts = std::min(workers, n / min_part_records);
+    const auto begin = std::ranges::begin(records);
+    if (parts <= 1) {
+      key_ids_of(begin, begin + static_cast<std::ptrdiff_t>(n), table, insert, unkeyed, stamp,
+                 latest, ids.data());
+      return ids;
+    }
+    struct Part {
+      KeyTable table;
+      std::int64_t unkeyed = 0;
+      std::optional<Timestamp> latest;
+      std::vector<std::uint32_t> global;  // local id → id in `table`
+    };
+    std::vector<Part> part(parts);
+    const auto bounds = [&](std::size_t k) { return n * k / parts; };
+    run_tasks(
+        parts,
+        [&](std::size_t k) {
+          key_ids_of(begin + static_cast<std::ptrdiff_t>(bounds(k)),
+                     begin + static_cast<std::ptrdiff_t>(bounds(k + 1)), part[k].table, true,
+                     part[k].unkeyed, stamp, part[k].latest, ids.data() + bounds(k));
+        },
+        executor);
+    for (Part& p : part) {
+      unkeyed += p.unkeyed;
+      if (p.latest && (!latest || *p.latest > *latest)) latest = p.latest;
+      p.global.resize(p.table.size());
+      for (std::uint32_t id = 0; id < p.table.size(); ++id)
+        p.global[id] = insert ? table.insert(p.table.shop_id(id), p.table.customer_id(id))
+                              : table.find(p.table.shop_id(id), p.table.customer_id(id));
+    }
+    run_tasks(
+        parts,
+        [&](std::size_t k) {
+          const std::vector<std::uint32_t>& global = part[k].global;
+          for (std::size_t i = bounds(k); i < bounds(k + 1); ++i)
+            if (ids[i] != KeyTable::none) ids[i] = global[ids[i]];
+        },
+        executor);
+  } else {
+    (void)workers;
+    (void)executor;
+    if constexpr (std::ranges::sized_range<Range>) ids.reserve(std::ranges::size(records));
+    for (const auto& item : records) {
+      std::uint32_t id = KeyTable::none;
+      key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp, latest, &id);
+      ids.push_back(id);
     }
   }
   return ids;
 }
 
-/// Second pass over one kind: records scattered into customer order (a stable counting sort).
+/// Second pass over one kind: records scattered into customer order (a stable counting sort),
+/// split into contiguous parts on the workers when the records are many and can be indexed. Part
+/// k's records of a customer go after those of parts before k, so each customer's records keep
+/// input order whatever the split.
 template <class Range>
 [[nodiscard]] Grouped<record_of<Range>> group(Range&& records,
                                               const std::vector<std::uint32_t>& ids,
                                               const std::vector<std::uint32_t>& rank,
-                                              std::size_t customers) {
+                                              std::size_t customers, std::size_t workers,
+                                              const Executor& executor) {
   Grouped<record_of<Range>> g;
   g.offsets.assign(customers + 1, 0);
-  for (const std::uint32_t id : ids)
-    if (id != KeyTable::none && rank[id] != KeyTable::none) ++g.offsets[rank[id] + 1];
-  for (std::size_t c = 0; c < customers; ++c) g.offsets[c + 1] += g.offsets[c];
-  g.records.resize(g.offsets[customers]);
-  std::vector<std::uint32_t> next(g.offsets.begin(), g.offsets.end() - 1);
-  std::size_t i = 0;
-  for (const auto& item : records) {
-    const std::uint32_t id = ids[i++];
-    if (id != KeyTable::none && rank[id] != KeyTable::none)
-      g.records[next[rank[id]]++] = &deref(item);
+  const std::size_t n = ids.size();
+  std::size_t parts = 1;
+  if constexpr (std::ranges::random_access_range<Range>)
+    parts = std::max<std::size_t>(1, std::min(workers, n / min_part_records));
+  // next[k][c]: where part k puts its next record of customer c.
+  std::vector<std::vector<std::uint32_t>> next(parts, std::vector<std::uint32_t>(customers, 0));
+  const auto bounds = [&](std::size_t k) { return n * k / parts; };
+  const auto count_part = [&](std::size_t k) {
+    std::vector<std::uint32_t>& counts = next[k];
+    for (std::size_t i = bounds(k); i < bounds(k + 1); ++i)
+      if (ids[i] != KeyTable::none && rank[ids[i]] != KeyTable::none) ++counts[rank[ids[i]]];
+  };
+  if (parts > 1) {
+    run_tasks(parts, count_part, executor);
+  } else {
+    count_part(0);
+  }
+  std::uint32_t offset = 0;
+  for (std::size_t c = 0; c < customers; ++c) {
+    g.offsets[c] = offset;
+    for (std::size_t k = 0; k < parts; ++k) {
+      const std::uint32_t count = next[k][c];
+      next[k][c] = offset;
+      offset += count;
+    }
+  }
+  g.offsets[customers] = offset;
+  g.records.resize(offset);
+  if constexpr (std::ranges::random_access_range<Range>) {
+    const auto begin = std::ranges::begin(records);
+    const auto scatter_part = [&](std::size_t k) {
+      std::vector<std::uint32_t>& slot = next[k];
+      for (std::size_t i = bounds(k); i < bounds(k + 1); ++i) {
+        const std::uint32_t id = ids[i];
+        if (id != KeyTable::none && rank[id] != KeyTable::none)
+          g.records[slot[rank[id]]++] = &deref(begin[static_cast<std::ptrdiff_t>(i)]);
+      }
+    };
+    if (parts > 1) {
+      run_tasks(parts, scatter_part, executor);
+    } else {
+      scatter_part(0);
+    }
+  } else {
+    (void)executor;
+    std::vector<std::uint32_t>& slot = next[0];
+    std::size_t i = 0;
+    for (const auto& item : records) {
+      const std::uint32_t id = ids[i++];
+      if (id != KeyTable::none && rank[id] != KeyTable::none)
+        g.records[slot[rank[id]]++] = &deref(item);
+    }
   }
   return g;
 }
@@ -240,7 +350,8 @@ struct GroupedBatch {
 template <class Customers, class Interactions, class Sessions, class Attributions>
 [[nodiscard]] auto group_batch(Customers&& customers, Interactions&& interactions,
                                Sessions&& sessions, Attributions&& attributions,
-                               const Config& config, const KeyFilter& filter) {
+                               const Config& config, const KeyFilter& filter,
+                               std::size_t workers = 1, const Executor& executor = {}) {
   using Batch = GroupedBatch<record_of<Customers>, record_of<Interactions>, record_of<Sessions>,
                              record_of<Attributions>>;
   check_shard(filter.shard);
@@ -256,12 +367,14 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   const auto created = [](const auto& r) { return field::created_at(r); };
   const auto started = [](const auto& r) { return field::start_time(r); };
   Diagnostics& u = batch.unkeyed;
-  auto ids_c = key_ids(customers, batch.table, insert, u.customer.missing_field, no_stamp, latest);
-  auto ids_i =
-      key_ids(interactions, batch.table, insert, u.interaction.missing_field, created, latest);
-  auto ids_s = key_ids(sessions, batch.table, insert, u.session.missing_field, started, latest);
-  auto ids_a =
-      key_ids(attributions, batch.table, insert, u.attribution.missing_field, created, latest);
+  auto ids_c = key_ids(customers, batch.table, insert, u.customer.missing_field, no_stamp, latest,
+                       workers, executor);
+  auto ids_i = key_ids(interactions, batch.table, insert, u.interaction.missing_field, created,
+                       latest, workers, executor);
+  auto ids_s = key_ids(sessions, batch.table, insert, u.session.missing_field, started, latest,
+                       workers, executor);
+  auto ids_a = key_ids(attributions, batch.table, insert, u.attribution.missing_field, created,
+                       latest, workers, executor);
   if (!config.as_of && !latest) throw MissingAsOf();
   batch.as_of = config.as_of ? *config.as_of : *latest;
 
@@ -291,13 +404,13 @@ template <class Customers, class Interactions, class Sessions, class Attribution
         CustomerKey{batch.table.shop_id(order[r]), batch.table.customer_id(order[r])});
   }
   const std::size_t n = order.size();
-  batch.customers = group(customers, ids_c, rank, n);
+  batch.customers = group(customers, ids_c, rank, n, workers, executor);
   ids_c = {};
-  batch.interactions = group(interactions, ids_i, rank, n);
+  batch.interactions = group(interactions, ids_i, rank, n, workers, executor);
   ids_i = {};
-  batch.sessions = group(sessions, ids_s, rank, n);
+  batch.sessions = group(sessions, ids_s, rank, n, workers, executor);
   ids_s = {};
-  batch.attributions = group(attributions, ids_a, rank, n);
+  batch.attributions = group(attributions, ids_a, rank, n, workers, executor);
   return batch;
 }
 
@@ -340,8 +453,10 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
   CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
   validate(config);
+  // The first pass splits its records across the workers; the result does not depend on it.
   const auto batch =
-      detail::group_batch(customers, interactions, sessions, attributions, config, options.filter);
+      detail::group_batch(customers, interactions, sessions, attributions, config, options.filter,
+                          thread_count(options.threads), options.executor);
   BatchResult result;
   result.as_of = batch.as_of;
   if (options.filter.counts_unkeyed()) result.diagnostics += batch.unkeyed;
