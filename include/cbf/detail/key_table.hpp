@@ -113,10 +113,11 @@ class KeyTable {
   };
 
   [[nodiscard]] static std::uint64_t hash_number(const NumberKey& k) noexcept {
-    return mix64(k.customer_bits ^ mix64(k.shop_bits + (k.shop_present ? 1 : 0) +
-                                         (k.shop_negative ? 2 : 0) + (k.customer_negative ? 4 : 0)));
+    const std::uint64_t flags = (k.shop_present ? 1u : 0u) | (k.shop_negative ? 2u : 0u) |
+                                (k.customer_negative ? 4u : 0u);
+    return fold_multiply(k.customer_bits ^ 0xa0761d6478bd642fULL,
+                         k.shop_bits ^ (flags << 61) ^ 0xe7037ed1a0b428dbULL);
   }
-
 
   void grow_numbers() {
     std::vector<NumberSlot> old = std::move(number_slots_);
