@@ -477,6 +477,7 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   std::mutex merge;
   const auto worker = [&](std::size_t) {
     CustomerContext ctx;
+    detail::FeatureScratch scratch;
     Diagnostics diagnostics;
     try {
       for (;;) {
@@ -488,9 +489,9 @@ template <class Customers, class Interactions, class Sessions, class Attribution
           batch.build(ctx, c, config);
           diagnostics += ctx.diagnostics;
           records += batch.records_of(c);
-          result.customers[c] = CustomerResult{std::string(batch.keys[c].shop_id),
-                                               std::string(batch.keys[c].customer_id), ctx.as_of,
-                                               compute_features(ctx), ctx.diagnostics};
+          result.customers[c] = CustomerResult{
+              std::string(batch.keys[c].shop_id), std::string(batch.keys[c].customer_id), ctx.as_of,
+              detail::compute_features(ctx, scratch), ctx.diagnostics};
         }
         if (options.progress) {
           const std::lock_guard lock(merge);

@@ -3,6 +3,7 @@
 
 #include <cbf/access.hpp>
 #include <cbf/batch.hpp>
+#include <cbf/calculator.hpp>
 #include <cbf/compute.hpp>
 #include <cbf/concepts.hpp>
 #include <cbf/config.hpp>

@@ -17,8 +17,11 @@
 
 namespace cbf {
 
-/// All 30 features of one customer from a built context. Families run in dependency order.
-[[nodiscard]] inline CustomerBehaviorFeatures compute_features(const CustomerContext& ctx) {
+namespace detail {
+
+/// compute_features with the families' buffers in `scratch`, reused from customer to customer.
+[[nodiscard]] inline CustomerBehaviorFeatures compute_features(const CustomerContext& ctx,
+                                                               FeatureScratch& scratch) {
   CustomerBehaviorFeatures out;
 
   const PurchaseFeatures purchase = purchase_features(ctx);
@@ -35,7 +38,7 @@ namespace cbf {
   out.bounce_rate = engagement.bounce_rate;
   out.engagement_score = engagement.engagement_score;
 
-  SearchFeatures search = search_features(ctx);
+  SearchFeatures search = search_features(ctx, scratch);
   out.search_frequency = search.search_frequency;
   out.search_query_diversity = search.search_query_diversity;
   out.product_discovery_method = std::move(search.product_discovery_method);
@@ -47,7 +50,7 @@ namespace cbf {
   out.product_comparison_behavior = shopping.product_comparison_behavior;
   out.impulse_purchase_tendency = shopping.impulse_purchase_tendency;
 
-  DeviceFeatures device = device_features(ctx);
+  DeviceFeatures device = device_features(ctx, scratch);
   out.preferred_device = std::move(device.preferred_device);
   out.channel_preference = std::move(device.channel_preference);
   out.mobile_usage_pattern = device.mobile_usage_pattern;
@@ -68,6 +71,31 @@ namespace cbf {
   return out;
 }
 
+}  // namespace detail
+
+/// All 30 features of one customer from a built context. Families run in dependency order.
+[[nodiscard]] inline CustomerBehaviorFeatures compute_features(const CustomerContext& ctx) {
+  detail::FeatureScratch scratch;
+  return detail::compute_features(ctx, scratch);
+}
+
+namespace detail {
+
+/// A customer argument as a range of customer records: a range as it is, one record as a span.
+template <class CustomerOrRange>
+[[nodiscard]] decltype(auto) customer_range(const CustomerOrRange& customer) {
+  if constexpr (std::ranges::range<CustomerOrRange>) {
+    return (customer);  // a reference to the caller's range
+  } else {
+    static_assert(customer_record<CustomerOrRange>,
+                  "cbf: the customer record type does not provide `customer_id`; adapt it as "
+                  "docs/adapting-your-records.md shows");
+    return std::span<const CustomerOrRange>(&customer, 1);
+  }
+}
+
+}  // namespace detail
+
 /// One customer's features and diagnostics. `customer` is one customer record, a range of the
 /// key's customer rows (the first counts), or `no_records<Customer>`; the other ranges hold the
 /// customer's records in any order. Throws InvalidParameter, MissingAsOf, or MixedCustomers when
@@ -76,20 +104,8 @@ template <class CustomerOrRange, class Interactions, class Sessions, class Attri
 [[nodiscard]] CustomerResult compute_customer(CustomerOrRange&& customer,
                                               Interactions&& interactions, Sessions&& sessions,
                                               Attributions&& attributions, const Config& config) {
-  const auto build = [&](const auto& customers) {
-    return make_context(customers, interactions, sessions, attributions, config);
-  };
-  CustomerContext ctx = [&] {
-    using Customer = std::remove_cvref_t<CustomerOrRange>;
-    if constexpr (std::ranges::range<Customer>) {
-      return build(customer);
-    } else {
-      static_assert(customer_record<Customer>,
-                    "cbf: the customer record type does not provide `customer_id`; adapt it as "
-                    "docs/adapting-your-records.md shows");
-      return build(std::span<const Customer>(&customer, 1));
-    }
-  }();
+  const CustomerContext ctx =
+      make_context(detail::customer_range(customer), interactions, sessions, attributions, config);
   return CustomerResult{std::string(ctx.shop_id), std::string(ctx.customer_id), ctx.as_of,
                         compute_features(ctx), ctx.diagnostics};
 }

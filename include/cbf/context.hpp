@@ -101,7 +101,7 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   detail::read_attributions(ctx, attributions, window);
 
   // Trackers log in time order, so the records arrive sorted but for ties and late events.
-  detail::sort_nearly_sorted(ctx.interactions, detail::time_order_less);
+  detail::sort_by_time_order(ctx.interactions, ctx.scratch.time_keys, ctx.scratch.spare_rows);
   detail::SessionIndex& index = ctx.scratch.index;
   ctx.sessions_derived = records.empty();
   if (ctx.sessions_derived) {

@@ -169,6 +169,22 @@ struct IdMemo {
   std::string_view text;
 };
 
+/// An interaction's place in time order as one 128-bit key: time, then page_view first, then
+/// position (time_order_less; rows are read in input order, so position orders as input_index).
+struct TimeOrderKey {
+  std::int64_t time;
+  std::uint64_t rest;  // bit 32: not a page_view; bits 0–31: position in the rows
+
+  friend constexpr bool operator<(const TimeOrderKey& a, const TimeOrderKey& b) noexcept {
+    return a.time != b.time ? a.time < b.time : a.rest < b.rest;
+  }
+};
+
+/// Buffers the families reuse from one customer to the next (compute_features with a scratch).
+struct FeatureScratch {
+  std::vector<TextId> ids[4];
+};
+
 /// Buffers build_context reuses from one customer to the next; not part of the result.
 struct ContextScratch {
   IdArena ids;              ///< the digits of integer ids
@@ -179,6 +195,8 @@ struct ContextScratch {
   std::string normalised;          ///< a label or query being normalised
   EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
+  std::vector<TimeOrderKey> time_keys;            ///< interactions' sort keys
+  std::vector<InteractionRow> spare_rows;         ///< interactions being put in time order
   SessionIndex index;
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> order_rows;
@@ -212,7 +230,8 @@ struct CustomerContext {
     detail::NumberText room;
     return std::string(texts.order_ids.text(id, room));
   }
-  /// A device, referrer or attribution type's normalised label (valid until the context is rebuilt).
+  /// A device, referrer or attribution type's normalised label (valid until the context is
+  /// rebuilt).
   [[nodiscard]] std::string_view label_text(TextId id) const noexcept {
     return texts.labels.text(id);
   }

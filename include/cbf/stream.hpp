@@ -178,11 +178,12 @@ template <class Customers, class Interactions, class Sessions, class Attribution
 StreamSummary stream_batch(Customers&& customers, Interactions&& interactions, Sessions&& sessions,
                            Attributions&& attributions, const Config& config, F&& on_result,
                            const KeyFilter& filter = {}) {
+  detail::FeatureScratch scratch;
   return for_each_customer_in_order(
       customers, interactions, sessions, attributions, config,
       [&](const CustomerContext& ctx) {
         on_result(CustomerResult{std::string(ctx.shop_id), std::string(ctx.customer_id), ctx.as_of,
-                                 compute_features(ctx), ctx.diagnostics});
+                                 detail::compute_features(ctx, scratch), ctx.diagnostics});
       },
       filter);
 }

@@ -54,31 +54,40 @@ template <std::size_t N>
   return std::string(pool.text(best));
 }
 
+/// device_features with the family's buffers in `scratch`, reused from call to call.
+[[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx,
+                                                    FeatureScratch& scratch) {
+  std::vector<TextId>& devices = scratch.ids[0];
+  std::vector<TextId>& referrers = scratch.ids[1];
+  devices.clear();
+  referrers.clear();
+  for (const SessionRow& s : ctx.sessions) {
+    if (s.device_type != no_text) devices.push_back(s.device_type);
+    if (s.referrer_type != no_text) referrers.push_back(s.referrer_type);
+  }
+  // Labels are normalised in the pool: each distinct device is classified once.
+  std::int64_t mobile = 0, desktop = 0;
+  const TextPool& labels = ctx.texts.labels;
+  const auto with_device = static_cast<std::int64_t>(devices.size());
+  for_each_id_run(devices, [&](TextId id, std::size_t count) {
+    const std::string_view label = labels.text(id);
+    if (is_one_of(label, mobile_devices)) mobile += static_cast<std::int64_t>(count);
+    if (is_one_of(label, desktop_devices)) desktop += static_cast<std::int64_t>(count);
+  });
+  DeviceFeatures f;
+  f.mobile_usage_pattern = ratio(mobile, with_device);
+  f.desktop_usage_pattern = ratio(desktop, with_device);
+  f.preferred_device = modal_label(devices, labels);
+  f.channel_preference = modal_label(referrers, labels);
+  return f;
+}
+
 }  // namespace detail
 
 /// Features 19–22 from a built context. A session's device is its own, else its first member's.
 [[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx) {
-  std::vector<TextId> devices;
-  std::vector<TextId> referrers;
-  for (const SessionRow& s : ctx.sessions) {
-    if (s.device_type != detail::no_text) devices.push_back(s.device_type);
-    if (s.referrer_type != detail::no_text) referrers.push_back(s.referrer_type);
-  }
-  // Labels are normalised in the pool: each distinct device is classified once.
-  std::int64_t mobile = 0, desktop = 0;
-  const detail::TextPool& labels = ctx.texts.labels;
-  const auto with_device = static_cast<std::int64_t>(devices.size());
-  detail::for_each_id_run(devices, [&](TextId id, std::size_t count) {
-    const std::string_view label = labels.text(id);
-    if (detail::is_one_of(label, mobile_devices)) mobile += static_cast<std::int64_t>(count);
-    if (detail::is_one_of(label, desktop_devices)) desktop += static_cast<std::int64_t>(count);
-  });
-  DeviceFeatures f;
-  f.mobile_usage_pattern = detail::ratio(mobile, with_device);
-  f.desktop_usage_pattern = detail::ratio(desktop, with_device);
-  f.preferred_device = detail::modal_label(devices, labels);
-  f.channel_preference = detail::modal_label(referrers, labels);
-  return f;
+  detail::FeatureScratch scratch;
+  return detail::device_features(ctx, scratch);
 }
 
 /// Features 19–22 from a customer's interactions and sessions.

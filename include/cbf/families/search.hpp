@@ -78,8 +78,8 @@ namespace detail {
 }
 
 /// Votes of product views (by the interaction before them in their session) and attributions.
-[[nodiscard]] inline std::optional<std::string> product_discovery_method(
-    const CustomerContext& ctx) {
+[[nodiscard]] inline std::optional<std::string> product_discovery_method(const CustomerContext& ctx,
+                                                                         FeatureScratch& scratch) {
   std::array<std::int64_t, 5> fixed{};
   for (const SessionRow& s : ctx.sessions) {
     const auto members = ctx.members(s);
@@ -94,11 +94,13 @@ namespace detail {
       ++fixed[static_cast<std::size_t>(discovery_label(previous))];
     }
   }
-  std::vector<TextId> types;
+  std::vector<TextId>& types = scratch.ids[0];
+  types.clear();
   for (const AttributionRow& a : ctx.attributions)
     if (a.attribution_type != no_text) types.push_back(a.attribution_type);
   // Each distinct type is compared with the fixed labels once (labels are normalised).
-  std::vector<TextId> others;
+  std::vector<TextId>& others = scratch.ids[1];
+  others.clear();
   const TextPool& labels = ctx.texts.labels;
   for_each_id_run(types, [&](TextId id, std::size_t count) {
     const auto known =
@@ -112,37 +114,46 @@ namespace detail {
   return discovery_winner(fixed, others, labels);
 }
 
-}  // namespace detail
-
-/// Features 11–14 from a built context. Searches and categories count at customer level.
-[[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx) {
+/// search_features with the family's buffers in `scratch`, reused from call to call.
+[[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx,
+                                                    FeatureScratch& scratch) {
   SearchFeatures f;
   std::int64_t searches = 0;
-  std::vector<TextId> queries;
-  std::vector<TextId> categories;
+  std::vector<TextId>& queries = scratch.ids[2];
+  std::vector<TextId>& categories = scratch.ids[3];
+  queries.clear();
+  categories.clear();
   for (const InteractionRow& row : ctx.interactions) {
     if (row.kind == EventKind::search) {
       ++searches;
-      if (row.search_query != detail::no_text) queries.push_back(row.search_query);
+      if (row.search_query != no_text) queries.push_back(row.search_query);
     }
-    if (row.category_id != detail::no_text) categories.push_back(row.category_id);
+    if (row.category_id != no_text) categories.push_back(row.category_id);
   }
-  f.search_frequency = detail::ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
+  f.search_frequency = ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
   std::int64_t distinct_queries = 0;
   const auto n_queries = static_cast<std::int64_t>(queries.size());
-  detail::for_each_id_run(queries, [&](TextId, std::size_t) { ++distinct_queries; });
-  f.search_query_diversity = detail::ratio(distinct_queries, n_queries);
-  f.product_discovery_method = detail::product_discovery_method(ctx);
+  for_each_id_run(queries, [&](TextId, std::size_t) { ++distinct_queries; });
+  f.search_query_diversity = ratio(distinct_queries, n_queries);
+  f.product_discovery_method = product_discovery_method(ctx, scratch);
   if (!categories.empty()) {
     // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
     std::int64_t sum_squares = 0;
     const auto n = static_cast<std::int64_t>(categories.size());
-    detail::for_each_id_run(categories, [&](TextId, std::size_t count) {
+    for_each_id_run(categories, [&](TextId, std::size_t count) {
       sum_squares += static_cast<std::int64_t>(count) * static_cast<std::int64_t>(count);
     });
     f.category_exploration = static_cast<double>(n * n - sum_squares) / static_cast<double>(n * n);
   }
   return f;
+}
+
+}  // namespace detail
+
+/// Features 11–14 from a built context. Searches and categories count at customer level.
+[[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx) {
+  detail::FeatureScratch scratch;
+  return detail::search_features(ctx, scratch);
 }
 
 /// Features 11–14 from a customer's interactions, sessions and attributions.
