@@ -453,3 +453,100 @@ TEST_CASE("an optional EventKind that is empty makes the event miss its event_ty
   CHECK(r.diagnostics.interaction.missing_field == 1);
   CHECK(r.features.total_sessions == 1);
 }
+
+// ---- labels an accessor computes, returned by value -----------------------------------------
+
+namespace {
+
+// Records whose labels and event types the host computes on each read (from an enum, say) and
+// returns as std::string by value; the ids stay views into the records.
+struct ComputedEvent {
+  const cbf::Interaction* e;
+};
+struct ComputedSession {
+  const cbf::Session* s;
+};
+struct ComputedOrderLine {
+  const cbf::Attribution* a;
+};
+
+std::optional<std::string> computed(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(std::string(text));
+}
+
+}  // namespace
+
+template <>
+struct cbf::record_traits<ComputedEvent> {
+  static const std::string& shop_id(const ComputedEvent& r) { return r.e->shop_id; }
+  static const std::string& customer_id(const ComputedEvent& r) { return r.e->customer_id; }
+  static const std::string& session_id(const ComputedEvent& r) { return r.e->session_id; }
+  static const std::string& product_id(const ComputedEvent& r) { return r.e->product_id; }
+  static const std::string& category_id(const ComputedEvent& r) { return r.e->category_id; }
+  static std::string event_type(const ComputedEvent& r) { return r.e->event_type; }
+  static std::string search_query(const ComputedEvent& r) { return r.e->search_query; }
+  static std::optional<std::string> device_type(const ComputedEvent& r) {
+    return computed(r.e->device_type);
+  }
+  static std::optional<double> view_duration(const ComputedEvent& r) { return r.e->view_duration; }
+  static cbf::TimeField created_at(const ComputedEvent& r) { return r.e->created_at; }
+};
+template <>
+struct cbf::record_traits<ComputedSession> {
+  static const std::string& shop_id(const ComputedSession& r) { return r.s->shop_id; }
+  static const std::string& customer_id(const ComputedSession& r) { return r.s->customer_id; }
+  static const std::string& session_id(const ComputedSession& r) { return r.s->session_id; }
+  static cbf::TimeField start_time(const ComputedSession& r) { return r.s->start_time; }
+  static cbf::TimeField end_time(const ComputedSession& r) { return r.s->end_time; }
+  static std::string device_type(const ComputedSession& r) { return r.s->device_type; }
+  static std::optional<std::string> referrer_type(const ComputedSession& r) {
+    return computed(r.s->referrer_type);
+  }
+};
+template <>
+struct cbf::record_traits<ComputedOrderLine> {
+  static const std::string& shop_id(const ComputedOrderLine& r) { return r.a->shop_id; }
+  static const std::string& customer_id(const ComputedOrderLine& r) { return r.a->customer_id; }
+  static const std::string& order_id(const ComputedOrderLine& r) { return r.a->order_id; }
+  static const std::string& session_id(const ComputedOrderLine& r) { return r.a->session_id; }
+  static std::string attribution_type(const ComputedOrderLine& r) { return r.a->attribution_type; }
+  static std::optional<double> attribution_value(const ComputedOrderLine& r) {
+    return r.a->attribution_value;
+  }
+  static cbf::TimeField created_at(const ComputedOrderLine& r) { return r.a->created_at; }
+};
+
+TEST_CASE("labels and event types returned by value give the features of the records' text") {
+  // Long labels, so the strings live on the heap and a view of a dead one would show (ASan).
+  const std::string pad(40, 'x');
+  for (const std::uint32_t seed : {4u, 5u}) {
+    TwinShops t = make_twin_shops(seed);
+    for (auto& e : t.text_events)
+      if (!e.device_type.empty()) e.device_type += pad;
+    for (auto& s : t.text_sessions) s.referrer_type += pad;
+    for (std::size_t i = 0; i < t.text_orders.size(); ++i)
+      t.text_orders[i].attribution_type = i % 3 ? "Email" + pad : "search";
+    std::vector<ComputedEvent> events;
+    std::vector<ComputedSession> sessions;
+    std::vector<ComputedOrderLine> orders;
+    for (const auto& e : t.text_events) events.push_back({&e});
+    for (const auto& s : t.text_sessions) sessions.push_back({&s});
+    for (const auto& a : t.text_orders) orders.push_back({&a});
+    cbf::Config at = cbf::Config{};
+    at.as_of = t0 + days{30};
+    const cbf::BatchResult computed_rows =
+        cbf::compute_batch(t.text_customers, events, sessions, orders, at);
+    const cbf::BatchResult text_rows =
+        cbf::compute_batch(t.text_customers, t.text_events, t.text_sessions, t.text_orders, at);
+    REQUIRE(text_rows.customers.size() == 8);
+    REQUIRE(computed_rows.customers.size() == text_rows.customers.size());
+    bool long_label = false;
+    for (std::size_t i = 0; i < text_rows.customers.size(); ++i) {
+      INFO("seed " << seed << ", customer " << text_rows.customers[i].customer_id);
+      CHECK(cbf_test::identical_rows(computed_rows.customers[i], text_rows.customers[i]));
+      long_label |= text_rows.customers[i].features.channel_preference.value_or("").size() > 40;
+    }
+    CHECK(long_label);  // the long labels reached the output
+    CHECK(computed_rows.diagnostics == text_rows.diagnostics);
+  }
+}

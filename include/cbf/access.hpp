@@ -42,12 +42,31 @@ inline constexpr bool owns_text =
     std::is_same_v<std::remove_cvref_t<T>, std::string> ||
     std::is_same_v<std::remove_cvref_t<T>, std::optional<std::string>>;
 
-// Text is read as a view into the host's record: a temporary string would dangle.
+/// A raw field value that owns its text and would die with the accessor's full expression: a
+/// std::string or an optional of one returned by value.
+template <class Raw>
+concept owned_text = !std::is_lvalue_reference_v<Raw> && owns_text<Raw>;
+
+/// The text of an owned_text value, moved out of it (empty for an empty optional).
+template <class Raw>
+[[nodiscard]] std::string owned_text_of(Raw&& raw) noexcept {
+  if constexpr (is_optional<std::remove_cvref_t<Raw>>::value) {
+    return raw ? std::move(*raw) : std::string{};
+  } else {
+    return std::move(raw);
+  }
+}
+
+// Text is read as a view into storage that outlives the computation, such as the record: a
+// string returned by value would dangle where the library keeps a view of it (the ids).
 template <class Raw>
 [[nodiscard]] constexpr std::string_view as_text(Raw&& raw) noexcept {
   static_assert(std::is_lvalue_reference_v<Raw> || !owns_text<Raw>,
-                "cbf: a text field accessor returns a std::string by value, which would dangle; "
-                "return a const reference or a std::string_view (docs/adapting-your-records.md)");
+                "cbf: this field's accessor returns a std::string by value, which dies when the "
+                "accessor returns while the library still views it. Return a const reference or "
+                "a std::string_view into storage that outlives the computation, such as the "
+                "record itself; an id may instead be returned as an integer, and event_type as "
+                "a cbf::EventKind (docs/adapting-your-records.md)");
   using T = std::remove_cvref_t<Raw>;
   if constexpr (is_optional<T>::value) {
     return raw ? std::string_view(*raw) : std::string_view{};
@@ -167,18 +186,22 @@ template <class R>
   }                                                                                  \
   }
 
-#define CBF_DETAIL_TEXT_FIELD(NAME)                                    \
-  CBF_DETAIL_FIELD(NAME)                                               \
-  namespace field {                                                    \
-  /** The text field NAME of a record, empty when missing. */          \
-  template <class R>                                                   \
-  [[nodiscard]] constexpr std::string_view NAME(const R& r) noexcept { \
-    if constexpr (has_##NAME<R>) {                                     \
-      return detail::as_text(detail::raw_##NAME(r));                   \
-    } else {                                                           \
-      return {};                                                       \
-    }                                                                  \
-  }                                                                    \
+// A text field is a std::string_view of the record's text, or the std::string an accessor made
+// (returned by value): the library reads such a field within one expression, never keeps a view.
+#define CBF_DETAIL_TEXT_FIELD(NAME)                                                  \
+  CBF_DETAIL_FIELD(NAME)                                                             \
+  namespace field {                                                                  \
+  /** The text field NAME of a record, empty when missing: a view, or owned text. */ \
+  template <class R>                                                                 \
+  [[nodiscard]] constexpr decltype(auto) NAME(const R& r) noexcept {                 \
+    if constexpr (!has_##NAME<R>) {                                                  \
+      return std::string_view{};                                                     \
+    } else if constexpr (detail::owned_text<decltype(detail::raw_##NAME(r))>) {      \
+      return detail::owned_text_of(detail::raw_##NAME(r));                           \
+    } else {                                                                         \
+      return detail::as_text(detail::raw_##NAME(r));                                 \
+    }                                                                                \
+  }                                                                                  \
   }
 
 #define CBF_DETAIL_TIME_FIELD(NAME)                                              \
@@ -270,13 +293,16 @@ CBF_DETAIL_NUMBER_FIELD(view_duration)
 CBF_DETAIL_NUMBER_FIELD(attribution_value)
 
 namespace field {
-/// The text event_type of a record, empty when missing (a record holding an EventKind has none).
+/// The text event_type of a record, empty when missing (a record holding an EventKind has none):
+/// a view, or the text an accessor made.
 template <class R>
-[[nodiscard]] constexpr std::string_view event_type(const R& r) noexcept {
-  if constexpr (has_event_type<R> && !detail::kind_event<decltype(detail::raw_event_type(r))>) {
-    return detail::as_text(detail::raw_event_type(r));
+[[nodiscard]] constexpr decltype(auto) event_type(const R& r) noexcept {
+  if constexpr (!has_event_type<R> || detail::kind_event<decltype(detail::raw_event_type(r))>) {
+    return std::string_view{};
+  } else if constexpr (detail::owned_text<decltype(detail::raw_event_type(r))>) {
+    return detail::owned_text_of(detail::raw_event_type(r));
   } else {
-    return {};
+    return detail::as_text(detail::raw_event_type(r));
   }
 }
 }  // namespace field
@@ -291,7 +317,8 @@ template <class R>
   } else if constexpr (kind_event<decltype(raw_event_type(r))>) {
     return raw_event_type(r);
   } else {
-    const std::string_view text = trim(as_text(raw_event_type(r)));
+    const auto& raw = field::event_type(r);  // a view, or owned text kept alive by the reference
+    const std::string_view text = trim(raw);
     if (text.empty()) return std::nullopt;
     return classify_event(text);
   }

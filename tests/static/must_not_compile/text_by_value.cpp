@@ -1,5 +1,5 @@
-// expect: adapting-your-records\.md
-// Must not compile: a text accessor returning std::string by value would leave a dangling view.
+// expect: storage that outlives the computation
+// Must not compile: an id accessor returning std::string by value would leave a dangling view.
 #include <cbf/cbf.hpp>
 
 #include <string>
