@@ -472,6 +472,21 @@ TEST_CASE("shard_of is FNV-1a 64 of shop_id then a zero byte then customer_id mo
   CHECK(cbf::detail::stable_key_hash("abc", "") != cbf::detail::stable_key_hash("", "abc"));
 }
 
+TEST_CASE("shard_of reads a blank id as empty, as the batch reads keys", "[batch_engine]") {
+  CHECK(cbf::shard_of(" \t", "a", 1000) == cbf::shard_of("", "a", 1000));
+  CHECK(cbf::shard_of("north", "\r\n", 65537) == cbf::shard_of("north", "", 65537));
+  CHECK(cbf::shard_of(" north", "a", 65537) ==
+        fnv1a_reference(" north", "a") % 65537);  // not blank
+  // A record whose shop_id is blank lands in the shard shard_of gives its own text.
+  Records r;
+  r.interactions.push_back(ev("page_view", t0).customer("u1").shop("  "));
+  for (std::uint32_t index = 0; index < 3; ++index) {
+    const cbf::BatchResult part =
+        run(r, at_as_of, cbf::BatchOptions{.threads = 1, .filter = {.shard = {index, 3}}});
+    CHECK(part.customers.size() == (cbf::shard_of("  ", "u1", 3) == index ? 1U : 0U));
+  }
+}
+
 TEST_CASE("a shard outside its count throws InvalidShard before any work", "[batch_engine]") {
   const Records r = random_batch(3, 20, GeneratorOptions{});
   int tasks = 0;

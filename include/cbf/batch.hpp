@@ -40,13 +40,16 @@ struct Shard {
 };
 
 /// The shard of a key among `count`: FNV-1a 64 of shop_id, a 0x00 byte and customer_id, modulo
-/// count. Stable across platforms and versions, so other engines can split a batch the same way.
+/// count, the ids read as the batch reads them (a blank id is empty). Stable across platforms and
+/// versions, so other engines can split a batch the same way.
 [[nodiscard]] constexpr std::uint32_t shard_of(std::string_view shop_id,
                                                std::string_view customer_id,
                                                std::uint32_t count) noexcept {
-  return count == 0
-             ? 0
-             : static_cast<std::uint32_t>(detail::stable_key_hash(shop_id, customer_id) % count);
+  return count == 0 ? 0
+                    : static_cast<std::uint32_t>(
+                          detail::stable_key_hash(detail::id_or_empty(shop_id),
+                                                  detail::id_or_empty(customer_id)) %
+                          count);
 }
 
 /// The shard of a key whose ids are integers (or one of them): that of their decimal text, so

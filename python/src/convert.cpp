@@ -48,6 +48,18 @@ void set_missing_values(py::handle na, py::handle nat) {
   missing_nat = nat.inc_ref().ptr();
 }
 
+Converter::Converter(std::string_view table, py::handle spec) : table_(table) {
+  if (spec.is_none()) return;
+  const auto parts = py::reinterpret_borrow<py::tuple>(spec);
+  rows_ = parts[0].cast<std::size_t>();
+  columns_ = py::reinterpret_borrow<py::dict>(parts[1]);
+}
+
+py::handle Converter::spec_of(std::string_view field) const {
+  const py::str key(field.data(), field.size());
+  return columns_.contains(key) ? py::handle(columns_[key]) : py::handle(Py_None);
+}
+
 void Converter::fail(std::string_view field, std::size_t row, py::handle cell) const {
   throw py::type_error(
       "cbf: " + std::string(table_) + "." + std::string(field) + ": row " + std::to_string(row) +
@@ -65,8 +77,9 @@ py::array Converter::array_of(std::string_view field, py::handle spec, char kind
   return array;
 }
 
-TextColumn Converter::text(std::string_view field, py::handle spec, bool id) {
+TextColumn Converter::text(std::string_view field, bool id) {
   TextColumn column;
+  const py::handle spec = spec_of(field);
   if (spec.is_none()) return column;
   const auto parts = py::reinterpret_borrow<py::tuple>(spec);
   const auto kind = parts[0].cast<std::string>();
@@ -113,8 +126,9 @@ TextColumn Converter::text(std::string_view field, py::handle spec, bool id) {
   return column;
 }
 
-TimeColumn Converter::time(std::string_view field, py::handle spec) {
+TimeColumn Converter::time(std::string_view field) {
   TimeColumn column;
+  const py::handle spec = spec_of(field);
   if (spec.is_none()) return column;
   const auto parts = py::reinterpret_borrow<py::tuple>(spec);
   if (parts[0].cast<std::string>() == "datetime") {
@@ -136,8 +150,9 @@ TimeColumn Converter::time(std::string_view field, py::handle spec) {
   return column;
 }
 
-NumberColumn Converter::number(std::string_view field, py::handle spec) {
+NumberColumn Converter::number(std::string_view field) {
   NumberColumn column;
+  const py::handle spec = spec_of(field);
   if (spec.is_none()) return column;
   const auto parts = py::reinterpret_borrow<py::tuple>(spec);
   if (parts[0].cast<std::string>() == "float") {
@@ -167,19 +182,6 @@ NumberColumn Converter::number(std::string_view field, py::handle spec) {
 
 namespace {
 
-/// The rows of a (rows, columns) table spec, or 0 for None; `columns` gets the dict.
-std::size_t table_rows(py::handle spec, py::dict& columns) {
-  if (spec.is_none()) return 0;
-  const auto parts = py::reinterpret_borrow<py::tuple>(spec);
-  columns = py::reinterpret_borrow<py::dict>(parts[1]);
-  return parts[0].cast<std::size_t>();
-}
-
-/// The spec of `field` in `columns`, None when the table lacks it.
-py::handle spec_of(const py::dict& columns, const char* field) {
-  return columns.contains(field) ? py::handle(columns[field]) : py::handle(Py_None);
-}
-
 void keep(Tables& t, Converter& c) {
   for (py::object& o : c.take_kept()) t.kept.push_back(std::move(o));
 }
@@ -189,59 +191,55 @@ void keep(Tables& t, Converter& c) {
 Tables make_tables(py::handle customers, py::handle interactions, py::handle sessions,
                    py::handle attributions) {
   Tables t;
-  py::dict cols;
   {
     auto& x = t.customers;
-    x.rows = table_rows(customers, cols);
-    Converter c("customers", x.rows);
-    x.shop_id = c.text("shop_id", spec_of(cols, "shop_id"), true);
-    x.customer_id = c.text("customer_id", spec_of(cols, "customer_id"), true);
-    x.created_at = c.time("created_at", spec_of(cols, "created_at"));
+    Converter c("customers", customers);
+    x.rows = c.rows();
+    x.shop_id = c.text("shop_id", true);
+    x.customer_id = c.text("customer_id", true);
+    x.created_at = c.time("created_at");
     keep(t, c);
   }
   {
     auto& x = t.interactions;
-    cols = py::dict();
-    x.rows = table_rows(interactions, cols);
-    Converter c("interactions", x.rows);
-    x.shop_id = c.text("shop_id", spec_of(cols, "shop_id"), true);
-    x.customer_id = c.text("customer_id", spec_of(cols, "customer_id"), true);
-    x.session_id = c.text("session_id", spec_of(cols, "session_id"), true);
-    x.event_type = c.text("event_type", spec_of(cols, "event_type"), false);
-    x.product_id = c.text("product_id", spec_of(cols, "product_id"), true);
-    x.category_id = c.text("category_id", spec_of(cols, "category_id"), true);
-    x.search_query = c.text("search_query", spec_of(cols, "search_query"), false);
-    x.device_type = c.text("device_type", spec_of(cols, "device_type"), false);
-    x.view_duration = c.number("view_duration", spec_of(cols, "view_duration"));
-    x.created_at = c.time("created_at", spec_of(cols, "created_at"));
+    Converter c("interactions", interactions);
+    x.rows = c.rows();
+    x.shop_id = c.text("shop_id", true);
+    x.customer_id = c.text("customer_id", true);
+    x.session_id = c.text("session_id", true);
+    x.event_type = c.text("event_type", false);
+    x.product_id = c.text("product_id", true);
+    x.category_id = c.text("category_id", true);
+    x.search_query = c.text("search_query", false);
+    x.device_type = c.text("device_type", false);
+    x.view_duration = c.number("view_duration");
+    x.created_at = c.time("created_at");
     keep(t, c);
   }
   {
     auto& x = t.sessions;
-    cols = py::dict();
-    x.rows = table_rows(sessions, cols);
-    Converter c("sessions", x.rows);
-    x.shop_id = c.text("shop_id", spec_of(cols, "shop_id"), true);
-    x.customer_id = c.text("customer_id", spec_of(cols, "customer_id"), true);
-    x.session_id = c.text("session_id", spec_of(cols, "session_id"), true);
-    x.device_type = c.text("device_type", spec_of(cols, "device_type"), false);
-    x.referrer_type = c.text("referrer_type", spec_of(cols, "referrer_type"), false);
-    x.start_time = c.time("start_time", spec_of(cols, "start_time"));
-    x.end_time = c.time("end_time", spec_of(cols, "end_time"));
+    Converter c("sessions", sessions);
+    x.rows = c.rows();
+    x.shop_id = c.text("shop_id", true);
+    x.customer_id = c.text("customer_id", true);
+    x.session_id = c.text("session_id", true);
+    x.device_type = c.text("device_type", false);
+    x.referrer_type = c.text("referrer_type", false);
+    x.start_time = c.time("start_time");
+    x.end_time = c.time("end_time");
     keep(t, c);
   }
   {
     auto& x = t.attributions;
-    cols = py::dict();
-    x.rows = table_rows(attributions, cols);
-    Converter c("attributions", x.rows);
-    x.shop_id = c.text("shop_id", spec_of(cols, "shop_id"), true);
-    x.customer_id = c.text("customer_id", spec_of(cols, "customer_id"), true);
-    x.order_id = c.text("order_id", spec_of(cols, "order_id"), true);
-    x.session_id = c.text("session_id", spec_of(cols, "session_id"), true);
-    x.attribution_type = c.text("attribution_type", spec_of(cols, "attribution_type"), false);
-    x.attribution_value = c.number("attribution_value", spec_of(cols, "attribution_value"));
-    x.created_at = c.time("created_at", spec_of(cols, "created_at"));
+    Converter c("attributions", attributions);
+    x.rows = c.rows();
+    x.shop_id = c.text("shop_id", true);
+    x.customer_id = c.text("customer_id", true);
+    x.order_id = c.text("order_id", true);
+    x.session_id = c.text("session_id", true);
+    x.attribution_type = c.text("attribution_type", false);
+    x.attribution_value = c.number("attribution_value");
+    x.created_at = c.time("created_at");
     keep(t, c);
   }
   return t;

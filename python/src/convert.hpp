@@ -26,14 +26,17 @@ void set_missing_values(py::handle na, py::handle nat);
 /// (float64, NaN = missing). Throws TypeError naming table.column for an unusable cell.
 class Converter {
  public:
-  Converter(std::string_view table, std::size_t rows) : table_(table), rows_(rows) {}
+  /// The converter of one table spec: (rows, {field: spec}), or None for an absent table.
+  Converter(std::string_view table, py::handle spec);
 
-  /// A text or id column (ids may be integers: their decimal text); `spec` None = absent.
-  [[nodiscard]] TextColumn text(std::string_view field, py::handle spec, bool id);
+  /// The table's rows (0 for an absent table).
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  /// A text or id column (ids may be integers: their decimal text); empty when absent.
+  [[nodiscard]] TextColumn text(std::string_view field, bool id);
   /// A timestamp column: datetime64 viewed in place, or text by the §5 grammar.
-  [[nodiscard]] TimeColumn time(std::string_view field, py::handle spec);
+  [[nodiscard]] TimeColumn time(std::string_view field);
   /// A number column: float64 viewed in place, or text by the §5 money grammar.
-  [[nodiscard]] NumberColumn number(std::string_view field, py::handle spec);
+  [[nodiscard]] NumberColumn number(std::string_view field);
 
   /// The arrays viewed in place: they must outlive the columns.
   [[nodiscard]] std::vector<py::object> take_kept() { return std::move(kept_); }
@@ -41,9 +44,12 @@ class Converter {
  private:
   [[noreturn]] void fail(std::string_view field, std::size_t row, py::handle cell) const;
   [[nodiscard]] py::array array_of(std::string_view field, py::handle spec, char kind) const;
+  /// The spec of `field`, None when the table lacks it.
+  [[nodiscard]] py::handle spec_of(std::string_view field) const;
 
   std::string_view table_;
-  std::size_t rows_;
+  std::size_t rows_ = 0;
+  py::dict columns_;
   std::vector<py::object> kept_;
 };
 

@@ -213,29 +213,21 @@ std::optional<std::int64_t> latest_stamp(py::handle interactions, py::handle ses
   return latest->time_since_epoch().count();
 }
 
-/// ASCII whitespace only (contract §0 Text): such an id is missing, read as empty.
-bool is_blank(std::string_view id) noexcept {
-  for (const char ch : id)
-    if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\v' && ch != '\f' && ch != '\r')
-      return false;
-  return true;
-}
-
 /// cbf::shard_of of each key, blank ids read as empty (as compute_batch reads keys).
 py::array_t<std::uint32_t> shard_of(std::size_t rows, py::handle shop_ids, py::handle customer_ids,
                                     std::int64_t count) {
   if (count < 1 || count > std::numeric_limits<std::uint32_t>::max())
     throw py::value_error("cbf: shard_of: count must be within 1..4294967295");
-  Converter convert("shard_of", rows);
-  const TextColumn shop = convert.text("shop_ids", shop_ids, true);
-  const TextColumn customer = convert.text("customer_ids", customer_ids, true);
+  py::dict columns;
+  columns["shop_ids"] = shop_ids;
+  columns["customer_ids"] = customer_ids;
+  Converter convert("shard_of", py::make_tuple(rows, columns));
+  const TextColumn shop = convert.text("shop_ids", true);
+  const TextColumn customer = convert.text("customer_ids", true);
   py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(rows));
   auto* o = out.mutable_data();
-  for (std::size_t k = 0; k < rows; ++k) {
-    const std::string_view s = shop.at(k), c = customer.at(k);
-    o[k] = cbf::shard_of(is_blank(s) ? std::string_view{} : s, is_blank(c) ? std::string_view{} : c,
-                         static_cast<std::uint32_t>(count));
-  }
+  for (std::size_t k = 0; k < rows; ++k)  // blank ids are empty, as compute_batch reads keys
+    o[k] = cbf::shard_of(shop.at(k), customer.at(k), static_cast<std::uint32_t>(count));
   return out;
 }
 
