@@ -182,7 +182,12 @@ struct TimeOrderKey {
 
 /// Buffers the families reuse from one customer to the next (compute_features with a scratch).
 struct FeatureScratch {
-  std::vector<TextId> ids[4];
+  std::vector<TextId> devices;            ///< device_features
+  std::vector<TextId> referrers;          ///< device_features
+  std::vector<TextId> queries;            ///< search_features
+  std::vector<TextId> categories;         ///< search_features
+  std::vector<TextId> attribution_types;  ///< product_discovery_method, inside search_features
+  std::vector<TextId> other_labels;       ///< product_discovery_method
 };
 
 /// Buffers build_context reuses from one customer to the next; not part of the result.

@@ -57,8 +57,8 @@ template <std::size_t N>
 /// device_features with the family's buffers in `scratch`, reused from call to call.
 [[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx,
                                                     FeatureScratch& scratch) {
-  std::vector<TextId>& devices = scratch.ids[0];
-  std::vector<TextId>& referrers = scratch.ids[1];
+  std::vector<TextId>& devices = scratch.devices;
+  std::vector<TextId>& referrers = scratch.referrers;
   devices.clear();
   referrers.clear();
   for (const SessionRow& s : ctx.sessions) {

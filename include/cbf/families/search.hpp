@@ -94,12 +94,12 @@ namespace detail {
       ++fixed[static_cast<std::size_t>(discovery_label(previous))];
     }
   }
-  std::vector<TextId>& types = scratch.ids[0];
+  std::vector<TextId>& types = scratch.attribution_types;
   types.clear();
   for (const AttributionRow& a : ctx.attributions)
     if (a.attribution_type != no_text) types.push_back(a.attribution_type);
   // Each distinct type is compared with the fixed labels once (labels are normalised).
-  std::vector<TextId>& others = scratch.ids[1];
+  std::vector<TextId>& others = scratch.other_labels;
   others.clear();
   const TextPool& labels = ctx.texts.labels;
   for_each_id_run(types, [&](TextId id, std::size_t count) {
@@ -119,8 +119,8 @@ namespace detail {
                                                     FeatureScratch& scratch) {
   SearchFeatures f;
   std::int64_t searches = 0;
-  std::vector<TextId>& queries = scratch.ids[2];
-  std::vector<TextId>& categories = scratch.ids[3];
+  std::vector<TextId>& queries = scratch.queries;
+  std::vector<TextId>& categories = scratch.categories;
   queries.clear();
   categories.clear();
   for (const InteractionRow& row : ctx.interactions) {
