@@ -343,8 +343,8 @@ struct GroupedBatch {
                                      sessions.of(c).size() + attributions.of(c).size());
   }
   void build(CustomerContext& ctx, std::size_t c, const Config& config) const {
-    build_context(ctx, customers.of(c), interactions.of(c), sessions.of(c), attributions.of(c),
-                  config, as_of);
+    build_keyed_context(ctx, KnownKey{keys[c].shop_id, keys[c].customer_id}, customers.of(c),
+                        interactions.of(c), sessions.of(c), attributions.of(c), config, as_of);
   }
 };
 

@@ -61,25 +61,24 @@ class MixedCustomers : public std::invalid_argument {
                               "compute_batch for many") {}
 };
 
-/// Fills `ctx` from one customer's records (they stay owned by the host and must outlive ctx).
-/// `as_of` is the cutoff already resolved; config must outlive ctx too.
-template <class Customers, class Interactions, class Sessions, class Attributions>
-void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
-                   Sessions&& sessions, Attributions&& attributions, const Config& config,
-                   Timestamp as_of) {
-  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
-  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
-  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
-  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
-  CBF_DETAIL_REQUIRE_KEPT(Customers, "customer");
-  CBF_DETAIL_REQUIRE_KEPT(Interactions, "interaction");
-  CBF_DETAIL_REQUIRE_KEPT(Sessions, "session");
-  CBF_DETAIL_REQUIRE_KEPT(Attributions, "attribution");
+namespace detail {
 
+/// The key of a group of records that all hold it (a batch's or a stream's customer).
+struct KnownKey {
+  std::string_view shop_id;
+  std::string_view customer_id;
+};
+
+/// build_context; with a known key, the records' own keys are not read again, one by one.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
+                  Sessions&& sessions, Attributions&& attributions, const Config& config,
+                  Timestamp as_of, std::optional<KnownKey> key) {
   ctx.config = &config;
   ctx.as_of = as_of;
-  ctx.shop_id = {};
-  ctx.customer_id = {};
+  ctx.shop_id = key ? key->shop_id : std::string_view{};
+  ctx.customer_id = key ? key->customer_id : std::string_view{};
+  ctx.scratch.key_known = key.has_value();
   ctx.interactions.clear();
   ctx.sessions.clear();
   ctx.session_members.clear();
@@ -131,6 +130,34 @@ void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& i
   detail::convert_by_attributions(ctx, index);
   detail::build_orders(ctx);
   detail::find_first_seen(ctx);
+}
+
+/// build_context for records grouped under one key (every record holds `key`, non-empty).
+template <class Customers, class Interactions, class Sessions, class Attributions>
+void build_keyed_context(CustomerContext& ctx, KnownKey key, Customers&& customers,
+                         Interactions&& interactions, Sessions&& sessions,
+                         Attributions&& attributions, const Config& config, Timestamp as_of) {
+  fill_context(ctx, customers, interactions, sessions, attributions, config, as_of, key);
+}
+
+}  // namespace detail
+
+/// Fills `ctx` from one customer's records (they stay owned by the host and must outlive ctx).
+/// `as_of` is the cutoff already resolved; config must outlive ctx too.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+void build_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
+                   Sessions&& sessions, Attributions&& attributions, const Config& config,
+                   Timestamp as_of) {
+  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  CBF_DETAIL_REQUIRE_KEPT(Customers, "customer");
+  CBF_DETAIL_REQUIRE_KEPT(Interactions, "interaction");
+  CBF_DETAIL_REQUIRE_KEPT(Sessions, "session");
+  CBF_DETAIL_REQUIRE_KEPT(Attributions, "attribution");
+  detail::fill_context(ctx, customers, interactions, sessions, attributions, config, as_of,
+                       std::nullopt);
 }
 
 // A context points to its config: a temporary Config would dangle.

@@ -180,20 +180,23 @@ struct TimeOrderKey {
   }
 };
 
+/// A label's id and how often it occurs.
+struct LabelCount {
+  TextId id = no_text;
+  std::int64_t count = 0;
+};
+
 /// Buffers the families reuse from one customer to the next (compute_features with a scratch).
 struct FeatureScratch {
-  std::vector<TextId> devices;            ///< device_features
-  std::vector<TextId> referrers;          ///< device_features
-  std::vector<TextId> queries;            ///< search_features
-  std::vector<TextId> categories;         ///< search_features
-  std::vector<TextId> attribution_types;  ///< product_discovery_method, inside search_features
-  std::vector<TextId> other_labels;       ///< product_discovery_method
+  IdCounter id_counts;                   ///< counts of one field's ids at a time, for each family
+  std::vector<LabelCount> other_labels;  ///< product_discovery_method
 };
 
 /// Buffers build_context reuses from one customer to the next; not part of the result.
 struct ContextScratch {
   IdArena ids;              ///< the digits of integer ids
   bool single_key = false;  ///< the records must be one customer's (make_context)
+  bool key_known = false;   ///< every record holds the context's key: it is not read again
   /// The first (shop_id, customer_id) found besides the context's own, when single_key.
   std::optional<std::pair<std::string, std::string>> other_key;
   std::array<IdMemo, 2> id_memos;  ///< shop, customer

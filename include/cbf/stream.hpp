@@ -159,10 +159,12 @@ StreamSummary for_each_customer_in_order(Customers&& customers, Interactions&& i
     ss.take(current, rs);
     sa.take(current, ra);
     if (!wanted(current)) continue;
-    build_context(ctx, std::span<const record_of<Customers>* const>(rc),
-                  std::span<const record_of<Interactions>* const>(ri),
-                  std::span<const record_of<Sessions>* const>(rs),
-                  std::span<const record_of<Attributions>* const>(ra), config, summary.as_of);
+    detail::build_keyed_context(ctx, detail::KnownKey{current.shop_id, current.customer_id},
+                                std::span<const record_of<Customers>* const>(rc),
+                                std::span<const record_of<Interactions>* const>(ri),
+                                std::span<const record_of<Sessions>* const>(rs),
+                                std::span<const record_of<Attributions>* const>(ra), config,
+                                summary.as_of);
     summary.diagnostics += ctx.diagnostics;
     ++summary.customers;
     on_customer(std::as_const(ctx));

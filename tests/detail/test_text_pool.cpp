@@ -112,7 +112,7 @@ TEST_CASE("an integer kept without text gives its digits on request, ordered as 
   cbf::detail::NumberText room;
   CHECK(pool.text(nine, room) == "9");
   CHECK(pool.text(minus, room) == "-9223372036854775808");
-  CHECK(pool.text(nine).empty());  // text(id) views kept texts only
+  CHECK(pool.text(nine).empty());    // text(id) views kept texts only
   CHECK(pool.text_less(ten, nine));  // "10" < "9" as byte strings
   CHECK_FALSE(pool.text_less(nine, ten));
   CHECK(pool.text_less(minus, ten));  // '-' sorts before digits
@@ -156,9 +156,28 @@ TEST_CASE("equal_bytes compares every byte of every length", "[detail][pool]") {
   }
 }
 
-TEST_CASE("id runs are counted once per distinct non-zero id", "[detail][pool]") {
-  std::vector<TextId> ids{3, 1, 0, 3, 2, 3, 0, 1};
-  std::vector<std::pair<TextId, std::size_t>> runs;
-  cbf::detail::for_each_id_run(ids, [&](TextId id, std::size_t n) { runs.emplace_back(id, n); });
-  CHECK(runs == std::vector<std::pair<TextId, std::size_t>>{{1, 2}, {2, 1}, {3, 3}});
+TEST_CASE("ids are counted once per distinct non-zero id, in order of first appearance",
+          "[detail][pool]") {
+  cbf::detail::IdCounter counter;
+  using Counts = std::vector<std::pair<TextId, std::size_t>>;
+  Counts counts;
+  counter.for_each({3, 1, 0, 3, 2, 3, 0, 1},
+                   [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
+  CHECK(counts == Counts{{3, 3}, {1, 2}, {2, 1}});
+
+  SECTION("a reused counter starts from zero") {
+    counts.clear();
+    counter.for_each({2, 7, 2}, [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
+    CHECK(counts == Counts{{2, 2}, {7, 1}});
+  }
+  SECTION("a call that threw leaves no count behind") {
+    CHECK_THROWS(counter.for_each({5, 5, 6}, [](TextId, std::size_t) { throw 1; }));
+    counts.clear();
+    counter.for_each({6, 5}, [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
+    CHECK(counts == Counts{{6, 1}, {5, 1}});
+  }
+  SECTION("no ids, or only empty ones, call nothing") {
+    counter.for_each({0, 0}, [](TextId, std::size_t) { FAIL("called"); });
+    counter.for_each({}, [](TextId, std::size_t) { FAIL("called"); });
+  }
 }

@@ -183,17 +183,26 @@ CBF_DETAIL_INTERN_ID(category_id)
 CBF_DETAIL_INTERN_ID(order_id)
 #undef CBF_DETAIL_INTERN_ID
 
+/// Which of the label pool's memos (TextPool::intern) each label field uses.
+enum LabelField : std::size_t {
+  interaction_device,
+  session_device,
+  session_referrer,
+  attribution_type_label
+};
+
 /// The id of a categorical label in its normalised form (trimmed, lower case); 0 when blank.
 /// Inlined for its first test: many records have no label at all.
 [[nodiscard, gnu::always_inline]] inline TextId intern_label(TextPool& pool, std::string& buffer,
-                                                             std::string_view raw) {
+                                                             std::string_view raw,
+                                                             LabelField field) {
   if (raw.empty()) return no_text;
   const std::string_view t = trim(raw);
   if (std::none_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
-    return pool.intern(t);
+    return pool.intern(t, field);
   buffer.assign(t);
   for (char& c : buffer) c = ascii_lower(c);
-  return pool.intern(buffer);
+  return pool.intern(buffer, field);
 }
 
 /// The id of a search query in its normalised form (what compare_queries compares); 0 when blank.
@@ -275,11 +284,20 @@ void for_each_record(Range&& records, F&& f) {
     constexpr std::size_t text_distance = 8;
     for (std::size_t i = 0; i < n; ++i) {
       if (i + record_distance < n) prefetch_object(items[i + record_distance]);
+      using Record = std::remove_cvref_t<decltype(*items[0])>;
       if constexpr (!number_id<decltype(raw_customer_id(*items[0]))>) {
         if (i + text_distance < n) {
           const char* text = field::customer_id(*items[i + text_distance]).data();
           __builtin_prefetch(text);
           __builtin_prefetch(text + 64);
+        }
+      } else if constexpr (has_search_query<Record>) {
+        // With integer ids a query is the one text read, and it lies anywhere.
+        if constexpr (!owned_text<decltype(raw_search_query(*items[0]))>) {
+          if (i + text_distance < n) {
+            const std::string_view query = field::search_query(*items[i + text_distance]);
+            if (!query.empty()) __builtin_prefetch(query.data());
+          }
         }
       }
       f(*items[i], static_cast<std::uint32_t>(i));
@@ -306,6 +324,15 @@ void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_
   };
   if (!same(customer_id, ctx.customer_id) || !same(shop_id, ctx.shop_id))
     ctx.scratch.other_key.emplace(std::string(shop_id), std::string(customer_id));
+}
+
+/// Whether record r has a customer_id, adopting its key when it is the first (adopt_key).
+template <class Record>
+[[nodiscard]] bool has_key(CustomerContext& ctx, const Record& r) {
+  const std::string_view customer_id = kept_customer_id(ctx, r);
+  if (customer_id.empty()) return false;
+  adopt_key(ctx, r, customer_id);
+  return true;
 }
 
 template <class Range>
@@ -339,13 +366,13 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
 
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
+  const bool key_known = ctx.scratch.key_known;
   for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
-    const std::string_view customer_id = kept_customer_id(ctx, r);
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const bool keyed = key_known || has_key(ctx, r);
     const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
     const TimeField created = field::created_at(r);
     Reason reason = Reason::missing_field;
-    if (!customer_id.empty() && kind && !created.is_missing()) reason = window.check(created);
+    if (keyed && kind && !created.is_missing()) reason = window.check(created);
     count(ctx.diagnostics.interaction, reason);
     if (reason != Reason::used) return;
 
@@ -366,7 +393,8 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
     if (row.kind == EventKind::search)
       row.search_query =
           intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
-    row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r));
+    row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r),
+                                   interaction_device);
     ctx.interactions.push_back(row);
   });
 }
@@ -374,14 +402,13 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
 template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
+  const bool key_known = ctx.scratch.key_known;
   for_each_record(sessions, [&](const auto& r, std::uint32_t input_index) {
-    const std::string_view customer_id = kept_customer_id(ctx, r);
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const bool keyed = key_known || has_key(ctx, r);
     const TextId session_id = intern_session_id(ctx.texts.session_ids, r);
     const TimeField start = field::start_time(r);
     Reason reason = Reason::missing_field;
-    if (!customer_id.empty() && session_id != no_text && !start.is_missing())
-      reason = window.check(start);
+    if (keyed && session_id != no_text && !start.is_missing()) reason = window.check(start);
     if (reason != Reason::used) {
       count(ctx.diagnostics.session, reason);
       return;
@@ -389,10 +416,10 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
     SessionCandidate c{};
     c.row.start = start.value();
     c.row.session_id = session_id;
-    c.row.device_type =
-        intern_label(ctx.texts.labels, ctx.scratch.normalised, field::device_type(r));
-    c.row.referrer_type =
-        intern_label(ctx.texts.labels, ctx.scratch.normalised, field::referrer_type(r));
+    c.row.device_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
+                                     field::device_type(r), session_device);
+    c.row.referrer_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
+                                       field::referrer_type(r), session_referrer);
     c.end_time = field::end_time(r);
     c.input_index = input_index;
     out.push_back(c);
@@ -421,14 +448,14 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
 
 template <class Range>
 void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
+  const bool key_known = ctx.scratch.key_known;
   for_each_record(attributions, [&](const auto& r, std::uint32_t input_index) {
-    const std::string_view customer_id = kept_customer_id(ctx, r);
-    if (!customer_id.empty()) adopt_key(ctx, r, customer_id);
+    const bool keyed = key_known || has_key(ctx, r);
     const TimeField created = field::created_at(r);
     const TextId order_id = intern_order_id(ctx.texts.order_ids, r);
     const auto value = read_money(field::attribution_value(r));
     Reason reason = Reason::missing_field;
-    if (!customer_id.empty() && !created.is_missing()) {
+    if (keyed && !created.is_missing()) {
       reason = window.check(created);
       if (reason == Reason::used && order_id == no_text) reason = Reason::empty_order_id;
       if (reason == Reason::used && !value) reason = Reason::bad_money;
@@ -441,8 +468,8 @@ void read_attributions(CustomerContext& ctx, Range&& attributions, const Window&
     row.input_index = input_index;
     row.order_id = order_id;
     row.session_id = intern_session_id(ctx.texts.session_ids, r);
-    row.attribution_type =
-        intern_label(ctx.texts.labels, ctx.scratch.normalised, field::attribution_type(r));
+    row.attribution_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
+                                        field::attribution_type(r), attribution_type_label);
     ctx.attributions.push_back(row);
   });
 }

@@ -10,6 +10,7 @@
 #include <cbf/detail/text.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -43,20 +44,26 @@ class TextPool {
     texts_ = 0;
     for (const std::uint32_t i : number_used_) number_slots_[i] = NumberSlot{};
     number_used_.clear();
-    last_ = no_text;
+    last_ = {};
     last_number_ = NumberSlot{};
   }
 
-  /// The id of `text` (exact bytes), adding it when new; 0 for an empty text.
-  [[nodiscard]] TextId intern(std::string_view text) {
+  /// How many "last text" memos a pool keeps: one per field that shares it (labels).
+  static constexpr std::size_t memos = 4;
+
+  /// The id of `text` (exact bytes), adding it when new; 0 for an empty text. A customer's
+  /// records mostly repeat a field's last text (its session, its device), so the id `memo`
+  /// remembers for the field is tried first.
+  [[nodiscard]] TextId intern(std::string_view text, std::size_t memo = 0) {
     if (text.empty()) return no_text;
-    if (last_ != no_text) {  // a customer's records mostly repeat the last text (its session)
-      const Entry& e = entries_[last_ - 1];
+    TextId& last = last_[memo];
+    if (last != no_text) {
+      const Entry& e = entries_[last - 1];
       if (e.size == text.size() && equal_bytes(bytes_.data() + e.offset, text.data(), e.size))
-        return last_;
+        return last;
     }
-    last_ = find_or_add(text);
-    return last_;
+    last = find_or_add(text);
+    return last;
   }
 
   /// The id of an integer: the id of its decimal text. Found by value after the first time.
@@ -115,7 +122,6 @@ class TextPool {
   [[nodiscard]] static std::uint64_t number_hash(std::uint64_t bits, bool negative) noexcept {
     return mix64(bits ^ (negative ? 0x9e3779b97f4a7c15ULL : 0));
   }
-
 
   /// Whether `text` is exactly what format_decimal writes for some 64-bit integer, and which.
   static bool parse_decimal(std::string_view text, std::uint64_t& bits, bool& negative) noexcept {
@@ -257,20 +263,41 @@ class TextPool {
   std::vector<NumberSlot> number_slots_;  // ids by integer value
   std::size_t number_mask_ = 0;
   std::vector<std::uint32_t> number_used_;  // the filled number slots, for clear()
-  TextId last_ = no_text;                   // the id intern returned last (it has a text)
+  std::array<TextId, memos> last_{};        // per memo, the id intern returned last (a text)
   NumberSlot last_number_;                  // the integer intern_number was given last
 };
 
-/// Calls `f(id, count)` once per distinct non-zero id, in increasing id order (sorts `ids`).
-template <class F>
-void for_each_id_run(std::vector<TextId>& ids, F&& f) {
-  std::sort(ids.begin(), ids.end());
-  for (std::size_t i = 0; i < ids.size();) {
-    std::size_t j = i + 1;
-    while (j < ids.size() && ids[j] == ids[i]) ++j;
-    if (ids[i] != no_text) f(ids[i], j - i);
-    i = j;
+/// Counts of the ids of a pool, in time linear in the ids (a context's ids are dense, 1 to the
+/// pool's size, so a table indexed by id replaces a sort). Reused from call to call.
+class IdCounter {
+ public:
+  /// Calls `f(id, count)` once per distinct non-zero `id_of(item)` of `items`, in order of first
+  /// appearance.
+  template <class Items, class IdOf, class F>
+  void for_each(const Items& items, IdOf id_of, F&& f) {
+    // The previous call's counts are cleared here, not after it, so a throwing `f` leaves no
+    // stale count behind.
+    for (const TextId id : distinct_) counts_[id] = 0;
+    distinct_.clear();
+    for (const auto& item : items) {
+      const TextId id = id_of(item);
+      if (id == no_text) continue;
+      if (id >= counts_.size()) counts_.resize(std::size_t{id} + 1, 0);
+      if (counts_[id]++ == 0) distinct_.push_back(id);
+    }
+    for (const TextId id : distinct_) f(id, std::size_t{counts_[id]});
   }
-}
+
+  /// Calls `f(id, count)` once per distinct non-zero id of `ids`, in order of first appearance.
+  template <class F>
+  void for_each(const std::vector<TextId>& ids, F&& f) {
+    for_each(
+        ids, [](TextId id) { return id; }, f);
+  }
+
+ private:
+  std::vector<std::uint32_t> counts_;  // by id; zero but for distinct_
+  std::vector<TextId> distinct_;       // the ids counted last, in first-seen order
+};
 
 }  // namespace cbf::detail

@@ -39,46 +39,56 @@ template <std::size_t N>
                      [&](std::string_view n) { return equal_folded(trimmed, n); });
 }
 
-/// The most frequent normalised label; ties → the smallest in byte order. Empty when none.
-[[nodiscard]] inline std::optional<std::string> modal_label(std::vector<TextId>& labels,
-                                                            const TextPool& pool) {
-  TextId best = no_text;
-  std::size_t best_count = 0;
-  for_each_id_run(labels, [&](TextId id, std::size_t count) {
-    if (count > best_count || (count == best_count && pool.text(id) < pool.text(best))) {
-      best_count = count;
-      best = id;
+/// The most frequent of the labels counted one by one; ties → the smallest in byte order.
+class ModalLabel {
+ public:
+  explicit ModalLabel(const TextPool& pool) noexcept : pool_(&pool) {}
+
+  /// Counts `count` occurrences of label `id` (each label once).
+  void see(TextId id, std::size_t count) noexcept {
+    if (count > best_count_ || (count == best_count_ && pool_->text(id) < pool_->text(best_))) {
+      best_count_ = count;
+      best_ = id;
     }
-  });
-  if (best_count == 0) return std::nullopt;
-  return std::string(pool.text(best));
-}
+  }
+  /// The winning label; empty when none was seen.
+  [[nodiscard]] std::optional<std::string> label() const {
+    if (best_count_ == 0) return std::nullopt;
+    return std::string(pool_->text(best_));
+  }
+
+ private:
+  const TextPool* pool_;
+  TextId best_ = no_text;
+  std::size_t best_count_ = 0;
+};
 
 /// device_features with the family's buffers in `scratch`, reused from call to call.
 [[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx,
                                                     FeatureScratch& scratch) {
-  std::vector<TextId>& devices = scratch.devices;
-  std::vector<TextId>& referrers = scratch.referrers;
-  devices.clear();
-  referrers.clear();
-  for (const SessionRow& s : ctx.sessions) {
-    if (s.device_type != no_text) devices.push_back(s.device_type);
-    if (s.referrer_type != no_text) referrers.push_back(s.referrer_type);
-  }
   // Labels are normalised in the pool: each distinct device is classified once.
-  std::int64_t mobile = 0, desktop = 0;
   const TextPool& labels = ctx.texts.labels;
-  const auto with_device = static_cast<std::int64_t>(devices.size());
-  for_each_id_run(devices, [&](TextId id, std::size_t count) {
-    const std::string_view label = labels.text(id);
-    if (is_one_of(label, mobile_devices)) mobile += static_cast<std::int64_t>(count);
-    if (is_one_of(label, desktop_devices)) desktop += static_cast<std::int64_t>(count);
-  });
+  std::int64_t mobile = 0, desktop = 0, with_device = 0;
+  ModalLabel device(labels);
+  scratch.id_counts.for_each(
+      ctx.sessions, [](const SessionRow& s) { return s.device_type; },
+      [&](TextId id, std::size_t count) {
+        const std::string_view label = labels.text(id);
+        const auto n = static_cast<std::int64_t>(count);
+        with_device += n;
+        if (is_one_of(label, mobile_devices)) mobile += n;
+        if (is_one_of(label, desktop_devices)) desktop += n;
+        device.see(id, count);
+      });
+  ModalLabel referrer(labels);
+  scratch.id_counts.for_each(
+      ctx.sessions, [](const SessionRow& s) { return s.referrer_type; },
+      [&](TextId id, std::size_t count) { referrer.see(id, count); });
   DeviceFeatures f;
   f.mobile_usage_pattern = ratio(mobile, with_device);
   f.desktop_usage_pattern = ratio(desktop, with_device);
-  f.preferred_device = modal_label(devices, labels);
-  f.channel_preference = modal_label(referrers, labels);
+  f.preferred_device = device.label();
+  f.channel_preference = referrer.label();
   return f;
 }
 

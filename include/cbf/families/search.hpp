@@ -52,9 +52,10 @@ inline constexpr std::array<std::string_view, 5> discovery_label_names{"search",
 namespace detail {
 
 /// The winning discovery label: most votes; ties by the fixed order, then other labels bytewise.
-/// `others` holds the ids of the other labels' votes in `labels`.
+/// `others` holds each other label's id in `labels` and its votes, each label once.
 [[nodiscard]] inline std::optional<std::string> discovery_winner(
-    const std::array<std::int64_t, 5>& fixed, std::vector<TextId>& others, const TextPool& labels) {
+    const std::array<std::int64_t, 5>& fixed, const std::vector<LabelCount>& others,
+    const TextPool& labels) {
   std::int64_t best = 0;
   std::optional<std::string> label;
   for (std::size_t i = 0; i < fixed.size(); ++i) {
@@ -64,8 +65,7 @@ namespace detail {
     }
   }
   TextId best_other = no_text;
-  for_each_id_run(others, [&](TextId id, std::size_t n) {
-    const auto count = static_cast<std::int64_t>(n);
+  for (const auto& [id, count] : others) {
     // Fixed labels keep ties; among other labels the smallest text does.
     if (count > best ||
         (count == best && best_other != no_text && labels.text(id) < labels.text(best_other))) {
@@ -73,7 +73,7 @@ namespace detail {
       best_other = id;
       label = std::string(labels.text(id));
     }
-  });
+  }
   return label;
 }
 
@@ -94,23 +94,21 @@ namespace detail {
       ++fixed[static_cast<std::size_t>(discovery_label(previous))];
     }
   }
-  std::vector<TextId>& types = scratch.attribution_types;
-  types.clear();
-  for (const AttributionRow& a : ctx.attributions)
-    if (a.attribution_type != no_text) types.push_back(a.attribution_type);
   // Each distinct type is compared with the fixed labels once (labels are normalised).
-  std::vector<TextId>& others = scratch.other_labels;
+  std::vector<LabelCount>& others = scratch.other_labels;
   others.clear();
   const TextPool& labels = ctx.texts.labels;
-  for_each_id_run(types, [&](TextId id, std::size_t count) {
-    const auto known =
-        std::find(discovery_label_names.begin(), discovery_label_names.end(), labels.text(id));
-    if (known != discovery_label_names.end())
-      fixed[static_cast<std::size_t>(known - discovery_label_names.begin())] +=
-          static_cast<std::int64_t>(count);
-    else
-      others.insert(others.end(), count, id);
-  });
+  scratch.id_counts.for_each(
+      ctx.attributions, [](const AttributionRow& a) { return a.attribution_type; },
+      [&](TextId id, std::size_t count) {
+        const auto n = static_cast<std::int64_t>(count);
+        const auto known =
+            std::find(discovery_label_names.begin(), discovery_label_names.end(), labels.text(id));
+        if (known != discovery_label_names.end())
+          fixed[static_cast<std::size_t>(known - discovery_label_names.begin())] += n;
+        else
+          others.push_back(LabelCount{id, n});
+      });
   return discovery_winner(fixed, others, labels);
 }
 
@@ -119,32 +117,30 @@ namespace detail {
                                                     FeatureScratch& scratch) {
   SearchFeatures f;
   std::int64_t searches = 0;
-  std::vector<TextId>& queries = scratch.queries;
-  std::vector<TextId>& categories = scratch.categories;
-  queries.clear();
-  categories.clear();
-  for (const InteractionRow& row : ctx.interactions) {
-    if (row.kind == EventKind::search) {
-      ++searches;
-      if (row.search_query != no_text) queries.push_back(row.search_query);
-    }
-    if (row.category_id != no_text) categories.push_back(row.category_id);
-  }
+  for (const InteractionRow& row : ctx.interactions) searches += row.kind == EventKind::search;
   f.search_frequency = ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
-  std::int64_t distinct_queries = 0;
-  const auto n_queries = static_cast<std::int64_t>(queries.size());
-  for_each_id_run(queries, [&](TextId, std::size_t) { ++distinct_queries; });
-  f.search_query_diversity = ratio(distinct_queries, n_queries);
+  std::int64_t distinct_queries = 0, queries = 0;
+  scratch.id_counts.for_each(
+      ctx.interactions,
+      [](const InteractionRow& row) {
+        return row.kind == EventKind::search ? row.search_query : no_text;
+      },
+      [&](TextId, std::size_t count) {
+        ++distinct_queries;
+        queries += static_cast<std::int64_t>(count);
+      });
+  f.search_query_diversity = ratio(distinct_queries, queries);
   f.product_discovery_method = product_discovery_method(ctx, scratch);
-  if (!categories.empty()) {
-    // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
-    std::int64_t sum_squares = 0;
-    const auto n = static_cast<std::int64_t>(categories.size());
-    for_each_id_run(categories, [&](TextId, std::size_t count) {
-      sum_squares += static_cast<std::int64_t>(count) * static_cast<std::int64_t>(count);
-    });
+  // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
+  std::int64_t n = 0, sum_squares = 0;
+  scratch.id_counts.for_each(
+      ctx.interactions, [](const InteractionRow& row) { return row.category_id; },
+      [&](TextId, std::size_t count) {
+        n += static_cast<std::int64_t>(count);
+        sum_squares += static_cast<std::int64_t>(count) * static_cast<std::int64_t>(count);
+      });
+  if (n > 0)
     f.category_exploration = static_cast<double>(n * n - sum_squares) / static_cast<double>(n * n);
-  }
   return f;
 }
 
