@@ -54,6 +54,33 @@ TEST_CASE("interactions are in time order; at equal times page_view kind first, 
   CHECK(input_order(context_of(e, {}, {}, shopify_as_of)) == Inputs{6, 3, 5, 1, 2, 4, 0});
 }
 
+TEST_CASE("interactions in reverse or shuffled order come out in the one time order", "[context]") {
+  // Reversed input costs more moves than insertion is allowed, so the comparison sort finishes.
+  Interactions reversed;
+  for (int i = 0; i < 300; ++i) {
+    const auto at = t0 + sec(300 - i / 2);  // pairs at equal times
+    reversed.push_back(ev(i % 3 == 0 ? "page_view" : "search", at));
+  }
+  const auto ctx = context_of(reversed);
+  REQUIRE(ctx.interactions.size() == 300);
+  for (std::size_t k = 1; k < ctx.interactions.size(); ++k) {
+    const auto& a = ctx.interactions[k - 1];
+    const auto& b = ctx.interactions[k];
+    INFO(k);
+    REQUIRE(a.time <= b.time);
+    if (a.time == b.time) {
+      const bool pa = a.kind == cbf::EventKind::page_view, pb = b.kind == cbf::EventKind::page_view;
+      CHECK((pa > pb || (pa == pb && a.input_index < b.input_index)));
+    }
+  }
+  // The earliest time, t0 + 151 s, is shared by 298 and 299, two searches: input order. Then
+  // t0 + 152 s by 296 (a search) and 297 (a page_view, 297 % 3 == 0): the page_view first.
+  CHECK(ctx.interactions[0].input_index == 298);
+  CHECK(ctx.interactions[1].input_index == 299);
+  CHECK(ctx.interactions[2].input_index == 297);
+  CHECK(ctx.interactions[3].input_index == 296);
+}
+
 // ---- record sessions ----------------------------------------------------------------------------
 
 TEST_CASE("interactions join the record session with exactly their session_id", "[context]") {

@@ -169,17 +169,6 @@ struct IdMemo {
   std::string_view text;
 };
 
-/// An interaction's place in time order as one 128-bit key: time, then page_view first, then
-/// position (time_order_less; rows are read in input order, so position orders as input_index).
-struct TimeOrderKey {
-  std::int64_t time;
-  std::uint64_t rest;  // bit 32: not a page_view; bits 0–31: position in the rows
-
-  friend constexpr bool operator<(const TimeOrderKey& a, const TimeOrderKey& b) noexcept {
-    return a.time != b.time ? a.time < b.time : a.rest < b.rest;
-  }
-};
-
 /// A label's id and how often it occurs.
 struct LabelCount {
   TextId id = no_text;
@@ -203,8 +192,6 @@ struct ContextScratch {
   std::string normalised;          ///< a label or query being normalised
   EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
-  std::vector<TimeOrderKey> time_keys;            ///< interactions' sort keys
-  std::vector<InteractionRow> spare_rows;         ///< interactions being put in time order
   SessionIndex index;
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> order_rows;

@@ -103,6 +103,46 @@ TEST_CASE("texts that are not an integer's canonical digits stay texts", "[detai
   CHECK(pool.intern("18446744073709551615") == max);
 }
 
+TEST_CASE("an id's text that is an integer's canonical digits is that integer, found by value",
+          "[detail][pool]") {
+  TextPool pool;
+  const TextId n = pool.intern_id("35134");
+  CHECK(pool.intern_number(35134) == n);
+  CHECK(pool.intern("35134") == n);
+  CHECK(pool.intern_id("35134") == n);
+  CHECK(pool.intern_id("-9223372036854775808") ==
+        pool.intern_number(std::numeric_limits<std::int64_t>::min()));
+  CHECK(pool.intern_id("18446744073709551615") ==
+        pool.intern_number(std::numeric_limits<std::uint64_t>::max()));
+  cbf::detail::NumberText room;
+  CHECK(pool.text(n, room) == "35134");
+  for (const char* text : {"035134", "-0", "+5", "35134 ", "18446744073709551616", "s1"}) {
+    INFO(text);
+    const TextId id = pool.intern_id(text);
+    CHECK(pool.intern(text) == id);  // a text, kept as its bytes
+    CHECK(pool.text(id) == text);
+  }
+  CHECK(pool.intern_id("0") == pool.intern_number(0));
+  CHECK(pool.intern_id("-0") != pool.intern_number(0));
+}
+
+TEST_CASE("an id's text is compared with the last one given, whichever kind each was",
+          "[detail][pool]") {
+  TextPool pool;
+  const std::string a = "12", b = "13", c = "x12";
+  const TextId ia = pool.intern_id(a);
+  const TextId ib = pool.intern_id(b);
+  CHECK(ia != ib);
+  CHECK(pool.intern_id(a) == ia);  // after another id
+  CHECK(pool.intern_id(a) == ia);  // the same one again
+  const TextId ic = pool.intern_id(c);
+  CHECK(ic != ia);
+  CHECK(pool.intern_id(b) == ib);
+  pool.clear();  // the last text is forgotten with the ids
+  CHECK(pool.intern_id(b) == 1);
+  CHECK(pool.intern_id(a) == 2);
+}
+
 TEST_CASE("an integer kept without text gives its digits on request, ordered as text",
           "[detail][pool]") {
   TextPool pool;

@@ -174,7 +174,7 @@ template <class Raw>
     } else if constexpr (number_##NAME<R>) {                       \
       return intern_number(pool, raw_##NAME(r));                   \
     } else {                                                       \
-      return pool.intern(id_or_empty(as_text(raw_##NAME(r))));     \
+      return pool.intern_id(id_or_empty(as_text(raw_##NAME(r))));  \
     }                                                              \
   }
 CBF_DETAIL_INTERN_ID(session_id)
@@ -222,13 +222,11 @@ enum LabelField : std::size_t {
   return pool.intern(buffer);
 }
 
-/// Sorts `v` by the strict total order `less`, in time linear in its size plus its inversions
-/// when it is nearly sorted (insertion), and never worse than std::sort beyond that: past a budget
-/// of moves, std::sort finishes. A total order has one sorted arrangement, so the result does not
-/// depend on which of the two did the work.
+/// Sorts `v` by the strict total order `less` by insertion, while it costs at most `budget`
+/// element moves: time linear in the size plus the inversions. False, with `v` a permutation of
+/// what it was, when the budget ran out.
 template <class T, class Less>
-void sort_nearly_sorted(std::vector<T>& v, Less less) {
-  std::size_t budget = 8 * v.size() + 64;  // element moves before giving up on insertion
+[[nodiscard]] bool insertion_sort_within(std::vector<T>& v, Less less, std::size_t budget) {
   for (std::size_t i = 1; i < v.size(); ++i) {
     if (!less(v[i], v[i - 1])) continue;
     T moving = std::move(v[i]);
@@ -238,28 +236,18 @@ void sort_nearly_sorted(std::vector<T>& v, Less less) {
       --j;
     } while (j > 0 && less(moving, v[j - 1]) && --budget > 0);
     v[j] = std::move(moving);
-    if (budget == 0) {
-      std::sort(v.begin(), v.end(), less);
-      return;
-    }
+    if (budget == 0) return false;
   }
+  return true;
 }
 
-/// Puts the interactions, read in input order, in time order (contract §1). Sorted input costs
-/// one comparison a row; otherwise 16-byte keys are sorted and each 48-byte row moves once.
-inline void sort_by_time_order(std::vector<InteractionRow>& rows, std::vector<TimeOrderKey>& keys,
-                               std::vector<InteractionRow>& spare) {
-  if (std::is_sorted(rows.begin(), rows.end(), time_order_less)) return;
-  keys.resize(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const bool page_view = rows[i].kind == EventKind::page_view;
-    keys[i] = TimeOrderKey{rows[i].time.time_since_epoch().count(),
-                           (std::uint64_t{page_view ? 0u : 1u} << 32) | i};
-  }
-  sort_nearly_sorted(keys, std::less<>{});
-  spare.resize(rows.size());
-  for (std::size_t j = 0; j < rows.size(); ++j) spare[j] = rows[keys[j].rest & 0xffffffffu];
-  rows.swap(spare);
+/// Puts the interactions, read in input order, in time order (contract §1). Trackers log in time
+/// order but for ties and late events, so the rows are sorted in place by insertion; past a budget
+/// of moves, a comparison sort finishes. Either way the result is the one arrangement of a strict
+/// total order.
+inline void sort_by_time_order(std::vector<InteractionRow>& rows) {
+  if (!insertion_sort_within(rows, time_order_less, 4 * rows.size() + 64))
+    std::sort(rows.begin(), rows.end(), time_order_less);
 }
 
 /// Prefetches the cache lines of one object (a host record) into the cache.
@@ -270,22 +258,26 @@ template <class T>
 }
 
 /// Calls `f(record, input_index)` for each record in order. Over a contiguous range of pointers,
-/// as a batch groups them, it prefetches each record and then the text its customer_id points to
-/// (two cache lines, where a host's row text usually lies) a few records ahead: a customer's
-/// records lie anywhere in the host's memory, and waiting for each in turn would cost more than all
-/// the feature arithmetic. Prefetching never faults, so the second line may lie past the text.
+/// as a batch groups them, it prefetches each record and then its text a few records ahead: the
+/// two cache lines at its customer_id (where a host's row text usually lies), or with integer ids
+/// its search query. A customer's records lie anywhere in the host's memory, and waiting for each
+/// in turn would cost more than all the feature arithmetic. Prefetching never faults, so the
+/// second line may lie past the text.
 template <class Range, class F>
 void for_each_record(Range&& records, F&& f) {
   using Item = std::ranges::range_value_t<Range>;
   if constexpr (std::ranges::contiguous_range<Range> && std::is_pointer_v<Item>) {
+    using Record = std::remove_cvref_t<decltype(*std::declval<Item>())>;
+    constexpr bool text_ids = !number_id<decltype(raw_customer_id(std::declval<const Record&>()))>;
     const auto* items = std::ranges::data(records);
     const std::size_t n = std::ranges::size(records);
-    constexpr std::size_t record_distance = 16;
-    constexpr std::size_t text_distance = 8;
+    // Measured on the peers' data (docs/benchmarks.md): with text ids each record brings two more
+    // lines, and a shorter distance keeps the lines in flight within what the core tracks.
+    constexpr std::size_t record_distance = text_ids ? 8 : 16;
+    constexpr std::size_t text_distance = record_distance / 2;
     for (std::size_t i = 0; i < n; ++i) {
       if (i + record_distance < n) prefetch_object(items[i + record_distance]);
-      using Record = std::remove_cvref_t<decltype(*items[0])>;
-      if constexpr (!number_id<decltype(raw_customer_id(*items[0]))>) {
+      if constexpr (text_ids) {
         if (i + text_distance < n) {
           const char* text = field::customer_id(*items[i + text_distance]).data();
           __builtin_prefetch(text);

@@ -46,6 +46,8 @@ class TextPool {
     number_used_.clear();
     last_ = {};
     last_number_ = NumberSlot{};
+    last_id_ = no_text;
+    last_id_text_ = {};
   }
 
   /// How many "last text" memos a pool keeps: one per field that shares it (labels).
@@ -69,13 +71,23 @@ class TextPool {
   /// The id of an integer: the id of its decimal text. Found by value after the first time.
   template <class Int>
   [[nodiscard]] TextId intern_number(Int value) {
-    const bool negative = value < Int{0};
-    const auto bits = static_cast<std::uint64_t>(value);
-    if (last_number_.id != no_text && last_number_.bits == bits &&
-        last_number_.negative == negative)
-      return last_number_.id;
-    last_number_ = NumberSlot{bits, find_or_add_number(bits, negative), negative};
-    return last_number_.id;
+    return intern_bits(static_cast<std::uint64_t>(value), value < Int{0});
+  }
+
+  /// The id of an id's text: as intern, but a text that is exactly an integer's decimal digits
+  /// (format_decimal's, so not "007" or "-0") is that integer, found by value (intern_number): no
+  /// bytes kept, hashed or compared. Ids such as "35134" are mostly numbers.
+  /// `text` must stay alive and unchanged until clear(): the last one is kept as a view.
+  [[nodiscard]] TextId intern_id(std::string_view text) {
+    // A customer's records mostly repeat the last id (a session's events): compare it first.
+    if (last_id_ != no_text && text.size() == last_id_text_.size() &&
+        equal_bytes(text.data(), last_id_text_.data(), text.size()))
+      return last_id_;
+    std::uint64_t bits = 0;
+    bool negative = false;
+    last_id_ = parse_decimal(text, bits, negative) ? intern_bits(bits, negative) : intern(text);
+    last_id_text_ = text;
+    return last_id_;
   }
 
   /// The text of an id (empty for 0): its kept bytes, or an integer's digits written into `room`.
@@ -119,6 +131,15 @@ class TextPool {
     bool negative = false;
   };
 
+  /// The id of an integer given as its bits and sign, trying the last one first.
+  [[nodiscard]] TextId intern_bits(std::uint64_t bits, bool negative) {
+    if (last_number_.id != no_text && last_number_.bits == bits &&
+        last_number_.negative == negative)
+      return last_number_.id;
+    last_number_ = NumberSlot{bits, find_or_add_number(bits, negative), negative};
+    return last_number_.id;
+  }
+
   [[nodiscard]] static std::uint64_t number_hash(std::uint64_t bits, bool negative) noexcept {
     return mix64(bits ^ (negative ? 0x9e3779b97f4a7c15ULL : 0));
   }
@@ -131,10 +152,14 @@ class TextPool {
     if (digits[0] == '0' && (digits.size() > 1 || negative)) return false;  // "-0", "007"
     std::uint64_t magnitude = 0;
     for (const char c : digits) {
-      if (c < '0' || c > '9') return false;
-      const auto d = static_cast<std::uint64_t>(c - '0');
-      if (magnitude > (~std::uint64_t{0} - d) / 10) return false;
-      magnitude = magnitude * 10 + d;
+      const auto d = static_cast<std::uint64_t>(static_cast<unsigned char>(c)) - '0';
+      if (d > 9) return false;
+      if (digits.size() < 20) {
+        magnitude = magnitude * 10 + d;  // 19 digits never overflow
+      } else if (__builtin_mul_overflow(magnitude, 10u, &magnitude) ||
+                 __builtin_add_overflow(magnitude, d, &magnitude)) {
+        return false;
+      }
     }
     if (negative && magnitude > (std::uint64_t{1} << 63)) return false;
     bits = negative ? 0 - magnitude : magnitude;
@@ -265,6 +290,8 @@ class TextPool {
   std::vector<std::uint32_t> number_used_;  // the filled number slots, for clear()
   std::array<TextId, memos> last_{};        // per memo, the id intern returned last (a text)
   NumberSlot last_number_;                  // the integer intern_number was given last
+  TextId last_id_ = no_text;                // the id intern_id returned last, and its text
+  std::string_view last_id_text_;           // (a view into the caller's record)
 };
 
 /// Counts of the ids of a pool, in time linear in the ids (a context's ids are dense, 1 to the
