@@ -81,6 +81,21 @@ TEST_CASE("interactions in reverse or shuffled order come out in the one time or
   CHECK(ctx.interactions[3].input_index == 296);
 }
 
+TEST_CASE("late events logged after many others come out in time order", "[context]") {
+  // Few rows out of place but far: insertion runs out of its budget and a sort finishes.
+  Interactions e;
+  for (int i = 0; i < 100; ++i) e.push_back(ev("search", t0 + sec(100 + i)));
+  for (int i = 0; i < 10; ++i) e.push_back(ev(i == 9 ? "page_view" : "search", t0 + sec(i / 2)));
+  const auto ctx = context_of(e);
+  REQUIRE(ctx.interactions.size() == 110);
+  // t0: 100, 101; t0 + 1 s: 102, 103; …; t0 + 4 s: 109 (the page_view) before 108.
+  CHECK(input_order(ctx) == [] {
+    Inputs v{100, 101, 102, 103, 104, 105, 106, 107, 109, 108};
+    for (std::uint32_t i = 0; i < 100; ++i) v.push_back(i);
+    return v;
+  }());
+}
+
 // ---- record sessions ----------------------------------------------------------------------------
 
 TEST_CASE("interactions join the record session with exactly their session_id", "[context]") {

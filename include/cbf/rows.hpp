@@ -175,6 +175,17 @@ struct LabelCount {
   std::int64_t count = 0;
 };
 
+/// An interaction's place in time order as one 128-bit key: time, then page_view first, then
+/// position (time_order_less; rows are read in input order, so position orders as input_index).
+struct TimeOrderKey {
+  std::int64_t time;
+  std::uint64_t rest;  // bit 32: not a page_view; bits 0–31: position in the rows
+
+  friend constexpr bool operator<(const TimeOrderKey& a, const TimeOrderKey& b) noexcept {
+    return a.time != b.time ? a.time < b.time : a.rest < b.rest;
+  }
+};
+
 /// Buffers the families reuse from one customer to the next (compute_features with a scratch).
 struct FeatureScratch {
   IdCounter id_counts;                   ///< counts of one field's ids at a time, for each family
@@ -192,6 +203,8 @@ struct ContextScratch {
   std::string normalised;          ///< a label or query being normalised
   EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
+  std::vector<TimeOrderKey> time_keys;            ///< interactions' sort keys
+  std::vector<InteractionRow> spare_rows;         ///< interactions being put in time order
   SessionIndex index;
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> order_rows;
