@@ -137,6 +137,11 @@ struct Grouped {
     return std::span<const Record* const>(records).subspan(
         offsets[customer], offsets[customer + 1] - offsets[customer]);
   }
+  /// Starts loading the first `limit` records of a customer into the cache.
+  void prefetch(std::size_t customer, std::size_t limit) const noexcept {
+    const std::size_t end = std::min<std::size_t>(offsets[customer + 1], offsets[customer] + limit);
+    for (std::size_t i = offsets[customer]; i < end; ++i) prefetch_object(records[i]);
+  }
 };
 
 /// An integer id's 64 bits and sign; false for an empty optional.
@@ -342,6 +347,16 @@ struct GroupedBatch {
     return static_cast<std::int64_t>(customers.of(c).size() + interactions.of(c).size() +
                                      sessions.of(c).size() + attributions.of(c).size());
   }
+  /// Starts loading the records a build of customer c reads first: while the customer before it
+  /// is computed, they arrive, instead of stalling the first records of each kind (the reading
+  /// loop prefetches ahead only within a customer, and a customer's sessions and attributions
+  /// are often fewer than its distance).
+  void prefetch(std::size_t c) const noexcept {
+    customers.prefetch(c, 2);
+    interactions.prefetch(c, 16);
+    sessions.prefetch(c, 32);
+    attributions.prefetch(c, 16);
+  }
   void build(CustomerContext& ctx, std::size_t c, const Config& config) const {
     build_keyed_context(ctx, KnownKey{keys[c].shop_id, keys[c].customer_id}, customers.of(c),
                         interactions.of(c), sessions.of(c), attributions.of(c), config, as_of);
@@ -436,6 +451,7 @@ Timestamp for_each_customer(Customers&& customers, Interactions&& interactions, 
   unkeyed += batch.unkeyed;
   CustomerContext ctx;
   for (std::size_t c = 0; c < batch.size(); ++c) {
+    if (c + 1 < batch.size()) batch.prefetch(c + 1);
     batch.build(ctx, c, config);
     on_customer(std::as_const(ctx));
   }
@@ -489,6 +505,7 @@ template <class Customers, class Interactions, class Sessions, class Attribution
         const std::size_t end = std::min(n, begin + slice);
         std::int64_t records = 0;
         for (std::size_t c = begin; c < end; ++c) {
+          if (c + 1 < end) batch.prefetch(c + 1);
           batch.build(ctx, c, config);
           diagnostics += ctx.diagnostics;
           records += batch.records_of(c);

@@ -181,8 +181,14 @@ struct TimeOrderKey {
   std::int64_t time;
   std::uint64_t rest;  // bit 32: not a page_view; bits 0–31: position in the rows
 
+  /// The key as one unsigned 128-bit number of the same order (time's sign bit flipped).
+  [[nodiscard]] constexpr auto packed() const noexcept {
+    __extension__ using Wide = unsigned __int128;  // g++ and clang++ both have it
+    const auto t = static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63);
+    return (static_cast<Wide>(t) << 64) | rest;
+  }
   friend constexpr bool operator<(const TimeOrderKey& a, const TimeOrderKey& b) noexcept {
-    return a.time != b.time ? a.time < b.time : a.rest < b.rest;
+    return a.packed() < b.packed();  // one 128-bit comparison
   }
 };
 
@@ -203,6 +209,7 @@ struct ContextScratch {
   std::string normalised;          ///< a label or query being normalised
   EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
+  std::vector<bool> seen_session_ids;             ///< by session id: a Session record kept
   std::vector<TimeOrderKey> time_keys;            ///< interactions' sort keys
   std::vector<InteractionRow> spare_rows;         ///< interactions being put in time order
   SessionIndex index;

@@ -377,6 +377,10 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
   const bool key_known = ctx.scratch.key_known;
+  // Rows are written in place: a push_back the compiler does not inline costs more than a row.
+  std::vector<InteractionRow>& rows = ctx.interactions;
+  std::size_t used = 0;
+  if constexpr (std::ranges::sized_range<Range>) rows.resize(std::ranges::size(interactions));
   for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
     const bool keyed = key_known || has_key(ctx, r);
     const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
@@ -405,8 +409,12 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
           intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
     row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r),
                                    interaction_device);
-    ctx.interactions.push_back(row);
+    if constexpr (std::ranges::sized_range<Range>)
+      rows[used++] = row;
+    else
+      rows.push_back(row);
   });
+  if constexpr (std::ranges::sized_range<Range>) rows.resize(used);
 }
 
 template <class Range>
@@ -435,16 +443,17 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
     out.push_back(c);
   });
   // Duplicates (same session_id among in-window records): the first in input order is kept.
-  std::sort(out.begin(), out.end(), [](const SessionCandidate& a, const SessionCandidate& b) {
-    if (a.row.session_id != b.row.session_id) return a.row.session_id < b.row.session_id;
-    return a.input_index < b.input_index;
-  });
+  // Ids are dense, so a flag per id finds them, and the kept records stay in input order.
+  std::vector<bool>& seen = ctx.scratch.seen_session_ids;
+  seen.assign(ctx.texts.session_ids.size() + 1, false);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (kept > 0 && out[kept - 1].row.session_id == out[i].row.session_id) {
+    const TextId id = out[i].row.session_id;
+    if (seen[id]) {
       ++ctx.diagnostics.session.duplicate_session;
       continue;
     }
+    seen[id] = true;
     out[kept++] = out[i];
   }
   out.resize(kept);

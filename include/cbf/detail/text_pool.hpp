@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -85,7 +84,10 @@ class TextPool {
       return last_id_;
     std::uint64_t bits = 0;
     bool negative = false;
-    last_id_ = parse_decimal(text, bits, negative) ? intern_bits(bits, negative) : intern(text);
+    if (parse_decimal(text, bits, negative))
+      last_id_ = intern_bits(bits, negative);
+    else
+      last_id_ = text.empty() ? no_text : find_or_add(text);
     last_id_text_ = text;
     return last_id_;
   }
@@ -202,9 +204,7 @@ class TextPool {
     e.size = static_cast<std::uint32_t>(text.size());
     e.slot = static_cast<std::uint32_t>(slot);
     e.has_text = true;
-    const std::size_t end = bytes_.size();
-    bytes_.resize(end + text.size());
-    std::memcpy(bytes_.data() + end, text.data(), text.size());
+    bytes_.insert(bytes_.end(), text.begin(), text.end());  // no zero fill before the copy
     slots_[slot] = id;
     ++texts_;
   }
