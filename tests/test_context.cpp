@@ -81,6 +81,35 @@ TEST_CASE("interactions in reverse or shuffled order come out in the one time or
   CHECK(ctx.interactions[3].input_index == 296);
 }
 
+TEST_CASE("sessions logged one after another out of time order come out in time order",
+          "[context]") {
+  // 30 runs of 7 rows in time order each (a session's events), the runs in shuffled order, with
+  // ties across runs: the runs are merged.
+  constexpr int runs = 30, per_run = 7;
+  Interactions e;
+  for (int k = 0; k < runs; ++k) {
+    const int start = (k * 17) % runs * 5;  // 17 is prime to 30: every start once, shuffled
+    for (int j = 0; j < per_run; ++j)
+      e.push_back(ev(j % 3 == 1 ? "page_view" : "search", t0 + sec(start + j)));
+  }
+  const auto ctx = context_of(e);
+  REQUIRE(ctx.interactions.size() == std::size_t{runs * per_run});
+  // Expected: by time, then page_view first, then input order (the contract's order, by hand:
+  // each time t is reached by the runs whose start is t - j for some j < 7).
+  Inputs expected;
+  for (int t = 0; t < runs * 5 + per_run; ++t) {
+    Inputs page_views, others;
+    for (int k = 0; k < runs; ++k) {
+      const int j = t - (k * 17) % runs * 5;
+      if (j < 0 || j >= per_run) continue;
+      (j % 3 == 1 ? page_views : others).push_back(static_cast<std::uint32_t>(k * per_run + j));
+    }
+    expected.insert(expected.end(), page_views.begin(), page_views.end());
+    expected.insert(expected.end(), others.begin(), others.end());
+  }
+  CHECK(input_order(ctx) == expected);
+}
+
 TEST_CASE("late events logged after many others come out in time order", "[context]") {
   // Few rows out of place but far: insertion runs out of its budget and a sort finishes.
   Interactions e;

@@ -100,7 +100,7 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   detail::read_attributions(ctx, attributions, window);
 
   // Trackers log in time order, so the records arrive sorted but for ties and late events.
-  detail::sort_by_time_order(ctx.interactions, ctx.scratch.time_keys, ctx.scratch.spare_rows);
+  detail::sort_by_time_order(ctx.interactions, ctx.scratch.time_order);
   detail::SessionIndex& index = ctx.scratch.index;
   ctx.sessions_derived = records.empty();
   if (ctx.sessions_derived) {

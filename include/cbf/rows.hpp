@@ -192,6 +192,14 @@ struct TimeOrderKey {
   }
 };
 
+/// Buffers of sort_by_time_order.
+struct TimeOrderScratch {
+  std::vector<TimeOrderKey> keys;
+  std::vector<TimeOrderKey> merge_keys;
+  std::vector<std::uint32_t> run_starts;
+  std::vector<InteractionRow> rows;
+};
+
 /// Buffers the families reuse from one customer to the next (compute_features with a scratch).
 struct FeatureScratch {
   IdCounter id_counts;                   ///< counts of one field's ids at a time, for each family
@@ -210,8 +218,7 @@ struct ContextScratch {
   EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
   std::vector<bool> seen_session_ids;             ///< by session id: a Session record kept
-  std::vector<TimeOrderKey> time_keys;            ///< interactions' sort keys
-  std::vector<InteractionRow> spare_rows;         ///< interactions being put in time order
+  TimeOrderScratch time_order;                    ///< interactions being put in time order
   SessionIndex index;
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> order_rows;

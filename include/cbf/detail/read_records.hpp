@@ -241,13 +241,37 @@ template <class T, class Less>
   return true;
 }
 
+/// Sorts `keys`, made of ascending runs starting at `starts` (the first at 0), by merging
+/// neighbouring runs pairwise, log2(runs) passes; `spare` is the merge buffer.
+inline void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey>& spare,
+                       std::vector<std::uint32_t>& starts) {
+  const std::size_t n = keys.size();
+  spare.resize(n);
+  while (starts.size() > 1) {
+    std::size_t kept = 0;
+    for (std::size_t r = 0; r < starts.size(); r += 2) {
+      const std::size_t a = starts[r];
+      const std::size_t b = r + 1 < starts.size() ? starts[r + 1] : n;
+      const std::size_t c = r + 2 < starts.size() ? starts[r + 2] : n;
+      std::merge(keys.begin() + static_cast<std::ptrdiff_t>(a),
+                 keys.begin() + static_cast<std::ptrdiff_t>(b),
+                 keys.begin() + static_cast<std::ptrdiff_t>(b),
+                 keys.begin() + static_cast<std::ptrdiff_t>(c),
+                 spare.begin() + static_cast<std::ptrdiff_t>(a));
+      starts[kept++] = static_cast<std::uint32_t>(a);
+    }
+    starts.resize(kept);
+    keys.swap(spare);
+  }
+}
+
 /// Puts the interactions, read in input order, in time order (contract §1). Trackers log in time
 /// order but for ties and late events: with few rows out of place they are sorted in place by
-/// insertion (past a budget of moves, a comparison sort finishes); otherwise 16-byte keys are
-/// sorted and each 48-byte row moves once. The result is the one arrangement of a strict total
-/// order, whichever way did the work.
-inline void sort_by_time_order(std::vector<InteractionRow>& rows, std::vector<TimeOrderKey>& keys,
-                               std::vector<InteractionRow>& spare) {
+/// insertion (past a budget of moves, a comparison sort finishes). Otherwise 16-byte keys are
+/// sorted, by merging their ascending runs when they are few (a customer's sessions logged one
+/// after another, say), and each 48-byte row then moves once. The result is the one arrangement of
+/// a strict total order, whichever way did the work.
+inline void sort_by_time_order(std::vector<InteractionRow>& rows, TimeOrderScratch& scratch) {
   std::size_t descents = 0;  // rows that come before the row ahead of them
   for (std::size_t i = 1; i < rows.size(); ++i) descents += time_order_less(rows[i], rows[i - 1]);
   if (descents == 0) return;
@@ -256,13 +280,23 @@ inline void sort_by_time_order(std::vector<InteractionRow>& rows, std::vector<Ti
       std::sort(rows.begin(), rows.end(), time_order_less);
     return;
   }
+  std::vector<TimeOrderKey>& keys = scratch.keys;
   keys.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const bool page_view = rows[i].kind == EventKind::page_view;
     keys[i] = TimeOrderKey{rows[i].time.time_since_epoch().count(),
                            (std::uint64_t{page_view ? 0u : 1u} << 32) | i};
   }
-  std::sort(keys.begin(), keys.end());
+  if (descents * 4 <= rows.size()) {  // runs of four or more on average
+    std::vector<std::uint32_t>& starts = scratch.run_starts;
+    starts.assign(1, 0);
+    for (std::size_t i = 1; i < keys.size(); ++i)
+      if (keys[i] < keys[i - 1]) starts.push_back(static_cast<std::uint32_t>(i));
+    merge_runs(keys, scratch.merge_keys, starts);
+  } else {
+    std::sort(keys.begin(), keys.end());
+  }
+  std::vector<InteractionRow>& spare = scratch.rows;
   spare.resize(rows.size());
   for (std::size_t j = 0; j < rows.size(); ++j) spare[j] = rows[keys[j].rest & 0xffffffffu];
   rows.swap(spare);
