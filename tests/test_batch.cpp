@@ -372,3 +372,90 @@ TEST_CASE("model_summaries gives each buyer's (x, t_x, T, m) in weeks, in key or
   CHECK(summaries[1].T == 2.0);
   CHECK(summaries[1].m == 5.0);
 }
+
+// ---- integer keys given back ----------------------------------------------------------------
+
+namespace {
+
+template <class Id, class ShopId>
+struct KeyedEvent {
+  ShopId shop_id;
+  Id customer_id;
+  cbf::EventKind event_type = cbf::EventKind::page_view;
+  cbf::Timestamp created_at{};
+};
+
+}  // namespace
+
+TEST_CASE("results give integer ids back in the host's own type, in the documented key order",
+          "[batch]") {
+  using Event = KeyedEvent<std::int32_t, std::int64_t>;
+  // Key order is the ids' decimal text as bytes: "-5" < "10" < "2" (shop "7" for all).
+  const std::vector<Event> events{{7, 2, cbf::EventKind::page_view, t0},
+                                  {7, -5, cbf::EventKind::search, t0},
+                                  {7, 10, cbf::EventKind::page_view, t0},
+                                  {7, 2, cbf::EventKind::search, t0 + sec(5)}};
+  const cbf::BatchResult r =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, events, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  REQUIRE(r.customers.size() == 3);
+  CHECK(cbf::id_as<std::int32_t>(r.customers[0].customer_id_bits) == -5);
+  CHECK(cbf::id_as<std::int32_t>(r.customers[1].customer_id_bits) == 10);
+  CHECK(cbf::id_as<std::int32_t>(r.customers[2].customer_id_bits) == 2);
+  CHECK(r.customers[0].customer_id == "-5");
+  CHECK(r.customers[2].features.total_sessions == 1);
+  for (const auto& row : r.customers) CHECK(cbf::id_as<std::int64_t>(row.shop_id_bits) == 7);
+
+  // The same through one customer, a calculator and a stream.
+  const std::vector<Event> two{events[0], events[3]};
+  const cbf::CustomerResult one =
+      cbf::compute_customer(cbf::no_records<cbf::Customer>, two, cbf::no_records<cbf::Session>,
+                            cbf::no_records<cbf::Attribution>, at_as_of);
+  CHECK(cbf::id_as<std::int32_t>(one.customer_id_bits) == 2);
+  cbf::Calculator calculator(at_as_of);
+  const cbf::CustomerResult calculated =
+      calculator.compute(cbf::no_records<cbf::Customer>, two, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>);
+  CHECK(cbf::id_as<std::int32_t>(calculated.customer_id_bits) == 2);
+  const std::vector<Event> ordered{events[1], events[2], events[0], events[3]};
+  std::vector<cbf::CustomerResult> streamed;
+  (void)cbf::stream_batch(cbf::no_records<cbf::Customer>, ordered, cbf::no_records<cbf::Session>,
+                          cbf::no_records<cbf::Attribution>, at_as_of,
+                          [&](cbf::CustomerResult&& row) { streamed.push_back(std::move(row)); });
+  REQUIRE(streamed.size() == 3);
+  CHECK(cbf::id_as<std::int32_t>(streamed[0].customer_id_bits) == -5);
+}
+
+TEST_CASE("64-bit extremes and optional integer ids come back exactly; text ids have no bits",
+          "[batch]") {
+  using Unsigned = KeyedEvent<std::uint64_t, std::string_view>;
+  const std::vector<Unsigned> big{{"s", UINT64_MAX, cbf::EventKind::page_view, t0}};
+  const cbf::BatchResult u =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, big, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  REQUIRE(u.customers.size() == 1);
+  CHECK(cbf::id_as<std::uint64_t>(u.customers[0].customer_id_bits) == UINT64_MAX);
+  CHECK(u.customers[0].customer_id == "18446744073709551615");
+  CHECK_FALSE(u.customers[0].shop_id_bits);  // the shop id is text
+
+  using Optional = KeyedEvent<std::optional<std::int64_t>, std::optional<short>>;
+  const std::vector<Optional> optional{
+      {std::nullopt, std::nullopt, cbf::EventKind::page_view, t0},  // no key: unkeyed
+      {short{-1}, std::numeric_limits<std::int64_t>::min(), cbf::EventKind::page_view, t0}};
+  const cbf::BatchResult o =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, optional, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  REQUIRE(o.customers.size() == 1);
+  CHECK(cbf::id_as<std::int64_t>(o.customers[0].customer_id_bits) ==
+        std::numeric_limits<std::int64_t>::min());
+  CHECK(cbf::id_as<short>(o.customers[0].shop_id_bits) == -1);
+
+  const std::vector<cbf::Interaction> text{
+      {.customer_id = "42", .event_type = "page_view", .created_at = t0}};
+  const cbf::BatchResult t =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, text, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  REQUIRE(t.customers.size() == 1);
+  CHECK_FALSE(t.customers[0].customer_id_bits);
+  CHECK_FALSE(cbf::id_as<int>(t.customers[0].customer_id_bits));
+}

@@ -509,9 +509,7 @@ template <class Customers, class Interactions, class Sessions, class Attribution
           batch.build(ctx, c, config);
           diagnostics += ctx.diagnostics;
           records += batch.records_of(c);
-          result.customers[c] = CustomerResult{
-              std::string(batch.keys[c].shop_id), std::string(batch.keys[c].customer_id), ctx.as_of,
-              detail::compute_features(ctx, scratch), ctx.diagnostics};
+          result.customers[c] = detail::result_of(ctx, detail::compute_features(ctx, scratch));
         }
         if (options.progress) {
           const std::lock_guard lock(merge);

@@ -66,6 +66,8 @@ class Calculator {
     out.as_of = as_of;
     out.features = detail::compute_features(context_, scratch_);
     out.diagnostics = context_.diagnostics;
+    out.shop_id_bits = context_.shop_id_bits;
+    out.customer_id_bits = context_.customer_id_bits;
   }
 
  private:

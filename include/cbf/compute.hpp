@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace cbf {
 
@@ -94,6 +95,18 @@ template <class CustomerOrRange>
   }
 }
 
+/// A customer's result: its key and cutoff from its built context, with its features.
+[[nodiscard]] inline CustomerResult result_of(const CustomerContext& ctx,
+                                              CustomerBehaviorFeatures features) {
+  return CustomerResult{std::string(ctx.shop_id),
+                        std::string(ctx.customer_id),
+                        ctx.as_of,
+                        std::move(features),
+                        ctx.diagnostics,
+                        ctx.shop_id_bits,
+                        ctx.customer_id_bits};
+}
+
 }  // namespace detail
 
 /// One customer's features and diagnostics. `customer` is one customer record, a range of the
@@ -106,8 +119,7 @@ template <class CustomerOrRange, class Interactions, class Sessions, class Attri
                                               Attributions&& attributions, const Config& config) {
   const CustomerContext ctx =
       make_context(detail::customer_range(customer), interactions, sessions, attributions, config);
-  return CustomerResult{std::string(ctx.shop_id), std::string(ctx.customer_id), ctx.as_of,
-                        compute_features(ctx), ctx.diagnostics};
+  return detail::result_of(ctx, compute_features(ctx));
 }
 
 }  // namespace cbf

@@ -69,6 +69,37 @@ struct KnownKey {
   std::string_view customer_id;
 };
 
+/// The 64 bits of a number id (empty for an empty optional).
+template <class Raw>
+[[nodiscard]] std::optional<std::uint64_t> id_bits(const Raw& raw) noexcept {
+  if constexpr (is_optional<std::remove_cvref_t<Raw>>::value) {
+    return raw ? id_bits(*raw) : std::nullopt;
+  } else {
+    return static_cast<std::uint64_t>(raw);
+  }
+}
+
+/// Sets the key's integer ids from the first record, in the order keys are adopted (customers,
+/// interactions, sessions, attributions), whose type holds its customer_id as an integer.
+template <class... Ranges>
+void find_key_bits(CustomerContext& ctx, Ranges&&... ranges) {
+  const auto from = [&](auto&& range) {
+    using R = record_of<decltype(range)>;
+    if constexpr (number_customer_id<R>) {
+      if (ctx.customer_id_bits) return;
+      for (const auto& item : range) {
+        const R& r = deref(item);
+        if (const auto bits = id_bits(raw_customer_id(r))) {
+          ctx.customer_id_bits = bits;
+          if constexpr (number_shop_id<R>) ctx.shop_id_bits = id_bits(raw_shop_id(r));
+          return;
+        }
+      }
+    }
+  };
+  (from(ranges), ...);
+}
+
 /// build_context; with a known key, the records' own keys are not read again, one by one.
 template <class Customers, class Interactions, class Sessions, class Attributions>
 void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
@@ -79,6 +110,8 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   ctx.shop_id = key ? key->shop_id : std::string_view{};
   ctx.customer_id = key ? key->customer_id : std::string_view{};
   ctx.scratch.key_known = key.has_value();
+  ctx.shop_id_bits.reset();
+  ctx.customer_id_bits.reset();
   ctx.interactions.clear();
   ctx.sessions.clear();
   ctx.session_members.clear();
@@ -130,6 +163,7 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   detail::convert_by_attributions(ctx, index);
   detail::build_orders(ctx);
   detail::find_first_seen(ctx);
+  detail::find_key_bits(ctx, customers, interactions, sessions, attributions);
 }
 
 /// build_context for records grouped under one key (every record holds `key`, non-empty).

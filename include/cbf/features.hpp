@@ -3,6 +3,7 @@
 
 #include <cbf/time.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -193,11 +194,23 @@ constexpr void for_each_count(const Diagnostics& diagnostics, F&& f) {
 
 /// One customer's result: its key, the cutoff used, the features and what happened to its records.
 struct CustomerResult {
-  std::string shop_id;
+  std::string shop_id;  ///< the key's text: an integer id's decimal digits
   std::string customer_id;
   Timestamp as_of{};
   CustomerBehaviorFeatures features;
   Diagnostics diagnostics;
+  /// The key's ids as integers, when the host's records hold them as integers: their 64 bits,
+  /// given back in the host's own type by id_as<T>() without parsing text; empty for text ids.
+  std::optional<std::uint64_t> shop_id_bits;
+  std::optional<std::uint64_t> customer_id_bits;
 };
+
+/// An integer id of a result in the host's integer type T: `cbf::id_as<std::int64_t>(
+/// result.customer_id_bits)`. Exact for the type the records hold (negative values included).
+template <std::integral T>
+[[nodiscard]] constexpr std::optional<T> id_as(std::optional<std::uint64_t> bits) noexcept {
+  if (!bits) return std::nullopt;
+  return static_cast<T>(*bits);
+}
 
 }  // namespace cbf

@@ -232,6 +232,9 @@ struct CustomerContext {
   Timestamp as_of{};
   std::string_view shop_id;  ///< the key, blank read as empty
   std::string_view customer_id;
+  /// The key's ids as integers (their 64 bits), when its records hold them as integers.
+  std::optional<std::uint64_t> shop_id_bits;
+  std::optional<std::uint64_t> customer_id_bits;
   std::vector<InteractionRow> interactions;    ///< used, in time order
   std::vector<SessionRow> sessions;            ///< S, by start time
   std::vector<std::uint32_t> session_members;  ///< interaction indices grouped by session

@@ -184,8 +184,7 @@ StreamSummary stream_batch(Customers&& customers, Interactions&& interactions, S
   return for_each_customer_in_order(
       customers, interactions, sessions, attributions, config,
       [&](const CustomerContext& ctx) {
-        on_result(CustomerResult{std::string(ctx.shop_id), std::string(ctx.customer_id), ctx.as_of,
-                                 detail::compute_features(ctx, scratch), ctx.diagnostics});
+        on_result(detail::result_of(ctx, detail::compute_features(ctx, scratch)));
       },
       filter);
 }
