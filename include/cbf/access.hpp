@@ -191,10 +191,12 @@ template <class Tag, class R>
     }
   } else if constexpr (Tag::kind == FieldKind::id) {
     if constexpr (usable_field<Tag, R>) {
-      static_assert(!number_id<decltype(raw_field<Tag>(r))>,
-                    "cbf: this id is an integer, which has no text to view; the library "
-                    "reads it through detail::id_text");
-      return as_text(raw_field<Tag>(r));
+      if constexpr (number_id<decltype(raw_field<Tag>(r))>) {
+        static_assert(Tag::template check_text_id<decltype(raw_field<Tag>(r))>());
+        return std::string_view{};
+      } else {
+        return as_text(raw_field<Tag>(r));
+      }
     } else {
       return std::string_view{};
     }
@@ -244,65 +246,73 @@ template <class Tag, class R>
 
 // The tag of one field NAME: its type, the object cbf::field::NAME, and the names the library
 // reads it by (has_NAME, detail::raw_NAME). Each check names the field in its message.
-#define CBF_DETAIL_FIELD(NAME, KIND)                                                            \
-  namespace detail {                                                                            \
-  template <class R>                                                                            \
-  concept member_has_##NAME = requires(const R& r) {                                            \
-    r.NAME;                                                                                     \
-  };                                                                                            \
-  template <>                                                                                   \
-  struct FieldTag<FieldId::NAME> {                                                              \
-    static constexpr FieldKind kind = FieldKind::KIND;                                          \
-    static constexpr std::string_view name = #NAME;                                             \
-    template <class R>                                                                          \
-    static constexpr bool has_member = member_has_##NAME<R>;                                    \
-    template <class R>                                                                          \
-    [[nodiscard]] static constexpr decltype(auto) member(const R& r) noexcept {                 \
-      return (r.NAME);                                                                          \
-    }                                                                                           \
-    /** `cbf::field::NAME = getter`: the field's entry in a cbf::fields(...) table. */          \
-    template <class Getter>                                                                     \
-    constexpr FieldBinding<FieldTag, Getter> operator=(Getter getter) const noexcept {          \
-      return {getter};                                                                          \
-    }                                                                                           \
-    /** `cbf::field::NAME(r)`: the field of a record as the library reads it. */                \
-    template <class R>                                                                          \
-    [[nodiscard]] constexpr decltype(auto) operator()(const R& r) const noexcept {              \
-      return read_field<FieldTag>(r);                                                           \
-    }                                                                                           \
-    template <int Count>                                                                        \
-    static constexpr void check_bound_once() noexcept {                                         \
-      static_assert(Count <= 1, "cbf: cbf::fields(...) binds field " #NAME                      \
-                                " more than once; bind each "                                   \
-                                "field once (docs/adapting-your-records.md)");                  \
-    }                                                                                           \
-    template <class R>                                                                          \
-    [[nodiscard]] static constexpr bool check() noexcept {                                      \
-      static_assert(getter_accepts_record<FieldTag, R>(),                                       \
-                    "cbf: the accessor given for field " #NAME                                  \
-                    " must accept the record as "                                               \
-                    "const R&: a pointer to a data member, a pointer to a const member "        \
-                    "function, or a callable taking const R& (docs/adapting-your-records.md)"); \
-      static_assert(result_readable<FieldTag, R>(),                                             \
-                    "cbf: field " #NAME                                                         \
-                    " is of a type cbf cannot read (the member of that "                        \
-                    "name, or what its accessor in record_traits<R>::fields "                   \
-                    "returns). " CBF_DETAIL_ACCEPTS_##KIND " (docs/adapting-your-records.md)"); \
-      return true;                                                                              \
-    }                                                                                           \
-  };                                                                                            \
-  /** The raw value of the field NAME: its accessor's result, else the member. */               \
-  template <class R>                                                                            \
-  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {                      \
-    return raw_field<FieldTag<FieldId::NAME>>(r);                                               \
-  }                                                                                             \
-  }                                                                                             \
-  /** Whether a record has the field NAME: bound in record_traits<R>::fields, or a member. */   \
-  template <class R>                                                                            \
-  concept has_##NAME = detail::present_field<detail::FieldTag<detail::FieldId::NAME>, R>;       \
-  namespace field {                                                                             \
-  /** The field NAME: `field::NAME(r)` reads it, `field::NAME = getter` binds it. */            \
-  inline constexpr detail::FieldTag<detail::FieldId::NAME> NAME{};                              \
+#define CBF_DETAIL_FIELD(NAME, KIND)                                                             \
+  namespace detail {                                                                             \
+  template <class R>                                                                             \
+  concept member_has_##NAME = requires(const R& r) {                                             \
+    r.NAME;                                                                                      \
+  };                                                                                             \
+  template <>                                                                                    \
+  struct FieldTag<FieldId::NAME> {                                                               \
+    static constexpr FieldKind kind = FieldKind::KIND;                                           \
+    static constexpr std::string_view name = #NAME;                                              \
+    template <class R>                                                                           \
+    static constexpr bool has_member = member_has_##NAME<R>;                                     \
+    template <class R>                                                                           \
+    [[nodiscard]] static constexpr decltype(auto) member(const R& r) noexcept {                  \
+      return (r.NAME);                                                                           \
+    }                                                                                            \
+    /** `cbf::field::NAME = getter`: the field's entry in a cbf::fields(...) table. */           \
+    template <class Getter>                                                                      \
+    constexpr FieldBinding<FieldTag, Getter> operator=(Getter getter) const noexcept {           \
+      return {getter};                                                                           \
+    }                                                                                            \
+    /** `cbf::field::NAME(r)`: the field of a record as the library reads it. */                 \
+    template <class R>                                                                           \
+    [[nodiscard]] constexpr decltype(auto) operator()(const R& r) const noexcept {               \
+      return read_field<FieldTag>(r);                                                            \
+    }                                                                                            \
+    template <int Count>                                                                         \
+    static constexpr void check_bound_once() noexcept {                                          \
+      static_assert(Count <= 1, "cbf: cbf::fields(...) binds field " #NAME                       \
+                                " more than once; bind each "                                    \
+                                "field once (docs/adapting-your-records.md)");                   \
+    }                                                                                            \
+    template <class Raw>                                                                         \
+    [[nodiscard]] static constexpr bool check_text_id() noexcept {                               \
+      static_assert(!number_id<Raw>,                                                             \
+                    "cbf: cbf::field::" #NAME "(r) views an id's text, and this record's " #NAME \
+                    " is an integer, which has none (the library reads it as its decimal "       \
+                    "text)");                                                                    \
+      return true;                                                                               \
+    }                                                                                            \
+    template <class R>                                                                           \
+    [[nodiscard]] static constexpr bool check() noexcept {                                       \
+      static_assert(getter_accepts_record<FieldTag, R>(),                                        \
+                    "cbf: the accessor given for field " #NAME                                   \
+                    " must accept the record as "                                                \
+                    "const R&: a pointer to a data member, a pointer to a const member "         \
+                    "function, or a callable taking const R& (docs/adapting-your-records.md)");  \
+      static_assert(result_readable<FieldTag, R>(),                                              \
+                    "cbf: field " #NAME                                                          \
+                    " is of a type cbf cannot read (the member of that "                         \
+                    "name, or what its accessor in record_traits<R>::fields "                    \
+                    "returns). " CBF_DETAIL_ACCEPTS_##KIND " (docs/adapting-your-records.md)");  \
+      return true;                                                                               \
+    }                                                                                            \
+  };                                                                                             \
+  /** The raw value of the field NAME: its accessor's result, else the member. */                \
+  template <class R>                                                                             \
+  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {                       \
+    return raw_field<FieldTag<FieldId::NAME>>(r);                                                \
+  }                                                                                              \
+  }                                                                                              \
+  /** Whether a record has the field NAME: bound in record_traits<R>::fields, or a member. */    \
+  template <class R>                                                                             \
+  concept has_##NAME = detail::present_field<detail::FieldTag<detail::FieldId::NAME>, R>;        \
+  namespace field {                                                                              \
+  /** The field NAME: `field::NAME(r)` reads it, `field::NAME = getter` binds it. */             \
+  inline constexpr detail::FieldTag<detail::FieldId::NAME> NAME{};                               \
   }
 
 CBF_DETAIL_FIELDS(CBF_DETAIL_FIELD)

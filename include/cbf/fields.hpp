@@ -88,6 +88,10 @@ template <class T>
 concept kind_event = std::same_as<std::remove_cvref_t<T>, EventKind> ||
     std::same_as<std::remove_cvref_t<T>, std::optional<EventKind>>;
 
+/// A value a timestamp field reads: a sys_time, an optional of one, a cbf::TimeField.
+template <class Raw>
+concept time_value = (std::is_convertible_v<const std::remove_cvref_t<Raw>&, TimeField>);
+
 template <class T>
 concept arithmetic_or_optional = std::is_arithmetic_v<T> ||
     (is_optional<T>::value&& std::is_arithmetic_v<typename T::value_type>);
@@ -98,7 +102,7 @@ inline constexpr bool readable_as =
     K == FieldKind::id      ? viewable_text<Raw> || number_id<Raw>
     : K == FieldKind::text  ? viewable_text<Raw> || owned_text<Raw>
     : K == FieldKind::event ? viewable_text<Raw> || owned_text<Raw> || kind_event<Raw>
-    : K == FieldKind::time  ? std::is_convertible_v<const std::remove_cvref_t<Raw>&, TimeField>
+    : K == FieldKind::time  ? time_value<Raw>
                             : arithmetic_or_optional<std::remove_cvref_t<Raw>>;
 
 /// One entry of a fields table: the field Tag is read by Getter.
@@ -182,8 +186,7 @@ template <class Tag, class R>
 
 /// Whether record_traits<R>::fields binds the field Tag.
 template <class Tag, class R>
-concept bound_field = bound_count<Tag, R>()
-> 0;
+concept bound_field = (bound_count<Tag, R>() > 0);
 
 /// Whether a record has the field Tag: bound in its table, or a member of that name.
 template <class Tag, class R>
