@@ -1,4 +1,5 @@
-// Host records are read in place through cbf::record_traits or contract-named members.
+// Host records are read in place through a cbf::record_traits fields table or contract-named
+// members.
 #include "bit_identical.hpp"
 
 #include <cbf/cbf.hpp>
@@ -40,31 +41,33 @@ struct WebEvent {
   std::optional<int> view_duration;
 };
 
-// A layout with other names, adapted through the traits customization point.
+// A layout with other names, adapted through a fields table.
 struct ShopOrderLine {
   std::string user;
   std::string order_number;
   long long placed_at_ms;
   float amount;
   std::string channel;
+
+  [[nodiscard]] std::string_view channel_name() const { return channel; }
 };
 
 }  // namespace
 
 template <>
 struct cbf::record_traits<ShopOrderLine> {
-  static std::string_view customer_id(const ShopOrderLine& r) { return r.user; }
-  static const std::string& order_id(const ShopOrderLine& r) { return r.order_number; }
-  static sys_time<milliseconds> created_at(const ShopOrderLine& r) {
-    return sys_time<milliseconds>{milliseconds{r.placed_at_ms}};
-  }
-  static double attribution_value(const ShopOrderLine& r) { return r.amount; }
-  static std::string_view attribution_type(const ShopOrderLine& r) { return r.channel; }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &ShopOrderLine::user,  // a data member
+      cbf::field::order_id = &ShopOrderLine::order_number,
+      cbf::field::created_at =  // any callable taking const R&
+      [](const ShopOrderLine& r) { return sys_time<milliseconds>{milliseconds{r.placed_at_ms}}; },
+      cbf::field::attribution_value = &ShopOrderLine::amount,
+      cbf::field::attribution_type = &ShopOrderLine::channel_name);  // a const member function
 };
 
 namespace {
 
-// Traits override one field; the rest is read from members.
+// A table binds one field; the rest is read from members.
 struct TaggedSession {
   std::string customer_id;
   std::string session_id;
@@ -76,7 +79,7 @@ struct TaggedSession {
 
 template <>
 struct cbf::record_traits<TaggedSession> {
-  static std::string_view device_type(const TaggedSession& s) { return s.platform; }
+  static constexpr auto fields = cbf::fields(cbf::field::device_type = &TaggedSession::platform);
 };
 
 TEST_CASE("contract-named members of the host's own types are read without adaptation",
@@ -99,7 +102,7 @@ TEST_CASE("a null const char* text field reads as missing", "[access]") {
   CHECK_FALSE(cbf::field::view_duration(e).has_value());
 }
 
-TEST_CASE("record_traits adapts a layout with other names, precision and types", "[access]") {
+TEST_CASE("a fields table adapts a layout with other names, precision and types", "[access]") {
   const ShopOrderLine line{"u1", "A-100", 1'740'819'600'123, 19.5f, "Email"};
   CHECK(cbf::field::customer_id(line) == "u1");
   CHECK(cbf::field::order_id(line) == "A-100");
@@ -110,7 +113,7 @@ TEST_CASE("record_traits adapts a layout with other names, precision and types",
   STATIC_REQUIRE_FALSE(cbf::interaction_record<ShopOrderLine>);
 }
 
-TEST_CASE("a traits function overrides one field while members provide the rest", "[access]") {
+TEST_CASE("a table binds one field while members provide the rest", "[access]") {
   const TaggedSession s{"c1", "s1", t0, "Mobile"};
   CHECK(cbf::field::device_type(s) == "Mobile");
   CHECK(cbf::field::session_id(s) == "s1");
@@ -454,6 +457,193 @@ TEST_CASE("an optional EventKind that is empty makes the event miss its event_ty
   CHECK(r.features.total_sessions == 1);
 }
 
+// ---- fields tables: every form of getter, and what the concepts check -----------------------
+
+namespace {
+
+// A service's event whose integer ids and event kind are bound under other names; its member
+// `customer_id` is a stale text copy that the binding replaces.
+struct LegacyEvent {
+  std::string customer_id;
+  std::int64_t account;
+  std::optional<std::int64_t> visit;
+  std::string kind;
+  sys_seconds at;
+  std::optional<std::uint32_t> sku_;
+  std::vector<int> device_type;  // not readable as text, but the table binds device_type
+
+  [[nodiscard]] std::optional<std::uint32_t> sku() const { return sku_; }
+  [[nodiscard]] std::string_view platform() const { return "Mobile"; }
+};
+
+}  // namespace
+
+template <>
+struct cbf::record_traits<LegacyEvent> {
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &LegacyEvent::account,  // wins over the member customer_id
+      cbf::field::session_id = &LegacyEvent::visit,     // an optional integer id
+      cbf::field::event_type = [](const LegacyEvent& e) -> const std::string& { return e.kind; },
+      cbf::field::product_id = &LegacyEvent::sku,  // a const member function's optional integer
+      cbf::field::device_type = &LegacyEvent::platform,  // wins over the unreadable member
+      cbf::field::created_at = &LegacyEvent::at);
+};
+
+static_assert(cbf::interaction_record<LegacyEvent>);
+static_assert(cbf::detail::number_customer_id<LegacyEvent>);
+static_assert(cbf::detail::number_session_id<LegacyEvent>);
+static_assert(cbf::detail::number_product_id<LegacyEvent>);
+
+TEST_CASE("a binding wins over a member of the same name, and binds integer ids", "[access]") {
+  const LegacyEvent e{"stale", 42, 7, " page_view", t0, 12u, {1, 2}};
+  cbf::detail::IdDigits digits;
+  CHECK(cbf::detail::id_text_customer_id(e, digits) == "42");
+  CHECK(cbf::detail::id_text_session_id(e, digits) == "7");
+  CHECK(cbf::detail::id_text_product_id(e, digits) == "12");
+  CHECK(cbf::field::event_type(e) == " page_view");
+  CHECK(cbf::field::device_type(e) == "Mobile");
+  CHECK(cbf::field::created_at(e) == cbf::TimeField(t0));
+  CHECK(cbf::detail::event_kind_of(e) == cbf::EventKind::page_view);
+
+  const LegacyEvent no_visit{"stale", -3, std::nullopt, "search", t0, std::nullopt, {}};
+  CHECK(cbf::detail::id_text_session_id(no_visit, digits).empty());  // an empty optional: missing
+  CHECK(cbf::detail::id_text_product_id(no_visit, digits).empty());
+  CHECK(cbf::detail::id_text_customer_id(no_visit, digits) == "-3");
+
+  cbf::Config at;
+  at.as_of = t0 + days{1};
+  const std::vector<LegacyEvent> events{e, {"stale", 42, 7, "search", t0 + minutes{5}, 3u, {}}};
+  const cbf::BatchResult batch =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, events, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at);
+  REQUIRE(batch.customers.size() == 1);
+  CHECK(batch.customers[0].customer_id == "42");
+  CHECK(batch.customers[0].features.total_sessions == 1);
+  CHECK(batch.customers[0].features.preferred_device == "mobile");
+}
+
+namespace {
+
+// Getters of every form reading the same record.
+struct Visit {
+  std::string user;
+  std::string visit;
+  sys_seconds began;
+  std::string agent;
+
+  [[nodiscard]] std::string_view browser() const { return agent; }
+};
+
+std::string_view referrer_of(const Visit&) { return "search"; }
+
+struct FindsNothing {
+  [[nodiscard]] std::optional<sys_seconds> operator()(const Visit&) const { return std::nullopt; }
+};
+
+}  // namespace
+
+template <>
+struct cbf::record_traits<Visit> {
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &Visit::user,      // a data member
+      cbf::field::session_id = &Visit::visit,      // (const std::string&)
+      cbf::field::browser_type = &Visit::browser,  // a const member function
+      cbf::field::referrer_type = &referrer_of,    // a function
+      cbf::field::start_time =
+          [](const Visit& v) {  // a lambda
+            return v.began;
+          },
+      cbf::field::end_time = FindsNothing{},          // a function object
+      cbf::field::device_type = [](const Visit& v) {  // owned text, by value
+        return std::string(v.agent) + "-x";
+      });
+};
+
+static_assert(cbf::session_record<Visit>);
+
+TEST_CASE("a field is bound to a member, a member function, a function, a lambda or an object",
+          "[access]") {
+  const Visit v{"c1", "s1", t0, "Firefox"};
+  CHECK(cbf::field::customer_id(v) == "c1");
+  CHECK(cbf::field::session_id(v) == "s1");
+  CHECK(cbf::field::browser_type(v) == "Firefox");
+  CHECK(cbf::field::referrer_type(v) == "search");
+  CHECK(cbf::field::start_time(v) == cbf::TimeField(t0));
+  CHECK(cbf::field::end_time(v).is_missing());
+  CHECK(cbf::field::device_type(v) == "Firefox-x");
+  CHECK(cbf::field::order_id(v).empty());  // neither bound nor a member: missing
+  STATIC_REQUIRE(std::is_same_v<decltype(cbf::field::device_type(v)), std::string>);
+  STATIC_REQUIRE(std::is_same_v<decltype(cbf::field::browser_type(v)), std::string_view>);
+}
+
+namespace {
+
+// Types whose fields cbf cannot read: the concepts reject them (the API names the field).
+struct VectorDevice {  // a member of an unreadable type, though not a required field
+  std::string customer_id;
+  std::string event_type;
+  sys_seconds created_at;
+  std::vector<int> device_type;
+};
+struct CountStamp {  // a time field as a bare count: which unit, which epoch?
+  std::string customer_id;
+  std::string order_id;
+  long created_at;
+};
+struct TextNumber {
+  std::string customer_id;
+  std::string order_id;
+  sys_seconds created_at;
+  std::string attribution_value;
+};
+struct Mutable {
+  std::string user;
+  std::string kind;
+  sys_seconds at;
+  [[nodiscard]] std::string_view name() { return kind; }  // not const
+};
+struct ByValueId {
+  std::string user;
+  sys_seconds at;
+};
+struct LambdaTakingRef {
+  std::string user;
+  std::string order;
+  sys_seconds at;
+};
+
+}  // namespace
+
+template <>
+struct cbf::record_traits<Mutable> {
+  static constexpr auto fields =
+      cbf::fields(cbf::field::customer_id = &Mutable::user, cbf::field::event_type = &Mutable::name,
+                  cbf::field::created_at = &Mutable::at);
+};
+template <>
+struct cbf::record_traits<ByValueId> {
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = [](const ByValueId& r) { return r.user; },
+      cbf::field::created_at = &ByValueId::at);
+};
+template <>
+struct cbf::record_traits<LambdaTakingRef> {
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &LambdaTakingRef::user,
+      cbf::field::order_id = [](LambdaTakingRef& r) -> std::string_view { return r.order; },
+      cbf::field::created_at = &LambdaTakingRef::at);
+};
+
+static_assert(!cbf::interaction_record<VectorDevice>);
+static_assert(!cbf::customer_record<VectorDevice>);
+static_assert(cbf::has_device_type<VectorDevice>);  // there, but unreadable
+static_assert(!cbf::attribution_record<CountStamp>);
+static_assert(!cbf::attribution_record<TextNumber>);
+static_assert(!cbf::interaction_record<Mutable>);  // a non-const member function
+static_assert(!cbf::customer_record<ByValueId>);   // an id as a std::string by value
+static_assert(!cbf::attribution_record<LambdaTakingRef>);
+static_assert(cbf::has_order_id<LambdaTakingRef>);  // bound, but not callable with const R&
+
 // ---- labels an accessor computes, returned by value -----------------------------------------
 
 namespace {
@@ -478,42 +668,87 @@ std::optional<std::string> computed(const std::string& text) {
 
 template <>
 struct cbf::record_traits<ComputedEvent> {
-  static const std::string& shop_id(const ComputedEvent& r) { return r.e->shop_id; }
-  static const std::string& customer_id(const ComputedEvent& r) { return r.e->customer_id; }
-  static const std::string& session_id(const ComputedEvent& r) { return r.e->session_id; }
-  static const std::string& product_id(const ComputedEvent& r) { return r.e->product_id; }
-  static const std::string& category_id(const ComputedEvent& r) { return r.e->category_id; }
-  static std::string event_type(const ComputedEvent& r) { return r.e->event_type; }
-  static std::string search_query(const ComputedEvent& r) { return r.e->search_query; }
-  static std::optional<std::string> device_type(const ComputedEvent& r) {
-    return computed(r.e->device_type);
-  }
-  static std::optional<double> view_duration(const ComputedEvent& r) { return r.e->view_duration; }
-  static cbf::TimeField created_at(const ComputedEvent& r) { return r.e->created_at; }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::shop_id = [](const ComputedEvent& r) -> const std::string& {
+        return r.e->shop_id;
+      },
+      cbf::field::customer_id = [](const ComputedEvent& r) -> const std::string& {
+        return r.e->customer_id;
+      },
+      cbf::field::session_id = [](const ComputedEvent& r) -> const std::string& {
+        return r.e->session_id;
+      },
+      cbf::field::product_id = [](const ComputedEvent& r) -> const std::string& {
+        return r.e->product_id;
+      },
+      cbf::field::category_id = [](const ComputedEvent& r) -> const std::string& {
+        return r.e->category_id;
+      },
+      cbf::field::event_type = [](const ComputedEvent& r) -> std::string {
+        return r.e->event_type;
+      },
+      cbf::field::search_query = [](const ComputedEvent& r) -> std::string {
+        return r.e->search_query;
+      },
+      cbf::field::device_type = [](const ComputedEvent& r) -> std::optional<std::string> {
+        return computed(r.e->device_type);
+      },
+      cbf::field::view_duration = [](const ComputedEvent& r) -> std::optional<double> {
+        return r.e->view_duration;
+      },
+      cbf::field::created_at = [](const ComputedEvent& r) -> cbf::TimeField {
+        return r.e->created_at;
+      });
 };
 template <>
 struct cbf::record_traits<ComputedSession> {
-  static const std::string& shop_id(const ComputedSession& r) { return r.s->shop_id; }
-  static const std::string& customer_id(const ComputedSession& r) { return r.s->customer_id; }
-  static const std::string& session_id(const ComputedSession& r) { return r.s->session_id; }
-  static cbf::TimeField start_time(const ComputedSession& r) { return r.s->start_time; }
-  static cbf::TimeField end_time(const ComputedSession& r) { return r.s->end_time; }
-  static std::string device_type(const ComputedSession& r) { return r.s->device_type; }
-  static std::optional<std::string> referrer_type(const ComputedSession& r) {
-    return computed(r.s->referrer_type);
-  }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::shop_id = [](const ComputedSession& r) -> const std::string& {
+        return r.s->shop_id;
+      },
+      cbf::field::customer_id = [](const ComputedSession& r) -> const std::string& {
+        return r.s->customer_id;
+      },
+      cbf::field::session_id = [](const ComputedSession& r) -> const std::string& {
+        return r.s->session_id;
+      },
+      cbf::field::start_time = [](const ComputedSession& r) -> cbf::TimeField {
+        return r.s->start_time;
+      },
+      cbf::field::end_time = [](const ComputedSession& r) -> cbf::TimeField {
+        return r.s->end_time;
+      },
+      cbf::field::device_type = [](const ComputedSession& r) -> std::string {
+        return r.s->device_type;
+      },
+      cbf::field::referrer_type = [](const ComputedSession& r) -> std::optional<std::string> {
+        return computed(r.s->referrer_type);
+      });
 };
 template <>
 struct cbf::record_traits<ComputedOrderLine> {
-  static const std::string& shop_id(const ComputedOrderLine& r) { return r.a->shop_id; }
-  static const std::string& customer_id(const ComputedOrderLine& r) { return r.a->customer_id; }
-  static const std::string& order_id(const ComputedOrderLine& r) { return r.a->order_id; }
-  static const std::string& session_id(const ComputedOrderLine& r) { return r.a->session_id; }
-  static std::string attribution_type(const ComputedOrderLine& r) { return r.a->attribution_type; }
-  static std::optional<double> attribution_value(const ComputedOrderLine& r) {
-    return r.a->attribution_value;
-  }
-  static cbf::TimeField created_at(const ComputedOrderLine& r) { return r.a->created_at; }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::shop_id = [](const ComputedOrderLine& r) -> const std::string& {
+        return r.a->shop_id;
+      },
+      cbf::field::customer_id = [](const ComputedOrderLine& r) -> const std::string& {
+        return r.a->customer_id;
+      },
+      cbf::field::order_id = [](const ComputedOrderLine& r) -> const std::string& {
+        return r.a->order_id;
+      },
+      cbf::field::session_id = [](const ComputedOrderLine& r) -> const std::string& {
+        return r.a->session_id;
+      },
+      cbf::field::attribution_type = [](const ComputedOrderLine& r) -> std::string {
+        return r.a->attribution_type;
+      },
+      cbf::field::attribution_value = [](const ComputedOrderLine& r) -> std::optional<double> {
+        return r.a->attribution_value;
+      },
+      cbf::field::created_at = [](const ComputedOrderLine& r) -> cbf::TimeField {
+        return r.a->created_at;
+      });
 };
 
 TEST_CASE("labels and event types returned by value give the features of the records' text") {

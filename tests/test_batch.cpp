@@ -45,10 +45,9 @@ struct Event {
 
 template <>
 struct cbf::record_traits<Event> {
-  static std::string_view shop_id(const Event& e) { return e.store; }
-  static std::string_view customer_id(const Event& e) { return e.user; }
-  static std::string_view event_type(const Event& e) { return e.kind; }
-  static std::chrono::sys_seconds created_at(const Event& e) { return e.at; }
+  static constexpr auto fields =
+      cbf::fields(cbf::field::shop_id = &Event::store, cbf::field::customer_id = &Event::user,
+                  cbf::field::event_type = &Event::kind, cbf::field::created_at = &Event::at);
 };
 
 TEST_CASE("compute_batch gives one row per (shop_id, customer_id), sorted by key bytes",

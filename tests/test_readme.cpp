@@ -19,12 +19,23 @@ struct MyEvent {  // contract field names: no adaptation needed
   sys_seconds created_at;
 };
 
-struct MyOrderLine {
-  std::string customer_id;
-  std::string order_id;
-  double attribution_value;
-  sys_seconds created_at;
+// --- as in README.md ---
+struct MyOrderLine {  // your own struct, with your own names
+  std::string user, number;
+  double amount;
+  std::chrono::sys_seconds placed_at;
 };
+}  // namespace
+template <>  // which member is which contract field
+struct cbf::record_traits<MyOrderLine> {
+  static constexpr auto fields = cbf::fields(cbf::field::customer_id = &MyOrderLine::user,
+                                             cbf::field::order_id = &MyOrderLine::number,
+                                             cbf::field::attribution_value = &MyOrderLine::amount,
+                                             cbf::field::created_at = &MyOrderLine::placed_at);
+};
+// --- end ---
+
+namespace {
 
 std::vector<MyEvent> load_events(const std::string& id) {
   const sys_seconds t = sys_days{year{2025} / 6 / 2} + hours{18};

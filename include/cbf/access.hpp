@@ -1,10 +1,13 @@
 // The only code that reads host records: one accessor per contract field, over any adapted type.
 //
-// A field is read from `cbf::record_traits<R>::NAME(r)` when the host specialised it, else from a
-// data member `r.NAME`, else it is missing. See docs/adapting-your-records.md.
+// `cbf::field::NAME` is the field's tag: `cbf::field::NAME(r)` reads the field of a record, and
+// `cbf::field::NAME = getter` binds it in a record_traits<R>::fields table (<cbf/fields.hpp>). A
+// field is read through its binding when the table has one, else from a data member `r.NAME`,
+// else it is missing. See docs/adapting-your-records.md.
 #pragma once
 
 #include <cbf/events.hpp>
+#include <cbf/fields.hpp>
 #include <cbf/time.hpp>
 
 #include <charconv>
@@ -18,34 +21,7 @@
 
 namespace cbf {
 
-/// Customization point: specialise for a record type whose members do not carry the contract's
-/// field names. Each static function `NAME(const R&)` you provide is the field NAME; fields you
-/// leave out are missing (or read from a member of that name). Text fields must return a view or a
-/// reference (std::string_view, const std::string&, const std::optional<std::string>&, const
-/// char*), timestamps a std::chrono::sys_time of any duration, an optional of one, or
-/// cbf::TimeField, numbers an arithmetic type or an optional of one. The id fields (shop_id,
-/// customer_id, session_id, order_id, product_id, category_id) may also be any integer type or an
-/// optional of one, read as their decimal text; event_type may also be a cbf::EventKind or an
-/// optional of one.
-template <class Record>
-struct record_traits {};
-
 namespace detail {
-
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-
-template <class T>
-inline constexpr bool owns_text =
-    std::is_same_v<std::remove_cvref_t<T>, std::string> ||
-    std::is_same_v<std::remove_cvref_t<T>, std::optional<std::string>>;
-
-/// A raw field value that owns its text and would die with the accessor's full expression: a
-/// std::string or an optional of one returned by value.
-template <class Raw>
-concept owned_text = !std::is_lvalue_reference_v<Raw> && owns_text<Raw>;
 
 /// The text of an owned_text value, moved out of it (empty for an empty optional).
 template <class Raw>
@@ -102,19 +78,6 @@ template <class Raw>
   }
 }
 
-/// An integer type an id field may have: any integral type but bool and the character types.
-template <class T>
-concept integer_id =
-    std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
-    !std::same_as<T, signed char> && !std::same_as<T, unsigned char> && !std::same_as<T, wchar_t> &&
-    !std::same_as<T, char8_t> && !std::same_as<T, char16_t> && !std::same_as<T, char32_t>;
-
-/// An id field's raw value that is a number: an integer_id or an optional of one.
-template <class T>
-concept number_id = integer_id<std::remove_cvref_t<T>> ||
-    (is_optional<std::remove_cvref_t<T>>::value&&
-         integer_id<typename std::remove_cvref_t<T>::value_type>);
-
 /// Room for the decimal text of any 64-bit integer, sign included.
 struct IdDigits {
   char bytes[24]{};  // zeroed, so no compiler sees it read uninitialised
@@ -139,11 +102,6 @@ template <class Raw>
   }
 }
 
-/// An event_type's raw value that is already an event kind, or an optional of one.
-template <class T>
-concept kind_event = std::same_as<std::remove_cvref_t<T>, EventKind> ||
-    std::same_as<std::remove_cvref_t<T>, std::optional<EventKind>>;
-
 /// A record behind a pointer or reference_wrapper is read through it, so hosts can pass indices.
 template <class R>
 [[nodiscard]] constexpr const auto& deref(const R& r) noexcept {
@@ -161,158 +119,248 @@ template <class R>
 
 }  // namespace detail
 
-// Declares, for one field NAME: detection (traits or member), and the raw read.
-#define CBF_DETAIL_FIELD(NAME)                                                       \
-  namespace detail {                                                                 \
-  template <class R>                                                                 \
-  concept traits_has_##NAME = requires(const R& r) {                                 \
-    record_traits<R>::NAME(r);                                                       \
-  };                                                                                 \
-  template <class R>                                                                 \
-  concept member_has_##NAME = requires(const R& r) {                                 \
-    r.NAME;                                                                          \
-  };                                                                                 \
-  }                                                                                  \
-  template <class R>                                                                 \
-  concept has_##NAME = detail::traits_has_##NAME<R> || detail::member_has_##NAME<R>; \
-  namespace detail {                                                                 \
-  template <class R>                                                                 \
-  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {           \
-    if constexpr (traits_has_##NAME<R>) {                                            \
-      return record_traits<R>::NAME(r);                                              \
-    } else {                                                                         \
-      return (r.NAME);                                                               \
-    }                                                                                \
-  }                                                                                  \
+// Every contract field (contract §1) and how it is read: X(NAME, KIND) for each.
+#define CBF_DETAIL_FIELDS(X) \
+  X(shop_id, id)             \
+  X(customer_id, id)         \
+  X(tags, text)              \
+  X(currency_code, text)     \
+  X(locale, text)            \
+  X(session_id, id)          \
+  X(event_type, event)       \
+  X(page_type, text)         \
+  X(product_id, id)          \
+  X(category_id, id)         \
+  X(search_query, text)      \
+  X(device_type, text)       \
+  X(browser_type, text)      \
+  X(referrer_type, text)     \
+  X(order_id, id)            \
+  X(attribution_type, text)  \
+  X(created_at, time)        \
+  X(updated_at, time)        \
+  X(start_time, time)        \
+  X(end_time, time)          \
+  X(view_duration, number)   \
+  X(attribution_value, number)
+
+namespace detail {
+
+#define CBF_DETAIL_FIELD_ID(NAME, KIND) NAME,
+/// One value per contract field, naming its tag type FieldTag<FieldId::NAME>.
+enum class FieldId { CBF_DETAIL_FIELDS(CBF_DETAIL_FIELD_ID) };
+#undef CBF_DETAIL_FIELD_ID
+
+/// The tag type of one field: reads it (operator()), binds it (operator=), checks an adapter.
+template <FieldId>
+struct FieldTag;
+
+/// The raw value of the field Tag of a record: its binding's result, else its member (the field
+/// must be there).
+template <class Tag, class R>
+[[nodiscard]] constexpr decltype(auto) raw_field(const R& r) noexcept {
+  static_assert(Tag::template check<R>());
+  if constexpr (bound_field<Tag, R>) {
+    return std::invoke(record_traits<R>::fields.template getter<Tag>(), r);
+  } else {
+    return Tag::member(r);
+  }
+}
+
+/// Whether the field Tag of R is there and readable.
+template <class Tag, class R>
+concept usable_field = present_field<Tag, R> && readable_field<Tag, R>;
+
+/// The field Tag of a record as the library reads it: a timestamp (missing when absent), a number
+/// (empty when absent), an id's text (empty when absent), or a text field's text (empty when
+/// absent): a view, or the std::string an accessor made (returned by value).
+template <class Tag, class R>
+[[nodiscard]] constexpr decltype(auto) read_field(const R& r) noexcept {
+  static_assert(Tag::template check<R>());
+  if constexpr (Tag::kind == FieldKind::time) {
+    if constexpr (usable_field<Tag, R>) {
+      return as_time(raw_field<Tag>(r));
+    } else {
+      return TimeField{};
+    }
+  } else if constexpr (Tag::kind == FieldKind::number) {
+    if constexpr (usable_field<Tag, R>) {
+      return as_number(raw_field<Tag>(r));
+    } else {
+      return std::optional<double>{};
+    }
+  } else if constexpr (Tag::kind == FieldKind::id) {
+    if constexpr (usable_field<Tag, R>) {
+      if constexpr (number_id<decltype(raw_field<Tag>(r))>) {
+        static_assert(Tag::template check_text_id<decltype(raw_field<Tag>(r))>());
+        return std::string_view{};
+      } else {
+        return as_text(raw_field<Tag>(r));
+      }
+    } else {
+      return std::string_view{};
+    }
+  } else if constexpr (!usable_field<Tag, R>) {
+    return std::string_view{};
+  } else if constexpr (kind_event<decltype(raw_field<Tag>(r))>) {
+    return std::string_view{};  // an event_type held as a cbf::EventKind has no text
+  } else if constexpr (owned_text<decltype(raw_field<Tag>(r))>) {
+    return owned_text_of(raw_field<Tag>(r));
+  } else {
+    return as_text(raw_field<Tag>(r));
+  }
+}
+
+/// An id's text: a view into the record, or a number's digits written in `digits`.
+template <class Tag, class R>
+[[nodiscard]] std::string_view id_text(const R& r, IdDigits& digits) noexcept {
+  static_assert(Tag::template check<R>());
+  if constexpr (!usable_field<Tag, R>) {
+    return {};
+  } else if constexpr (number_id<decltype(raw_field<Tag>(r))>) {
+    return id_digits(raw_field<Tag>(r), digits);
+  } else {
+    return as_text(raw_field<Tag>(r));
+  }
+}
+
+}  // namespace detail
+
+// What each kind of field may be, for the error naming a field of another type.
+#define CBF_DETAIL_ACCEPTS_id                                                                    \
+  "An id may be text viewed in place (std::string_view, const std::string&, const char*, or an " \
+  "optional of one) or an integer or an optional of one; never a std::string by value, which "   \
+  "dies when the accessor returns while the library still views it: return a const reference "   \
+  "or a std::string_view into storage that outlives the computation, such as the record itself"
+#define CBF_DETAIL_ACCEPTS_text                                                            \
+  "A text field may be text viewed in place (std::string_view, const std::string&, const " \
+  "char*, or an optional of one) or a std::string or std::optional<std::string> by value"
+#define CBF_DETAIL_ACCEPTS_event                                                                \
+  "event_type may be text viewed in place (std::string_view, const std::string&, const char*, " \
+  "or an optional of one), a std::string or std::optional<std::string> by value, or a "         \
+  "cbf::EventKind or an optional of one"
+#define CBF_DETAIL_ACCEPTS_time                                                           \
+  "A timestamp may be a std::chrono::sys_time<D> of any duration D, an optional of one, " \
+  "or cbf::TimeField"
+#define CBF_DETAIL_ACCEPTS_number "A number field may be an arithmetic type or an optional of one"
+
+// The tag of one field NAME: its type, the object cbf::field::NAME, and the names the library
+// reads it by (has_NAME, detail::raw_NAME). Each check names the field in its message.
+#define CBF_DETAIL_FIELD(NAME, KIND)                                                             \
+  namespace detail {                                                                             \
+  template <class R>                                                                             \
+  concept member_has_##NAME = requires(const R& r) {                                             \
+    r.NAME;                                                                                      \
+  };                                                                                             \
+  template <>                                                                                    \
+  struct FieldTag<FieldId::NAME> {                                                               \
+    static constexpr FieldKind kind = FieldKind::KIND;                                           \
+    static constexpr std::string_view name = #NAME;                                              \
+    template <class R>                                                                           \
+    static constexpr bool has_member = member_has_##NAME<R>;                                     \
+    template <class R>                                                                           \
+    [[nodiscard]] static constexpr decltype(auto) member(const R& r) noexcept {                  \
+      return (r.NAME);                                                                           \
+    }                                                                                            \
+    /** `cbf::field::NAME = getter`: the field's entry in a cbf::fields(...) table. */           \
+    template <class Getter>                                                                      \
+    constexpr FieldBinding<FieldTag, Getter> operator=(Getter getter) const noexcept {           \
+      return {getter};                                                                           \
+    }                                                                                            \
+    /** `cbf::field::NAME(r)`: the field of a record as the library reads it. */                 \
+    template <class R>                                                                           \
+    [[nodiscard]] constexpr decltype(auto) operator()(const R& r) const noexcept {               \
+      return read_field<FieldTag>(r);                                                            \
+    }                                                                                            \
+    template <int Count>                                                                         \
+    static constexpr void check_bound_once() noexcept {                                          \
+      static_assert(Count <= 1, "cbf: cbf::fields(...) binds field " #NAME                       \
+                                " more than once; bind each "                                    \
+                                "field once (docs/adapting-your-records.md)");                   \
+    }                                                                                            \
+    template <class Raw>                                                                         \
+    [[nodiscard]] static constexpr bool check_text_id() noexcept {                               \
+      static_assert(!number_id<Raw>,                                                             \
+                    "cbf: cbf::field::" #NAME "(r) views an id's text, and this record's " #NAME \
+                    " is an integer, which has none (the library reads it as its decimal "       \
+                    "text)");                                                                    \
+      return true;                                                                               \
+    }                                                                                            \
+    template <class R>                                                                           \
+    [[nodiscard]] static constexpr bool check() noexcept {                                       \
+      static_assert(getter_accepts_record<FieldTag, R>(),                                        \
+                    "cbf: the accessor given for field " #NAME                                   \
+                    " must accept the record as "                                                \
+                    "const R&: a pointer to a data member, a pointer to a const member "         \
+                    "function, or a callable taking const R& (docs/adapting-your-records.md)");  \
+      static_assert(result_readable<FieldTag, R>(),                                              \
+                    "cbf: field " #NAME                                                          \
+                    " is of a type cbf cannot read (the member of that "                         \
+                    "name, or what its accessor in record_traits<R>::fields "                    \
+                    "returns). " CBF_DETAIL_ACCEPTS_##KIND " (docs/adapting-your-records.md)");  \
+      return true;                                                                               \
+    }                                                                                            \
+  };                                                                                             \
+  /** The raw value of the field NAME: its accessor's result, else the member. */                \
+  template <class R>                                                                             \
+  [[nodiscard]] constexpr decltype(auto) raw_##NAME(const R& r) noexcept {                       \
+    return raw_field<FieldTag<FieldId::NAME>>(r);                                                \
+  }                                                                                              \
+  }                                                                                              \
+  /** Whether a record has the field NAME: bound in record_traits<R>::fields, or a member. */    \
+  template <class R>                                                                             \
+  concept has_##NAME = detail::present_field<detail::FieldTag<detail::FieldId::NAME>, R>;        \
+  namespace field {                                                                              \
+  /** The field NAME: `field::NAME(r)` reads it, `field::NAME = getter` binds it. */             \
+  inline constexpr detail::FieldTag<detail::FieldId::NAME> NAME{};                               \
   }
 
-// A text field is a std::string_view of the record's text, or the std::string an accessor made
-// (returned by value): the library reads such a field within one expression, never keeps a view.
-#define CBF_DETAIL_TEXT_FIELD(NAME)                                                  \
-  CBF_DETAIL_FIELD(NAME)                                                             \
-  namespace field {                                                                  \
-  /** The text field NAME of a record, empty when missing: a view, or owned text. */ \
-  template <class R>                                                                 \
-  [[nodiscard]] constexpr decltype(auto) NAME(const R& r) noexcept {                 \
-    if constexpr (!has_##NAME<R>) {                                                  \
-      return std::string_view{};                                                     \
-    } else if constexpr (detail::owned_text<decltype(detail::raw_##NAME(r))>) {      \
-      return detail::owned_text_of(detail::raw_##NAME(r));                           \
-    } else {                                                                         \
-      return detail::as_text(detail::raw_##NAME(r));                                 \
-    }                                                                                \
-  }                                                                                  \
-  }
+CBF_DETAIL_FIELDS(CBF_DETAIL_FIELD)
 
-#define CBF_DETAIL_TIME_FIELD(NAME)                                              \
-  CBF_DETAIL_FIELD(NAME)                                                         \
-  namespace field {                                                              \
-  /** The timestamp field NAME of a record, missing when the record has none. */ \
-  template <class R>                                                             \
-  [[nodiscard]] constexpr TimeField NAME(const R& r) noexcept {                  \
-    if constexpr (has_##NAME<R>) {                                               \
-      return detail::as_time(detail::raw_##NAME(r));                             \
-    } else {                                                                     \
-      return {};                                                                 \
-    }                                                                            \
-  }                                                                              \
-  }
-
-#define CBF_DETAIL_NUMBER_FIELD(NAME)                                       \
-  CBF_DETAIL_FIELD(NAME)                                                    \
-  namespace field {                                                         \
-  /** The number field NAME of a record, empty when missing. */             \
-  template <class R>                                                        \
-  [[nodiscard]] constexpr std::optional<double> NAME(const R& r) noexcept { \
-    if constexpr (has_##NAME<R>) {                                          \
-      return detail::as_number(detail::raw_##NAME(r));                      \
-    } else {                                                                \
-      return std::nullopt;                                                  \
-    }                                                                       \
-  }                                                                         \
-  }
-
-// An id field: text as a text field, or an integer (or an optional of one) read as its decimal
-// text. field::NAME gives the text of a text id; detail::id_text_NAME any id's text, the digits of
-// a number written into a caller's IdDigits.
-#define CBF_DETAIL_ID_FIELD(NAME)                                                         \
-  CBF_DETAIL_FIELD(NAME)                                                                  \
-  namespace field {                                                                       \
-  /** The text id NAME of a record, empty when missing. */                                \
-  template <class R>                                                                      \
-  [[nodiscard]] constexpr std::string_view NAME(const R& r) noexcept {                    \
-    if constexpr (has_##NAME<R>) {                                                        \
-      static_assert(!detail::number_id<decltype(detail::raw_##NAME(r))>,                  \
-                    "cbf: this id is an integer, which has no text to view; the library " \
-                    "reads it through detail::id_text_" #NAME);                           \
-      return detail::as_text(detail::raw_##NAME(r));                                      \
-    } else {                                                                              \
-      return {};                                                                          \
-    }                                                                                     \
-  }                                                                                       \
-  }                                                                                       \
-  namespace detail {                                                                      \
-  /** Whether the record's id NAME is an integer (or an optional of one). */              \
-  template <class R>                                                                      \
-  concept number_##NAME =                                                                 \
-      has_##NAME<R>&& number_id<decltype(raw_##NAME(std::declval<const R&>()))>;          \
-  /** The id NAME as text: a view into the record, or a number's digits in `digits`. */   \
-  template <class R>                                                                      \
-  [[nodiscard]] std::string_view id_text_##NAME(const R& r, IdDigits& digits) noexcept {  \
-    if constexpr (!has_##NAME<R>) {                                                       \
-      return {};                                                                          \
-    } else if constexpr (number_id<decltype(raw_##NAME(r))>) {                            \
-      return id_digits(raw_##NAME(r), digits);                                            \
-    } else {                                                                              \
-      return as_text(raw_##NAME(r));                                                      \
-    }                                                                                     \
-  }                                                                                       \
+// An id field may also be an integer (or an optional of one), read as its decimal text.
+#define CBF_DETAIL_ID_FIELD(NAME)                                                        \
+  namespace detail {                                                                     \
+  /** Whether the record's id NAME is an integer (or an optional of one). */             \
+  template <class R>                                                                     \
+  concept number_##NAME = usable_field<FieldTag<FieldId::NAME>, R>&&                     \
+      number_id<decltype(raw_##NAME(std::declval<const R&>()))>;                         \
+  /** The id NAME as text: a view into the record, or a number's digits in `digits`. */  \
+  template <class R>                                                                     \
+  [[nodiscard]] std::string_view id_text_##NAME(const R& r, IdDigits& digits) noexcept { \
+    return id_text<FieldTag<FieldId::NAME>>(r, digits);                                  \
+  }                                                                                      \
   }
 
 CBF_DETAIL_ID_FIELD(shop_id)
 CBF_DETAIL_ID_FIELD(customer_id)
-CBF_DETAIL_TEXT_FIELD(tags)
-CBF_DETAIL_TEXT_FIELD(currency_code)
-CBF_DETAIL_TEXT_FIELD(locale)
 CBF_DETAIL_ID_FIELD(session_id)
-CBF_DETAIL_FIELD(event_type)
-CBF_DETAIL_TEXT_FIELD(page_type)
 CBF_DETAIL_ID_FIELD(product_id)
 CBF_DETAIL_ID_FIELD(category_id)
-CBF_DETAIL_TEXT_FIELD(search_query)
-CBF_DETAIL_TEXT_FIELD(device_type)
-CBF_DETAIL_TEXT_FIELD(browser_type)
-CBF_DETAIL_TEXT_FIELD(referrer_type)
 CBF_DETAIL_ID_FIELD(order_id)
-CBF_DETAIL_TEXT_FIELD(attribution_type)
-CBF_DETAIL_TIME_FIELD(created_at)
-CBF_DETAIL_TIME_FIELD(updated_at)
-CBF_DETAIL_TIME_FIELD(start_time)
-CBF_DETAIL_TIME_FIELD(end_time)
-CBF_DETAIL_NUMBER_FIELD(view_duration)
-CBF_DETAIL_NUMBER_FIELD(attribution_value)
-
-namespace field {
-/// The text event_type of a record, empty when missing (a record holding an EventKind has none):
-/// a view, or the text an accessor made.
-template <class R>
-[[nodiscard]] constexpr decltype(auto) event_type(const R& r) noexcept {
-  if constexpr (!has_event_type<R> || detail::kind_event<decltype(detail::raw_event_type(r))>) {
-    return std::string_view{};
-  } else if constexpr (detail::owned_text<decltype(detail::raw_event_type(r))>) {
-    return detail::owned_text_of(detail::raw_event_type(r));
-  } else {
-    return detail::as_text(detail::raw_event_type(r));
-  }
-}
-}  // namespace field
 
 namespace detail {
+
+#define CBF_DETAIL_READABLE(NAME, KIND) readable_field<FieldTag<FieldId::NAME>, R>&&
+/// Whether every field a record has (bound or a member) is of a type the library can read.
+template <class R>
+concept readable_fields = CBF_DETAIL_FIELDS(CBF_DETAIL_READABLE)
+true;
+#undef CBF_DETAIL_READABLE
+
+#define CBF_DETAIL_CHECK(NAME, KIND) FieldTag<FieldId::NAME>::check<R>()&&
+/// Checks every field of a record, each with an error naming it; true when they pass.
+template <class R>
+[[nodiscard]] constexpr bool check_fields() noexcept {
+  return CBF_DETAIL_FIELDS(CBF_DETAIL_CHECK) true;
+}
+#undef CBF_DETAIL_CHECK
+
 /// The event kind of a record (contract §1, *Event kinds*): its text classified, or the
 /// cbf::EventKind it holds; empty when the field is missing or blank.
 template <class R>
 [[nodiscard]] constexpr std::optional<EventKind> event_kind_of(const R& r) noexcept {
-  if constexpr (!has_event_type<R>) {
+  static_assert(FieldTag<FieldId::event_type>::check<R>());
+  if constexpr (!usable_field<FieldTag<FieldId::event_type>, R>) {
     return std::nullopt;
   } else if constexpr (kind_event<decltype(raw_event_type(r))>) {
     return raw_event_type(r);
@@ -323,12 +371,16 @@ template <class R>
     return classify_event(text);
   }
 }
+
 }  // namespace detail
 
 #undef CBF_DETAIL_ID_FIELD
-#undef CBF_DETAIL_NUMBER_FIELD
-#undef CBF_DETAIL_TIME_FIELD
-#undef CBF_DETAIL_TEXT_FIELD
 #undef CBF_DETAIL_FIELD
+#undef CBF_DETAIL_ACCEPTS_number
+#undef CBF_DETAIL_ACCEPTS_time
+#undef CBF_DETAIL_ACCEPTS_event
+#undef CBF_DETAIL_ACCEPTS_text
+#undef CBF_DETAIL_ACCEPTS_id
+#undef CBF_DETAIL_FIELDS
 
 }  // namespace cbf

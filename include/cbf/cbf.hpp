@@ -17,6 +17,7 @@
 #include <cbf/families/shopping.hpp>
 #include <cbf/families/temporal.hpp>
 #include <cbf/features.hpp>
+#include <cbf/fields.hpp>
 #include <cbf/format.hpp>
 #include <cbf/records.hpp>
 #include <cbf/rows.hpp>

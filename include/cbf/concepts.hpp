@@ -10,21 +10,69 @@
 
 namespace cbf {
 
-/// A customer row: needs `customer_id`; reads `shop_id`, `created_at` when present.
+/// A customer row: needs `customer_id`; reads `shop_id`, `created_at` when present. Every field
+/// the type has (a member, or a binding in record_traits<R>::fields) must be readable.
 template <class R>
-concept customer_record = has_customer_id<R>;
+concept customer_record = has_customer_id<R> && detail::readable_fields<R>;
 
 /// An interaction (event) row: needs `customer_id`, `event_type`, `created_at`.
 template <class R>
-concept interaction_record = has_customer_id<R> && has_event_type<R> && has_created_at<R>;
+concept interaction_record =
+    has_customer_id<R> && has_event_type<R> && has_created_at<R> && detail::readable_fields<R>;
 
 /// A session row: needs `customer_id`, `session_id`, `start_time`.
 template <class R>
-concept session_record = has_customer_id<R> && has_session_id<R> && has_start_time<R>;
+concept session_record =
+    has_customer_id<R> && has_session_id<R> && has_start_time<R> && detail::readable_fields<R>;
 
 /// An order attribution row: needs `customer_id`, `order_id`, `created_at`.
 template <class R>
-concept attribution_record = has_customer_id<R> && has_order_id<R> && has_created_at<R>;
+concept attribution_record =
+    has_customer_id<R> && has_order_id<R> && has_created_at<R> && detail::readable_fields<R>;
+
+namespace detail {
+
+// Each record kind's required fields, one error per field missing, then every field's checks:
+// what CBF_DETAIL_REQUIRE_RANGE asserts, so that each error names its field. True when they pass,
+// and then the record models the kind's concept.
+#define CBF_DETAIL_REQUIRE_FIELD(WHAT, NAME)                                       \
+  static_assert(has_##NAME<R>, "cbf: the " WHAT " record type has no field " #NAME \
+                               " (a member of that name or a binding in "          \
+                               "record_traits<R>::fields); docs/adapting-your-records.md")
+
+template <class R>
+[[nodiscard]] constexpr bool require_customer_record() noexcept {
+  CBF_DETAIL_REQUIRE_FIELD("customer", customer_id);
+  return check_fields<R>();
+}
+
+template <class R>
+[[nodiscard]] constexpr bool require_interaction_record() noexcept {
+  CBF_DETAIL_REQUIRE_FIELD("interaction", customer_id);
+  CBF_DETAIL_REQUIRE_FIELD("interaction", event_type);
+  CBF_DETAIL_REQUIRE_FIELD("interaction", created_at);
+  return check_fields<R>();
+}
+
+template <class R>
+[[nodiscard]] constexpr bool require_session_record() noexcept {
+  CBF_DETAIL_REQUIRE_FIELD("session", customer_id);
+  CBF_DETAIL_REQUIRE_FIELD("session", session_id);
+  CBF_DETAIL_REQUIRE_FIELD("session", start_time);
+  return check_fields<R>();
+}
+
+template <class R>
+[[nodiscard]] constexpr bool require_attribution_record() noexcept {
+  CBF_DETAIL_REQUIRE_FIELD("attribution", customer_id);
+  CBF_DETAIL_REQUIRE_FIELD("attribution", order_id);
+  CBF_DETAIL_REQUIRE_FIELD("attribution", created_at);
+  return check_fields<R>();
+}
+
+#undef CBF_DETAIL_REQUIRE_FIELD
+
+}  // namespace detail
 
 /// The record type of a range, seen through pointers and reference_wrappers.
 template <class Range>
@@ -46,19 +94,17 @@ concept records_outlive_call =
 
 }  // namespace cbf
 
-// Used at API boundaries so that an unadapted type fails with one readable message.
+// Used at API boundaries so that an unadapted type fails with a message naming the field.
 #define CBF_DETAIL_REQUIRE_RANGE(RANGE, CONCEPT, WHAT)                               \
   static_assert(::cbf::record_range<RANGE>,                                          \
                 "cbf: " WHAT                                                         \
                 " must be a forward range of lvalue records (a container, a view "   \
                 "of one, or pointers to records), since records are read in place"); \
-  static_assert(CONCEPT<::cbf::record_of<RANGE>>,                                    \
-                "cbf: the " WHAT                                                     \
-                " record type does not provide the contract's required fields; "     \
-                "adapt it as docs/adapting-your-records.md shows")
+  static_assert(::cbf::detail::require_##CONCEPT<::cbf::record_of<RANGE>>())
 
 // Used where a CustomerContext outlives the call and keeps views into the records.
-#define CBF_DETAIL_REQUIRE_KEPT(RANGE, WHAT)                                                  \
-  static_assert(::cbf::records_outlive_call<RANGE>,                                           \
-                "cbf: a CustomerContext keeps views into the " WHAT " records; pass them as an " \
+#define CBF_DETAIL_REQUIRE_KEPT(RANGE, WHAT)                        \
+  static_assert(::cbf::records_outlive_call<RANGE>,                 \
+                "cbf: a CustomerContext keeps views into the " WHAT \
+                " records; pass them as an "                        \
                 "lvalue container or a view, not as a temporary container")

@@ -92,7 +92,7 @@ struct AttributionTable {
   TimeColumn created_at;
 };
 
-/// Row `index` of a table: the record type cbf reads through record_traits below.
+/// Row `index` of a table: the record type cbf reads through the record_traits tables below.
 template <class Table>
 struct Row {
   const Table* table;
@@ -109,55 +109,43 @@ template <class Table>
 
 }  // namespace cbf::python
 
-// Each accessor reads one cell of its column.
-#define CBF_PYTHON_CELL(TYPE, NAME) \
-  static TYPE NAME(const Row& r) noexcept { return r.table->NAME.at(r.index); }
+// Each field reads one cell of its column of the same name (a view, a TimeField, or a number).
+#define CBF_PYTHON_CELL(NAME) \
+  cbf::field::NAME = [](const Row& r) noexcept { return r.table->NAME.at(r.index); }
 
 template <>
 struct cbf::record_traits<cbf::python::Row<cbf::python::CustomerTable>> {
   using Row = cbf::python::Row<cbf::python::CustomerTable>;
-  CBF_PYTHON_CELL(std::string_view, shop_id)
-  CBF_PYTHON_CELL(std::string_view, customer_id)
-  CBF_PYTHON_CELL(cbf::TimeField, created_at)
+  static constexpr auto fields = cbf::fields(CBF_PYTHON_CELL(shop_id), CBF_PYTHON_CELL(customer_id),
+                                             CBF_PYTHON_CELL(created_at));
 };
 
 template <>
 struct cbf::record_traits<cbf::python::Row<cbf::python::InteractionTable>> {
   using Row = cbf::python::Row<cbf::python::InteractionTable>;
-  CBF_PYTHON_CELL(std::string_view, shop_id)
-  CBF_PYTHON_CELL(std::string_view, customer_id)
-  CBF_PYTHON_CELL(std::string_view, session_id)
-  CBF_PYTHON_CELL(std::string_view, event_type)
-  CBF_PYTHON_CELL(std::string_view, product_id)
-  CBF_PYTHON_CELL(std::string_view, category_id)
-  CBF_PYTHON_CELL(std::string_view, search_query)
-  CBF_PYTHON_CELL(std::string_view, device_type)
-  CBF_PYTHON_CELL(std::optional<double>, view_duration)
-  CBF_PYTHON_CELL(cbf::TimeField, created_at)
+  static constexpr auto fields = cbf::fields(
+      CBF_PYTHON_CELL(shop_id), CBF_PYTHON_CELL(customer_id), CBF_PYTHON_CELL(session_id),
+      CBF_PYTHON_CELL(event_type), CBF_PYTHON_CELL(product_id), CBF_PYTHON_CELL(category_id),
+      CBF_PYTHON_CELL(search_query), CBF_PYTHON_CELL(device_type), CBF_PYTHON_CELL(view_duration),
+      CBF_PYTHON_CELL(created_at));
 };
 
 template <>
 struct cbf::record_traits<cbf::python::Row<cbf::python::SessionTable>> {
   using Row = cbf::python::Row<cbf::python::SessionTable>;
-  CBF_PYTHON_CELL(std::string_view, shop_id)
-  CBF_PYTHON_CELL(std::string_view, customer_id)
-  CBF_PYTHON_CELL(std::string_view, session_id)
-  CBF_PYTHON_CELL(std::string_view, device_type)
-  CBF_PYTHON_CELL(std::string_view, referrer_type)
-  CBF_PYTHON_CELL(cbf::TimeField, start_time)
-  CBF_PYTHON_CELL(cbf::TimeField, end_time)
+  static constexpr auto fields = cbf::fields(
+      CBF_PYTHON_CELL(shop_id), CBF_PYTHON_CELL(customer_id), CBF_PYTHON_CELL(session_id),
+      CBF_PYTHON_CELL(device_type), CBF_PYTHON_CELL(referrer_type), CBF_PYTHON_CELL(start_time),
+      CBF_PYTHON_CELL(end_time));
 };
 
 template <>
 struct cbf::record_traits<cbf::python::Row<cbf::python::AttributionTable>> {
   using Row = cbf::python::Row<cbf::python::AttributionTable>;
-  CBF_PYTHON_CELL(std::string_view, shop_id)
-  CBF_PYTHON_CELL(std::string_view, customer_id)
-  CBF_PYTHON_CELL(std::string_view, order_id)
-  CBF_PYTHON_CELL(std::string_view, session_id)
-  CBF_PYTHON_CELL(std::string_view, attribution_type)
-  CBF_PYTHON_CELL(std::optional<double>, attribution_value)
-  CBF_PYTHON_CELL(cbf::TimeField, created_at)
+  static constexpr auto fields =
+      cbf::fields(CBF_PYTHON_CELL(shop_id), CBF_PYTHON_CELL(customer_id), CBF_PYTHON_CELL(order_id),
+                  CBF_PYTHON_CELL(session_id), CBF_PYTHON_CELL(attribution_type),
+                  CBF_PYTHON_CELL(attribution_value), CBF_PYTHON_CELL(created_at));
 };
 
 #undef CBF_PYTHON_CELL

@@ -68,13 +68,12 @@ std::chrono::sys_seconds secs(cbf::Timestamp t) {
 
 template <>
 struct cbf::record_traits<Hit> {
-  static std::string_view customer_id(const Hit& h) { return h.who; }
-  static std::string_view session_id(const Hit& h) { return h.visit; }
-  static std::string_view event_type(const Hit& h) { return h.what; }
-  static std::string_view device_type(const Hit& h) { return h.agent; }
-  static std::chrono::sys_seconds created_at(const Hit& h) {
-    return std::chrono::sys_seconds{std::chrono::seconds{h.epoch_s}};
-  }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &Hit::who, cbf::field::session_id = &Hit::visit,
+      cbf::field::event_type = &Hit::what, cbf::field::device_type = &Hit::agent,
+      cbf::field::created_at = [](const Hit& h) {
+        return std::chrono::sys_seconds{std::chrono::seconds{h.epoch_s}};
+      });
 };
 
 TEST_CASE("device features of a typical customer follow the contract's formulas", "[device]") {

@@ -63,11 +63,10 @@ struct Visit {
 
 template <>
 struct cbf::record_traits<Hit> {
-  static std::string_view customer_id(const Hit& h) { return h.user; }
-  static std::string_view session_id(const Hit& h) { return h.visit; }
-  static std::string_view event_type(const Hit& h) { return h.name; }
-  static std::chrono::sys_seconds created_at(const Hit& h) { return h.when; }
-  static int view_duration(const Hit& h) { return h.seconds_in_view; }
+  static constexpr auto fields =
+      cbf::fields(cbf::field::customer_id = &Hit::user, cbf::field::session_id = &Hit::visit,
+                  cbf::field::event_type = &Hit::name, cbf::field::created_at = &Hit::when,
+                  cbf::field::view_duration = &Hit::seconds_in_view);
 };
 
 TEST_CASE("engagement features of a typical customer follow the contract's formulas",

@@ -49,13 +49,14 @@ struct ViewAttribution {
 
 template <>
 struct cbf::record_traits<OrderLine> {
-  static std::string_view customer_id(const OrderLine& o) { return o.user; }
-  static std::string_view order_id(const OrderLine& o) { return o.order; }
-  static std::chrono::sys_seconds created_at(const OrderLine& o) {
-    return std::chrono::sys_seconds{std::chrono::seconds{o.epoch_seconds}};
-  }
-  static double attribution_value(const OrderLine& o) { return o.amount; }
-  static std::string_view attribution_type(const OrderLine& o) { return o.channel; }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &OrderLine::user, cbf::field::order_id = &OrderLine::order,
+      cbf::field::created_at =
+          [](const OrderLine& o) {
+            return std::chrono::sys_seconds{std::chrono::seconds{o.epoch_seconds}};
+          },
+      cbf::field::attribution_value = &OrderLine::amount,
+      cbf::field::attribution_type = &OrderLine::channel);
 };
 
 TEST_CASE("purchase features of a typical customer follow the contract's formulas", "[purchase]") {

@@ -17,7 +17,6 @@ using namespace cbf_test;
 
 namespace {
 
-
 cbf::SearchFeatures search_of(const Interactions& events, const Sessions& sessions,
                               const Attributions& orders = {},
                               const cbf::Config& config = at_as_of) {
@@ -82,10 +81,9 @@ struct Sale {
 
 template <>
 struct cbf::record_traits<Sale> {
-  static const char* customer_id(const Sale& s) { return s.buyer; }
-  static const char* order_id(const Sale& s) { return s.id; }
-  static const char* attribution_type(const Sale& s) { return s.channel; }
-  static std::chrono::sys_seconds created_at(const Sale& s) { return s.at; }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &Sale::buyer, cbf::field::order_id = &Sale::id,
+      cbf::field::attribution_type = &Sale::channel, cbf::field::created_at = &Sale::at);
 };
 
 TEST_CASE("search features of a typical customer follow the contract's formulas", "[search]") {

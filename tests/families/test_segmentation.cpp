@@ -66,12 +66,13 @@ std::int64_t epoch_seconds(cbf::Timestamp t) {
 
 template <>
 struct cbf::record_traits<OrderLine> {
-  static std::string_view customer_id(const OrderLine& o) { return o.user; }
-  static std::string_view order_id(const OrderLine& o) { return o.order; }
-  static std::chrono::sys_seconds created_at(const OrderLine& o) {
-    return std::chrono::sys_seconds{std::chrono::seconds{o.epoch_seconds}};
-  }
-  static double attribution_value(const OrderLine& o) { return o.amount; }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &OrderLine::user, cbf::field::order_id = &OrderLine::order,
+      cbf::field::created_at =
+          [](const OrderLine& o) {
+            return std::chrono::sys_seconds{std::chrono::seconds{o.epoch_seconds}};
+          },
+      cbf::field::attribution_value = &OrderLine::amount);
 };
 
 TEST_CASE("rfm_segment maps every cell of the contract's table", "[segmentation]") {

@@ -84,13 +84,13 @@ std::int64_t epoch_ms(cbf::Timestamp t) {
 
 template <>
 struct cbf::record_traits<Click> {
-  static std::string_view customer_id(const Click& c) { return c.user; }
-  static std::string_view session_id(const Click& c) { return c.visit; }
-  static std::string_view event_type(const Click& c) { return c.action; }
-  static std::string_view product_id(const Click& c) { return c.sku; }
-  static std::chrono::sys_time<std::chrono::milliseconds> created_at(const Click& c) {
-    return std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{c.epoch_ms}};
-  }
+  static constexpr auto fields = cbf::fields(
+      cbf::field::customer_id = &Click::user, cbf::field::session_id = &Click::visit,
+      cbf::field::event_type = &Click::action, cbf::field::product_id = &Click::sku,
+      cbf::field::created_at = [](const Click& c) {
+        return std::chrono::sys_time<std::chrono::milliseconds>{
+            std::chrono::milliseconds{c.epoch_ms}};
+      });
 };
 
 TEST_CASE("shopping features of a typical customer follow the contract's formulas", "[shopping]") {

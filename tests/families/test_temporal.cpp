@@ -88,9 +88,9 @@ constexpr cbf::Duration W = std::chrono::days{90};
 
 template <>
 struct cbf::record_traits<Purchase> {
-  static std::string_view customer_id(const Purchase& p) { return p.buyer; }
-  static std::string_view order_id(const Purchase& p) { return p.number; }
-  static std::chrono::sys_days created_at(const Purchase& p) { return p.day; }
+  static constexpr auto fields = cbf::fields(cbf::field::customer_id = &Purchase::buyer,
+                                             cbf::field::order_id = &Purchase::number,
+                                             cbf::field::created_at = &Purchase::day);
 };
 
 TEST_CASE("local_time splits an instant into local hour, weekday and month", "[temporal]") {

@@ -14,7 +14,19 @@ struct NotARecord {
 struct OnlyCustomerId {
   std::string customer_id;
 };
+struct Renamed {
+  std::string user;
+};
+struct UnreadableTags {  // an optional field of a type no text field reads
+  std::string customer_id;
+  int tags;
+};
 }  // namespace
+
+template <>
+struct cbf::record_traits<Renamed> {
+  static constexpr auto fields = cbf::fields(cbf::field::customer_id = &Renamed::user);
+};
 
 static_assert(cbf::customer_record<cbf::Customer>);
 static_assert(cbf::interaction_record<cbf::Interaction>);
@@ -25,6 +37,10 @@ static_assert(!cbf::session_record<cbf::Interaction>);  // no start_time
 static_assert(!cbf::customer_record<NotARecord>);
 static_assert(cbf::customer_record<OnlyCustomerId>);
 static_assert(!cbf::attribution_record<OnlyCustomerId>);
+static_assert(cbf::customer_record<Renamed>);  // through its fields table
+static_assert(
+    !cbf::customer_record<UnreadableTags>);  // every field is checked, not only required ones
+static_assert(cbf::has_tags<UnreadableTags>);
 
 static_assert(cbf::record_range<std::vector<cbf::Interaction>>);
 static_assert(cbf::record_range<std::vector<const cbf::Interaction*>>);
