@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -45,12 +46,18 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Notice notice)
       // NOMUTEX: one thread uses the connection, so SQLite's per-call locking is pure cost.
-      : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX), notice_(std::move(notice)) {
+      : path_(path),
+        db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX),
+        notice_(std::move(notice)) {
     sqlite3_busy_handler(db_.handle(), &SqliteStore::wait_for_lock, this);
   }
 
-  Tables read_tables() override {
-    // One snapshot for the four tables.
+  Tables read_tables(unsigned threads) override {
+    // One snapshot for the four tables: on connections of their own when the write lock is free
+    // for a moment (sqlite_tables.hpp), else on this one.
+    if (threads > 1)
+      if (std::optional<Tables> tables = sqlite::read_tables_in_parallel(path_, threads))
+        return std::move(*tables);
     db_.exec("BEGIN");
     Tables tables = sqlite::read_tables(db_);
     db_.exec("COMMIT");
@@ -263,6 +270,7 @@ class SqliteStore final : public Store {
     return 1;
   }
 
+  std::string path_;
   sqlite::Database db_;
   Notice notice_;
   std::chrono::steady_clock::time_point waiting_since_;
