@@ -100,9 +100,18 @@ class Statement {
 
   /// Runs a statement that returns no rows, then resets it and clears its bindings.
   void run() {
-    if (step()) db_->fail("a statement returned a row where none was expected");
+    if (step()) fail_with_row();
     reset();
   }
+
+  /// Throws for a statement that returned a row where none was expected.
+  [[noreturn]] void fail_with_row() const {
+    db_->fail("a statement returned a row where none was expected");
+  }
+
+  /// Makes the statement ready to run again with the same parameters bound (for loops that
+  /// bind every parameter again anyway).
+  void reset_keeping_bindings() noexcept { sqlite3_reset(stmt_); }
 
   /// Makes the statement ready to run again, with no parameter bound.
   void reset() noexcept {

@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -117,6 +121,19 @@ std::optional<double> number_of(sqlite3_value* value) {
 cbf::TimeField read_timestamp(const ValueCell& cell) { return timestamp_of(cell.value); }
 std::optional<double> read_number(const ValueCell& cell) { return number_of(cell.value); }
 
+/// Asks Linux for transparent huge pages under a large buffer about to be filled: a 2 MiB page
+/// faults in once where 512 small ones would (the records of a large table are hundreds of MB,
+/// and their page faults were a tenth of the reading time). Only a hint: nothing changes where it
+/// is not taken.
+void advise_huge_pages([[maybe_unused]] const void* data, [[maybe_unused]] std::size_t bytes) {
+#ifdef __linux__
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // NOLINT
+#endif
+}
+
 /// An inclusive range of rowids.
 struct Rowids {
   std::int64_t first;
@@ -206,6 +223,7 @@ struct Table {
       out.reserve(piece.part == 0
                       ? static_cast<std::size_t>(rows)
                       : static_cast<std::size_t>(share * static_cast<double>(rows)) + 64);
+      advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
     }
     std::array<int, N> position{};
     int next = 0;
