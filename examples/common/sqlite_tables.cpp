@@ -6,10 +6,6 @@
 
 #include <fmt/format.h>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -121,24 +117,16 @@ std::optional<double> number_of(sqlite3_value* value) {
 cbf::TimeField read_timestamp(const ValueCell& cell) { return timestamp_of(cell.value); }
 std::optional<double> read_number(const ValueCell& cell) { return number_of(cell.value); }
 
-/// Asks Linux for transparent huge pages under a large buffer about to be filled: a 2 MiB page
-/// faults in once where 512 small ones would (the records of a large table are hundreds of MB,
-/// and their page faults were a tenth of the reading time). Only a hint: nothing changes where it
-/// is not taken.
-void advise_huge_pages([[maybe_unused]] const void* data, [[maybe_unused]] std::size_t bytes) {
-#ifdef __linux__
-  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // NOLINT
-#endif
-}
-
 /// An inclusive range of rowids.
 struct Rowids {
   std::int64_t first;
   std::int64_t last;
 };
+
+/// The number of rowids in `r`.
+double span(const Rowids& r) {
+  return static_cast<double>(r.last) - static_cast<double>(r.first) + 1.0;
+}
 
 /// A part of a table that one connection reads.
 struct Piece {
@@ -161,7 +149,6 @@ struct Table {
   std::array<bool, N> present{};
   std::optional<Rowids> rowids;            ///< a table with rowids and rows: their range
   bool whole = false;                      ///< no rowids to split by: read in one part
-  std::int64_t rows = 0;                   ///< the count of a table with rowids
   std::vector<std::vector<Record>> parts;  ///< parts 1.. until they are appended
 
   /// Looks the columns up; throws when the table or a required column is missing, and warns
@@ -184,26 +171,18 @@ struct Table {
             std::ranges::any_of(names, shadows);
   }
 
-  /// Counts the rows and finds their rowid range (both cheap: a b-tree's edges, and the count
-  /// from its smallest index).
+  /// Finds the rowid range (cheap: the two edges of the table's b-tree).
   void measure(Database& db) {
     if (whole) return;
-    const auto ask = [&](std::string_view what) -> std::optional<std::int64_t> {
-      Statement s(db, fmt::format("SELECT {} FROM \"{}\"", what, name));
-      if (!s.step() || s.column_is_null(0)) return std::nullopt;
-      return s.column_int64(0);
-    };
-    const auto first = ask("min(rowid)");
-    const auto last = ask("max(rowid)");
-    rows = ask("count(*)").value_or(0);
-    if (first && last && rows > 0) rowids = Rowids{*first, *last};
+    const auto first = ask(db, "min(rowid)");
+    const auto last = ask(db, "max(rowid)");
+    if (first && last) rowids = Rowids{*first, *last};
   }
 
-  /// The work of the parallel plan: the rows' count times the columns read (a view: none known).
+  /// The work of the parallel plan: the rowid range (the rows, unless many were deleted) times
+  /// the columns read; a table without rowids counts as none.
   [[nodiscard]] double weight() const {
-    return rowids
-               ? static_cast<double>(rows) * static_cast<double>(std::ranges::count(present, true))
-               : 0.0;
+    return rowids ? span(*rowids) * static_cast<double>(std::ranges::count(present, true)) : 0.0;
   }
 
   /// Reads `piece` of the table on `db`, its text kept in `arena`; stops early once `stop` is set.
@@ -215,15 +194,11 @@ struct Table {
     if (piece.rowids) {
       select.bind_int64(1, piece.rowids->first);
       select.bind_int64(2, piece.rowids->last);
-      // The table's count for its first part, an estimate by the rowid range for the others.
-      const double share =
-          (static_cast<double>(piece.rowids->last) - static_cast<double>(piece.rowids->first) +
-           1.0) /
-          (static_cast<double>(rowids->last) - static_cast<double>(rowids->first) + 1.0);
-      out.reserve(piece.part == 0
-                      ? static_cast<std::size_t>(rows)
-                      : static_cast<std::size_t>(share * static_cast<double>(rows)) + 64);
-      advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
+      // The first part takes the table's count (from its smallest index, by the thread that
+      // reads it), so the others append without moving it; they take their rowid range.
+      constexpr double most = 1 << 22;
+      out.reserve(piece.part == 0 ? static_cast<std::size_t>(ask(db, "count(*)").value_or(0))
+                                  : static_cast<std::size_t>(std::min(span(*piece.rowids), most)));
     }
     std::array<int, N> position{};
     int next = 0;
@@ -250,6 +225,12 @@ struct Table {
   }
 
  private:
+  [[nodiscard]] std::optional<std::int64_t> ask(Database& db, std::string_view what) const {
+    Statement s(db, fmt::format("SELECT {} FROM \"{}\"", what, name));
+    if (!s.step() || s.column_is_null(0)) return std::nullopt;
+    return s.column_int64(0);
+  }
+
   // Each column's store function is known at compile time: no call through a pointer per cell.
   template <std::size_t... I>
   static void store_row(Record& record, sqlite3_stmt* statement, const std::array<int, N>& position,
@@ -308,11 +289,10 @@ class Reader {
       } else if (table.rowids) {
         // The rowid where the work reaches `w`, by the rows' share of the rowid range.
         const Rowids range = *table.rowids;
-        const double span =
-            static_cast<double>(range.last) - static_cast<double>(range.first) + 1.0;
+        const double rowid_count = span(range);
         const auto cut = [&](double w) {
-          const double offset = std::floor((w - start) / weight * span);
-          return offset >= span - 1
+          const double offset = std::floor((w - start) / weight * rowid_count);
+          return offset >= rowid_count - 1
                      ? range.last
                      : range.first + static_cast<std::int64_t>(std::max(0.0, offset));
         };
