@@ -187,7 +187,27 @@ struct Table {
 
   /// Reads `piece` of the table on `db`, its text kept in `arena`; stops early once `stop` is set.
   void read(Database& db, const Piece& piece, Tables& tables, TextArena& arena, const Stop& stop) {
-    std::vector<Record>& out = piece.part == 0 ? tables.*Out : parts[piece.part];
+    // The vector's header moves to this thread's stack while it grows: the headers of the
+    // tables and parts sit side by side, and threads updating them row by row would share
+    // their cache lines.
+    std::vector<Record>& slot = piece.part == 0 ? tables.*Out : parts[piece.part];
+    std::vector<Record> out = std::move(slot);
+    read_rows(db, piece, out, arena, stop);
+    slot = std::move(out);
+  }
+
+  /// Appends parts 1.. to the table's records, in order.
+  void join(Tables& tables) {
+    std::vector<Record>& out = tables.*Out;
+    for (std::size_t p = 1; p < parts.size(); ++p) {
+      out.insert(out.end(), parts[p].begin(), parts[p].end());
+      std::vector<Record>().swap(parts[p]);
+    }
+  }
+
+ private:
+  void read_rows(Database& db, const Piece& piece, std::vector<Record>& out, TextArena& arena,
+                 const Stop& stop) const {
     std::string sql = fmt::format("SELECT {} FROM \"{}\"", select_list(Columns, present), name);
     if (piece.rowids) sql += " WHERE rowid BETWEEN ? AND ? ORDER BY rowid";
     Statement select(db, sql);
@@ -215,16 +235,6 @@ struct Table {
     }
   }
 
-  /// Appends parts 1.. to the table's records, in order.
-  void join(Tables& tables) {
-    std::vector<Record>& out = tables.*Out;
-    for (std::size_t p = 1; p < parts.size(); ++p) {
-      out.insert(out.end(), parts[p].begin(), parts[p].end());
-      std::vector<Record>().swap(parts[p]);
-    }
-  }
-
- private:
   [[nodiscard]] std::optional<std::int64_t> ask(Database& db, std::string_view what) const {
     Statement s(db, fmt::format("SELECT {} FROM \"{}\"", what, name));
     if (!s.step() || s.column_is_null(0)) return std::nullopt;
@@ -406,13 +416,17 @@ std::optional<Tables> read_tables_in_parallel(const std::string& path, unsigned 
 
   Reader reader(*readers.front());
   const std::vector<std::vector<Piece>> work = reader.plan(threads);
-  std::vector<TextArena> arenas(threads);
+  // Each thread's arena on cache lines of its own: keep() updates it for every text.
+  struct alignas(64) OwnArena {
+    TextArena text;
+  };
+  std::vector<OwnArena> arenas(threads);
   Stop stop{false};
   std::exception_ptr error;
   std::mutex error_mutex;
   const auto run = [&](unsigned k) {
     try {
-      reader.read(*readers[k], work[k], arenas[k], stop);
+      reader.read(*readers[k], work[k], arenas[k].text, stop);
     } catch (...) {
       const std::lock_guard lock(error_mutex);
       if (!error) error = std::current_exception();
@@ -428,7 +442,7 @@ std::optional<Tables> read_tables_in_parallel(const std::string& path, unsigned 
   if (error) std::rethrow_exception(error);
   for (const auto& db : readers) db->exec("COMMIT");
   Tables tables = reader.finish();
-  for (TextArena& arena : arenas) tables.text.absorb(std::move(arena));
+  for (OwnArena& arena : arenas) tables.text.absorb(std::move(arena.text));
   return tables;
 }
 
