@@ -386,7 +386,10 @@ Tables read_tables(Database& db) {
 
 std::optional<Tables> read_tables_in_parallel(const std::string& path, unsigned threads,
                                               const ParallelReadHooks& hooks) {
-  threads = std::max(threads, 2U);
+  // Past a few connections the parts get small and the file's pages are read by many at once;
+  // each connection also costs a file descriptor and a schema parse (--threads goes to 1024).
+  constexpr unsigned most_connections = 16;
+  threads = std::clamp(threads, 2U, most_connections);
   // The snapshot: while the guard holds the write lock, no commit can happen, so every reader
   // that starts its read transaction meanwhile sees the same, latest, state. No busy handler on
   // either: any wait means another writer is at work, and the serial read handles that.

@@ -41,7 +41,7 @@ struct ParallelReadHooks {
   std::function<void()> snapshot_taken;
 };
 
-/// read_tables on up to `threads` (≥ 2) connections of their own to the database file `path`,
+/// read_tables on `threads` connections (at least 2, at most 16) of their own to the file `path`,
 /// each reading its own part of the rows (a table with rowids is split by rowid ranges), all in
 /// one snapshot: the connections start their read transactions while a guard connection holds
 /// the database's write lock (BEGIN IMMEDIATE), so no commit can fall between their starts, in

@@ -119,7 +119,7 @@ TEST_CASE("The parallel read gives the serial read's records in its order at any
        "CREATE VIEW purchase_attributions AS SELECT * FROM attributions_base;");
   const std::vector<std::string> serial = lines(read_serially(db));
   REQUIRE(serial.size() > 10000);
-  for (const unsigned threads : {2U, 3U, 4U, 7U}) {
+  for (const unsigned threads : {2U, 3U, 4U, 7U, 1024U}) {
     INFO(threads << " threads");
     CHECK(lines(read_in_parallel(db, threads)) == serial);
   }
