@@ -256,12 +256,16 @@ class SqliteStore final : public Store {
     counts.unchanged = static_cast<std::int64_t>(batch.customers.size()) - changed;
     // The computed keys' counters: those now zero go, the others are written when they differ.
     db_.exec(
-        "DELETE FROM main.customer_behavior_diagnostics AS d "
-        "WHERE EXISTS (SELECT 1 FROM temp.cbf_db_features AS s "
-        "WHERE s.shop_id = d.shop_id AND s.customer_id = d.customer_id) "
-        "AND NOT EXISTS (SELECT 1 FROM temp.cbf_db_diagnostics AS n "
+        // Found from the staged keys (a range of the primary key each), not by a pass over the
+        // whole table: an incremental run touches only its customers' counters.
+        "DELETE FROM main.customer_behavior_diagnostics "
+        "WHERE (shop_id, customer_id, record_kind, counter) IN "
+        "(SELECT d.shop_id, d.customer_id, d.record_kind, d.counter "
+        "FROM temp.cbf_db_features AS s JOIN main.customer_behavior_diagnostics AS d "
+        "ON d.shop_id = s.shop_id AND d.customer_id = s.customer_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM temp.cbf_db_diagnostics AS n "
         "WHERE n.shop_id = d.shop_id AND n.customer_id = d.customer_id "
-        "AND n.record_kind = d.record_kind AND n.counter = d.counter)");
+        "AND n.record_kind = d.record_kind AND n.counter = d.counter))");
     sqlite::Statement upsert_diagnostics(
         db_,
         "INSERT INTO main.customer_behavior_diagnostics (shop_id, customer_id, record_kind, "

@@ -584,3 +584,38 @@ TEST_CASE("A table whose read fails exits 1 naming it and writes nothing, on any
               db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'customer_behavior%'") == 0);
   }
 }
+
+TEST_CASE("A counter that falls to zero is deleted, for the computed customers only") {
+  const Scratch scratch("zero");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  exec(db,
+       "INSERT INTO customer_data (shop_id, customer_id, created_at) VALUES "
+       "('shop-eu', 'c-x', '2024-01-01T00:00:00Z'), ('shop-eu', 'c-y', '2024-01-01T00:00:00Z');"
+       "INSERT INTO user_interactions (shop_id, customer_id, event_type, created_at) VALUES "
+       "('shop-eu', 'c-x', 'page_viewed', 'yesterday'), "
+       "('shop-eu', 'c-y', 'page_viewed', 'yesterday');");
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  const auto counter = [&](std::string_view customer, std::string_view name) {
+    return query_int(db, fmt::format("SELECT count(*) FROM customer_behavior_diagnostics WHERE "
+                                     "record_kind = 'interaction' AND counter = '{}' AND "
+                                     "customer_id = '{}'",
+                                     name, customer));
+  };
+  REQUIRE(counter("c-x", "bad_timestamp") == 1);
+  REQUIRE(counter("c-y", "bad_timestamp") == 1);
+  // Both stamps repaired, c-y's with an old instant: a run of the records changed since
+  // 2025-05-31 computes c-x, not c-y, whose counter stays until a full run.
+  exec(db,
+       "UPDATE user_interactions SET created_at = '2025-06-01T00:00:00Z' WHERE customer_id = "
+       "'c-x'; UPDATE user_interactions SET created_at = '2024-01-01T00:00:00Z' WHERE "
+       "customer_id = 'c-y'");
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet --changed-since 2025-05-31T00:00:00Z", as_of));
+  CHECK(counter("c-x", "bad_timestamp") == 0);
+  CHECK(counter("c-x", "used") == 1);
+  CHECK(counter("c-y", "bad_timestamp") == 1);
+  CHECK(counter("c-y", "used") == 0);
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  CHECK(counter("c-y", "bad_timestamp") == 0);
+  CHECK(counter("c-y", "used") == 1);
+}
