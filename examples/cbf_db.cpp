@@ -135,7 +135,8 @@ int run(const Options& o) {
                  record.shard);
     }
   }
-  const cbf::host::Tables tables = store->read_tables();
+  const cbf::host::Tables tables =
+      store->read_tables(static_cast<unsigned>(cbf::thread_count(o.threads)));
   cbf::host::print_warnings("cbf-db", tables.warnings, o.quiet);
   progress.done("read", fmt::format("read {} records", tables.record_count()));
 
@@ -172,6 +173,7 @@ int run(const Options& o) {
   } else {
     progress.print_time_split();
   }
+  if (o.verbose) fmt::print(stderr, "cbf-db: cpu split: {}\n", progress.cpu_split());
   return 0;
 }
 
@@ -205,7 +207,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->transform(cbf::host::integer_in(1, 1'000'000'000));
   app.add_flag("--quiet,-q", o.quiet, "No summary on stderr");
-  app.add_flag("--verbose,-v", o.verbose, "Print each phase and the read/compute/write time split");
+  app.add_flag("--verbose,-v", o.verbose,
+               "Print each phase and the read/compute/write time split, wall-clock and processor");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -26,7 +26,9 @@ namespace cbf::host {
 /// requires it, and how a cell of type Cell is stored into the record (its text kept in the
 /// arena). Cell needs the overloads read_text(cell) → text (a view or a string, valid until the
 /// next cell), read_timestamp(cell) → cbf::TimeField and read_number(cell) →
-/// std::optional<double>, found by argument-dependent lookup.
+/// std::optional<double>, found by argument-dependent lookup. A cell may also bring
+/// keep_text(cell, arena) → a view that lives as long as the arena (e.g. one kept before for an
+/// equal text); without it, the text is copied into the arena.
 template <class Record, class Cell>
 struct InputColumn {
   std::string_view name;
@@ -34,11 +36,17 @@ struct InputColumn {
   void (*store)(Record&, const Cell&, TextArena&);
 };
 
+/// The cell's text kept in `text`: a copy, unless the cell brings its own keep_text.
+template <class Cell>
+[[nodiscard]] std::string_view keep_text(const Cell& cell, TextArena& text) {
+  return text.keep(std::string_view(read_text(cell)));
+}
+
 namespace detail {
 
 template <auto Member, class Record, class Cell>
 void store_text(Record& record, const Cell& cell, TextArena& text) {
-  record.*Member = text.keep(std::string_view(read_text(cell)));
+  record.*Member = keep_text(cell, text);
 }
 
 template <auto Member, class Record, class Cell>

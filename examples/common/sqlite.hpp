@@ -100,9 +100,18 @@ class Statement {
 
   /// Runs a statement that returns no rows, then resets it and clears its bindings.
   void run() {
-    if (step()) db_->fail("a statement returned a row where none was expected");
+    if (step()) fail_with_row();
     reset();
   }
+
+  /// Throws for a statement that returned a row where none was expected.
+  [[noreturn]] void fail_with_row() const {
+    db_->fail("a statement returned a row where none was expected");
+  }
+
+  /// Makes the statement ready to run again with the same parameters bound (for loops that
+  /// bind every parameter again anyway).
+  void reset_keeping_bindings() noexcept { sqlite3_reset(stmt_); }
 
   /// Makes the statement ready to run again, with no parameter bound.
   void reset() noexcept {
@@ -125,6 +134,13 @@ class Statement {
     return {reinterpret_cast<const char*>(text),
             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
   }
+  /// Column `column` of the current row as SQLite's value, valid until the next step. It is
+  /// unprotected: read it (sqlite3_value_*) only on the thread that uses the connection.
+  [[nodiscard]] sqlite3_value* column_value(int column) const noexcept {
+    return sqlite3_column_value(stmt_, column);
+  }
+  /// The raw statement, for loops that step it themselves.
+  [[nodiscard]] sqlite3_stmt* handle() const noexcept { return stmt_; }
   /// The number of columns of the statement's result.
   [[nodiscard]] int column_count() const noexcept { return sqlite3_column_count(stmt_); }
   /// The storage class of column `column` of the current row: SQLITE_INTEGER, SQLITE_FLOAT,

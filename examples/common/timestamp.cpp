@@ -197,9 +197,49 @@ constexpr CivilDate civil_from_days(std::int64_t z) noexcept {
   return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, doy - (153 * mp + 2) / 5 + 1};
 }
 
+/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
+constexpr std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// The form every database and most files write, YYYY-MM-DDTHH:MM:SSZ, read without the general
+/// grammar's steps (a third of a table's reading time went there); std::nullopt when the text
+/// is not exactly in that form, or its date is not a real day, so the general parser decides.
+std::optional<Timestamp> parse_common_form(std::string_view s) noexcept {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z')
+    return std::nullopt;
+  constexpr int digit_at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  int d[14];
+  for (int i = 0; i < 14; ++i) {
+    const char c = s[static_cast<std::size_t>(digit_at[i])];
+    if (!is_digit(c)) return std::nullopt;
+    d[i] = c - '0';
+  }
+  const int year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+  const int month = d[4] * 10 + d[5];
+  const int day = d[6] * 10 + d[7];
+  const int hour = d[8] * 10 + d[9];
+  const int minute = d[10] * 10 + d[11];
+  const int second = d[12] * 10 + d[13];
+  if (year == 0 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return std::nullopt;
+  const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > month_days[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  return Timestamp{days{days_from_civil(year, month, day)}} + hours{hour} + minutes{minute} +
+         seconds{second};
+}
+
 }  // namespace
 
 TimeField parse_timestamp(std::string_view text) noexcept {
+  if (const std::optional<Timestamp> t = parse_common_form(text)) return TimeField{*t};
   const std::string_view s = trim(text);
   if (s.empty()) return TimeField{};
   const std::optional<Timestamp> t = is_epoch_form(s) ? parse_epoch_seconds(s) : parse_calendar(s);

@@ -47,7 +47,7 @@ class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& url, Notice notice) : db_(url), notice_(std::move(notice)) {}
 
-  Tables read_tables() override { return pg::read_tables(db_); }
+  Tables read_tables(unsigned /*threads*/) override { return pg::read_tables(db_); }
 
   std::vector<CommittedRun> committed_runs() override {
     std::vector<CommittedRun> runs;

@@ -12,9 +12,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 namespace cbf::host::db {
 namespace {
@@ -41,16 +44,90 @@ std::int64_t count(sqlite::Database& db, const char* sql) {
   return s.column_int64(0);
 }
 
+/// A diagnostics counter of a customer, as staged.
+struct Counter {
+  const cbf::CustomerResult* row;
+  std::string_view kind;
+  std::string_view counter;
+  std::int64_t value;
+};
+
+/// INSERTs of `Row`s into `table` (`columns` each), `per_statement` rows per statement: rows wait
+/// until a statement's worth is there, and flush() writes the rest one by one.
+template <class Row>
+class MultiRowInsert {
+ public:
+  using Bind = std::function<void(sqlite::Statement&, int, const Row&)>;
+
+  MultiRowInsert(sqlite::Database& db, std::string_view table, int columns, int per_statement,
+                 Bind bind)
+      : columns_(columns),
+        many_(db, sql(table, columns, per_statement)),
+        one_(db, sql(table, columns, 1)),
+        bind_(std::move(bind)) {
+    waiting_.reserve(static_cast<std::size_t>(per_statement));
+    per_statement_ = static_cast<std::size_t>(per_statement);
+  }
+
+  /// Adds a row; writes a statement's worth once there is one.
+  void add(const Row& row) {
+    waiting_.push_back(row);
+    if (waiting_.size() < per_statement_) return;
+    for (std::size_t i = 0; i < waiting_.size(); ++i)
+      bind_(many_, static_cast<int>(i) * columns_, waiting_[i]);
+    run(many_);
+    waiting_.clear();
+  }
+
+  /// Writes the rows still waiting.
+  void flush() {
+    for (const Row& row : waiting_) {
+      bind_(one_, 0, row);
+      run(one_);
+    }
+    waiting_.clear();
+  }
+
+ private:
+  static std::string sql(std::string_view table, int columns, int rows) {
+    std::string row = "(?";
+    for (int i = 1; i < columns; ++i) row += ", ?";
+    row += ')';
+    std::string text = fmt::format("INSERT INTO {} VALUES {}", table, row);
+    for (int i = 1; i < rows; ++i) text += ", " + row;
+    return text;
+  }
+
+  // Every parameter is bound again before the next run: no need to clear them.
+  static void run(sqlite::Statement& s) {
+    if (s.step()) s.fail_with_row();
+    s.reset_keeping_bindings();
+  }
+
+  int columns_;
+  std::size_t per_statement_ = 1;
+  sqlite::Statement many_;
+  sqlite::Statement one_;
+  Bind bind_;
+  std::vector<Row> waiting_;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Notice notice)
       // NOMUTEX: one thread uses the connection, so SQLite's per-call locking is pure cost.
-      : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX), notice_(std::move(notice)) {
+      : path_(path),
+        db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX),
+        notice_(std::move(notice)) {
     sqlite3_busy_handler(db_.handle(), &SqliteStore::wait_for_lock, this);
   }
 
-  Tables read_tables() override {
-    // One snapshot for the four tables.
+  Tables read_tables(unsigned threads) override {
+    // One snapshot for the four tables: on connections of their own when the write lock is free
+    // for a moment (sqlite_tables.hpp), else on this one.
+    if (threads > 1)
+      if (std::optional<Tables> tables = sqlite::read_tables_in_parallel(path_, threads))
+        return std::move(*tables);
     db_.exec("BEGIN");
     Tables tables = sqlite::read_tables(db_);
     db_.exec("COMMIT");
@@ -86,13 +163,15 @@ class SqliteStore final : public Store {
   }
 
  private:
-  /// Copies the batch into TEMP tables, `batch_size` rows per transaction.
+  /// Copies the batch into TEMP tables, `batch_size` rows per transaction. The tables are
+  /// WITHOUT ROWID (one b-tree each, filled in key order, as the batch comes) and take several
+  /// rows per INSERT, so most of the per-statement work is shared.
   void stage(const cbf::BatchResult& batch, const RunRecord& run, std::int64_t batch_size) {
     db_.exec(
         "DROP TABLE IF EXISTS temp.cbf_db_features; DROP TABLE IF EXISTS temp.cbf_db_diagnostics");
     db_.exec(fmt::format("CREATE TEMP TABLE cbf_db_features (shop_id TEXT NOT NULL, customer_id "
                          "TEXT NOT NULL, {}, as_of TEXT NOT NULL, last_computed_at TEXT NOT NULL, "
-                         "PRIMARY KEY (shop_id, customer_id))",
+                         "PRIMARY KEY (shop_id, customer_id)) WITHOUT ROWID",
                          feature_list(sqlite_types,
                                       [](std::string_view name, std::string_view type) {
                                         return fmt::format("{} {}", name, type);
@@ -101,43 +180,45 @@ class SqliteStore final : public Store {
     db_.exec(
         "CREATE TEMP TABLE cbf_db_diagnostics (shop_id TEXT NOT NULL, customer_id TEXT NOT NULL, "
         "record_kind TEXT NOT NULL, counter TEXT NOT NULL, value INTEGER NOT NULL, "
-        "PRIMARY KEY (shop_id, customer_id, record_kind, counter))");
+        "PRIMARY KEY (shop_id, customer_id, record_kind, counter)) WITHOUT ROWID");
 
     constexpr int features = static_cast<int>(std::tuple_size_v<decltype(cbf::feature_fields)>);
-    std::string placeholders = "?";
-    for (int i = 1; i < features + 4; ++i) placeholders += ", ?";
-    sqlite::Statement insert_features(
-        db_, fmt::format("INSERT INTO temp.cbf_db_features VALUES ({})", placeholders));
-    sqlite::Statement insert_diagnostics(
-        db_, "INSERT INTO temp.cbf_db_diagnostics VALUES (?, ?, ?, ?, ?)");
+    MultiRowInsert<const cbf::CustomerResult*> feature_rows(
+        db_, "temp.cbf_db_features", features + 4, 16,
+        [&](sqlite::Statement& s, int index, const cbf::CustomerResult* row) {
+          s.bind_text(++index, row->shop_id);
+          s.bind_text(++index, row->customer_id);
+          cbf::for_each_feature(
+              row->features, [&](std::string_view, const auto& value) { bind(s, ++index, value); });
+          s.bind_text(++index, run.as_of);
+          s.bind_text(++index, run.started_at);
+        });
+    MultiRowInsert<Counter> counter_rows(db_, "temp.cbf_db_diagnostics", 5, 64,
+                                         [](sqlite::Statement& s, int index, const Counter& c) {
+                                           s.bind_text(++index, c.row->shop_id);
+                                           s.bind_text(++index, c.row->customer_id);
+                                           s.bind_text(++index, c.kind);
+                                           s.bind_text(++index, c.counter);
+                                           s.bind_int64(++index, c.value);
+                                         });
     std::int64_t in_transaction = 0;
     db_.exec("BEGIN");
     for (const cbf::CustomerResult& row : batch.customers) {
-      int index = 0;
-      insert_features.bind_text(++index, row.shop_id);
-      insert_features.bind_text(++index, row.customer_id);
-      cbf::for_each_feature(row.features, [&](std::string_view, const auto& value) {
-        bind(insert_features, ++index, value);
-      });
-      insert_features.bind_text(++index, run.as_of);
-      insert_features.bind_text(++index, run.started_at);
-      insert_features.run();
+      feature_rows.add(&row);
       // Zero counters are not stored: a key's absent counter is 0.
       cbf::for_each_count(row.diagnostics,
                           [&](std::string_view kind, std::string_view counter, std::int64_t n) {
-                            if (n == 0) return;
-                            insert_diagnostics.bind_text(1, row.shop_id);
-                            insert_diagnostics.bind_text(2, row.customer_id);
-                            insert_diagnostics.bind_text(3, kind);
-                            insert_diagnostics.bind_text(4, counter);
-                            insert_diagnostics.bind_int64(5, n);
-                            insert_diagnostics.run();
+                            if (n != 0) counter_rows.add({&row, kind, counter, n});
                           });
       if (++in_transaction == batch_size) {
+        feature_rows.flush();
+        counter_rows.flush();
         db_.exec("COMMIT; BEGIN");
         in_transaction = 0;
       }
     }
+    feature_rows.flush();
+    counter_rows.flush();
     db_.exec("COMMIT");
   }
 
@@ -175,12 +256,16 @@ class SqliteStore final : public Store {
     counts.unchanged = static_cast<std::int64_t>(batch.customers.size()) - changed;
     // The computed keys' counters: those now zero go, the others are written when they differ.
     db_.exec(
-        "DELETE FROM main.customer_behavior_diagnostics AS d "
-        "WHERE EXISTS (SELECT 1 FROM temp.cbf_db_features AS s "
-        "WHERE s.shop_id = d.shop_id AND s.customer_id = d.customer_id) "
-        "AND NOT EXISTS (SELECT 1 FROM temp.cbf_db_diagnostics AS n "
+        // Found from the staged keys (a range of the primary key each), not by a pass over the
+        // whole table: an incremental run touches only its customers' counters.
+        "DELETE FROM main.customer_behavior_diagnostics "
+        "WHERE (shop_id, customer_id, record_kind, counter) IN "
+        "(SELECT d.shop_id, d.customer_id, d.record_kind, d.counter "
+        "FROM temp.cbf_db_features AS s JOIN main.customer_behavior_diagnostics AS d "
+        "ON d.shop_id = s.shop_id AND d.customer_id = s.customer_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM temp.cbf_db_diagnostics AS n "
         "WHERE n.shop_id = d.shop_id AND n.customer_id = d.customer_id "
-        "AND n.record_kind = d.record_kind AND n.counter = d.counter)");
+        "AND n.record_kind = d.record_kind AND n.counter = d.counter))");
     sqlite::Statement upsert_diagnostics(
         db_,
         "INSERT INTO main.customer_behavior_diagnostics (shop_id, customer_id, record_kind, "
@@ -263,6 +348,7 @@ class SqliteStore final : public Store {
     return 1;
   }
 
+  std::string path_;
   sqlite::Database db_;
   Notice notice_;
   std::chrono::steady_clock::time_point waiting_since_;

@@ -42,9 +42,10 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  /// Reads the four input tables in one snapshot; throws HostError naming a missing table or
-  /// required column.
-  [[nodiscard]] virtual Tables read_tables() = 0;
+  /// Reads the four input tables in one snapshot, on up to `threads` (≥ 1) connections where
+  /// the store can; throws HostError naming a missing table or required column, or the table
+  /// whose read failed.
+  [[nodiscard]] virtual Tables read_tables(unsigned threads) = 0;
 
   /// The runs recorded in customer_behavior_runs, in the order they committed (empty when the
   /// table does not exist yet); throws HostError on a started_at or changed_since it cannot read.

@@ -549,3 +549,73 @@ TEST_CASE("A run that waits for another writer says so and then publishes") {
   CHECK(run.finish() == 0);
   CHECK(query_int(db, "SELECT count(*) FROM customer_behavior_runs") == 2);
 }
+
+TEST_CASE("cbf-db writes the same tables reading on one thread and on several") {
+  const Scratch scratch("threads");
+  const fs::path one = scratch.path / "one.db";
+  sample(fmt::format("sqlite:{}", one.string()));
+  const fs::path two = scratch.path / "two.db";
+  fs::copy_file(one, two);
+  const fs::path four = scratch.path / "four.db";
+  fs::copy_file(one, four);
+  cbf_db_ok(one, fmt::format("--as-of {} -j 1 --quiet", as_of));
+  cbf_db_ok(two, fmt::format("--as-of {} -j 2 --quiet", as_of));
+  cbf_db_ok(four, fmt::format("--as-of {} -j 4 --quiet", as_of));
+  CHECK(computed_content(two) == computed_content(one));
+  CHECK(computed_content(four) == computed_content(one));
+}
+
+TEST_CASE("A table whose read fails exits 1 naming it and writes nothing, on any thread count") {
+  const Scratch scratch("read_fails");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  // abs() of the smallest integer overflows: an error in the middle of the table's rows.
+  exec(db,
+       "ALTER TABLE user_sessions RENAME TO sessions_base; "
+       "CREATE VIEW user_sessions AS SELECT shop_id, customer_id, session_id, "
+       "CASE WHEN id = 100 THEN abs(-9223372036854775807 - 1) ELSE start_time END AS start_time, "
+       "end_time, device_type, browser_type, referrer_type, created_at FROM sessions_base;");
+  for (const char* threads : {"1", "2", "3"}) {
+    INFO(threads << " threads");
+    const Run r = cbf_db(db, fmt::format("--as-of {} -j {}", as_of, threads));
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("cannot read table user_sessions: integer overflow"));
+    CHECK(query_int(
+              db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'customer_behavior%'") == 0);
+  }
+}
+
+TEST_CASE("A counter that falls to zero is deleted, for the computed customers only") {
+  const Scratch scratch("zero");
+  const fs::path db = scratch.path / "shop.db";
+  sample(fmt::format("sqlite:{}", db.string()));
+  exec(db,
+       "INSERT INTO customer_data (shop_id, customer_id, created_at) VALUES "
+       "('shop-eu', 'c-x', '2024-01-01T00:00:00Z'), ('shop-eu', 'c-y', '2024-01-01T00:00:00Z');"
+       "INSERT INTO user_interactions (shop_id, customer_id, event_type, created_at) VALUES "
+       "('shop-eu', 'c-x', 'page_viewed', 'yesterday'), "
+       "('shop-eu', 'c-y', 'page_viewed', 'yesterday');");
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  const auto counter = [&](std::string_view customer, std::string_view name) {
+    return query_int(db, fmt::format("SELECT count(*) FROM customer_behavior_diagnostics WHERE "
+                                     "record_kind = 'interaction' AND counter = '{}' AND "
+                                     "customer_id = '{}'",
+                                     name, customer));
+  };
+  REQUIRE(counter("c-x", "bad_timestamp") == 1);
+  REQUIRE(counter("c-y", "bad_timestamp") == 1);
+  // Both stamps repaired, c-y's with an old instant: a run of the records changed since
+  // 2025-05-31 computes c-x, not c-y, whose counter stays until a full run.
+  exec(db,
+       "UPDATE user_interactions SET created_at = '2025-06-01T00:00:00Z' WHERE customer_id = "
+       "'c-x'; UPDATE user_interactions SET created_at = '2024-01-01T00:00:00Z' WHERE "
+       "customer_id = 'c-y'");
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet --changed-since 2025-05-31T00:00:00Z", as_of));
+  CHECK(counter("c-x", "bad_timestamp") == 0);
+  CHECK(counter("c-x", "used") == 1);
+  CHECK(counter("c-y", "bad_timestamp") == 1);
+  CHECK(counter("c-y", "used") == 0);
+  cbf_db_ok(db, fmt::format("--as-of {} --quiet", as_of));
+  CHECK(counter("c-y", "bad_timestamp") == 0);
+  CHECK(counter("c-y", "used") == 1);
+}

@@ -1,6 +1,8 @@
 // The reference host's timestamp grammar (contract §5): what is read, what is refused.
 #include "common/timestamp.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
@@ -372,4 +374,27 @@ TEST_CASE("random junk made of timestamp characters is never read as missing", "
       REQUIRE(parse_timestamp(format_timestamp(f.value())) == f);
     }
   }
+}
+
+TEST_CASE("YYYY-MM-DDTHH:MM:SSZ reads as the same text with a +00:00 zone does", "[timestamp]") {
+  // The common form has a shortcut; the zone form takes the general grammar's path.
+  std::mt19937_64 random(17);
+  std::uniform_int_distribution<int> year(0, 10000), month(0, 13), day(0, 32), hour(0, 24),
+      minute(0, 60);
+  for (int i = 0; i < 200000; ++i) {
+    const std::string date =
+        fmt::format("{:04}-{:02}-{:02}", year(random) % 10000, month(random), day(random));
+    const std::string time =
+        fmt::format("{:02}:{:02}:{:02}", hour(random), minute(random), minute(random));
+    INFO(date << 'T' << time);
+    CHECK(parse_timestamp(date + 'T' + time + 'Z') ==
+          parse_timestamp(date + 'T' + time + "+00:00"));
+  }
+  for (const char* text :
+       {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0000-12-31T23:59:59Z",
+        "1900-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "1969-12-31T23:59:59Z"}) {
+    INFO(text);
+    CHECK(parse_timestamp(text) == parse_timestamp(std::string(text, 19) + "+00:00"));
+  }
+  CHECK(parse_timestamp("1969-12-31T23:59:59Z") == at(-1));
 }
