@@ -9,6 +9,7 @@
 #include <cbf/detail/hash.hpp>
 #include <cbf/detail/key_table.hpp>
 #include <cbf/detail/parallel.hpp>
+#include <cbf/detail/uninitialized_array.hpp>
 #include <cbf/models/summary.hpp>
 
 #include <algorithm>
@@ -130,12 +131,12 @@ inline void check_shard(const Shard& shard) {
 /// customers in key order, each customer's records in input order.
 template <class Record>
 struct Grouped {
-  std::vector<const Record*> records;
+  UninitializedArray<const Record*> records;
   std::vector<std::uint32_t> offsets;
 
   [[nodiscard]] std::span<const Record* const> of(std::size_t customer) const noexcept {
-    return std::span<const Record* const>(records).subspan(
-        offsets[customer], offsets[customer + 1] - offsets[customer]);
+    return std::span<const Record* const>(records.data() + offsets[customer],
+                                          offsets[customer + 1] - offsets[customer]);
   }
   /// Starts loading the first `limit` records of a customer into the cache.
   void prefetch(std::size_t customer, std::size_t limit) const noexcept {
@@ -202,14 +203,12 @@ inline constexpr std::size_t min_part_records = 2048;
 /// parts' keys then enter `table` in part order, which gives every key the id the single pass
 /// gives it (first seen first), and each part's ids are renumbered.
 template <class Range, class Stamp>
-[[nodiscard]] std::vector<std::uint32_t> key_ids(Range&& records, KeyTable& table, bool insert,
-                                                 std::int64_t& unkeyed, Stamp stamp,
-                                                 std::optional<Timestamp>& latest,
-                                                 std::size_t workers, const Executor& executor) {
-  std::vector<std::uint32_t> ids;
+[[nodiscard]] UninitializedArray<std::uint32_t> key_ids(
+    Range&& records, KeyTable& table, bool insert, std::int64_t& unkeyed, Stamp stamp,
+    std::optional<Timestamp>& latest, std::size_t workers, const Executor& executor) {
   if constexpr (std::ranges::random_access_range<Range> && std::ranges::sized_range<Range>) {
     const std::size_t n = std::ranges::size(records);
-    ids.resize(n);
+    UninitializedArray<std::uint32_t> ids(n);  // every id is written below
     const std::size_t parts = std::min(workers, n / min_part_records);
     const auto begin = std::ranges::begin(records);
     if (parts <= 1) {
@@ -249,17 +248,17 @@ template <class Range, class Stamp>
             if (ids[i] != KeyTable::none) ids[i] = global[ids[i]];
         },
         executor);
+    return ids;
   } else {
     (void)workers;
     (void)executor;
-    if constexpr (std::ranges::sized_range<Range>) ids.reserve(std::ranges::size(records));
-    for (const auto& item : records) {
-      std::uint32_t id = KeyTable::none;
-      key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp, latest, &id);
-      ids.push_back(id);
-    }
+    UninitializedArray<std::uint32_t> ids(
+        static_cast<std::size_t>(std::ranges::distance(records)));  // a forward range: twice
+    std::size_t i = 0;
+    for (const auto& item : records)
+      key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp, latest, &ids[i++]);
+    return ids;
   }
-  return ids;
 }
 
 /// Second pass over one kind: records scattered into customer order (a stable counting sort),
@@ -268,7 +267,7 @@ template <class Range, class Stamp>
 /// input order whatever the split.
 template <class Range>
 [[nodiscard]] Grouped<record_of<Range>> group(Range&& records,
-                                              const std::vector<std::uint32_t>& ids,
+                                              const UninitializedArray<std::uint32_t>& ids,
                                               const std::vector<std::uint32_t>& rank,
                                               std::size_t customers, std::size_t workers,
                                               const Executor& executor) {
@@ -301,7 +300,7 @@ template <class Range>
     }
   }
   g.offsets[customers] = offset;
-  g.records.resize(offset);
+  g.records = UninitializedArray<const record_of<Range>*>(offset);  // every slot is written below
   if constexpr (std::ranges::random_access_range<Range>) {
     const auto begin = std::ranges::begin(records);
     const auto scatter_part = [&](std::size_t k) {
@@ -396,12 +395,14 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   if (!config.as_of && !latest) throw MissingAsOf();
   batch.as_of = config.as_of ? *config.as_of : *latest;
 
-  // A key set may name keys no record has: only keys with records become customers.
+  // A key set may name keys no record has: only keys with records become customers. Without
+  // one, every key in the table came from a record.
   const std::size_t table_size = batch.table.size();
-  std::vector<bool> present(table_size, false);
-  for (const auto* ids : {&ids_c, &ids_i, &ids_s, &ids_a})
-    for (const std::uint32_t id : *ids)
-      if (id != KeyTable::none) present[id] = true;
+  std::vector<bool> present(table_size, insert);
+  if (!insert)
+    for (const auto* ids : {&ids_c, &ids_i, &ids_s, &ids_a})
+      for (const std::uint32_t id : *ids)
+        if (id != KeyTable::none) present[id] = true;
   std::vector<std::uint32_t> order;
   for (std::uint32_t id = 0; id < table_size; ++id) {
     if (!present[id]) continue;
