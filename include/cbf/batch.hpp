@@ -209,7 +209,11 @@ template <class Range, class Stamp>
   if constexpr (std::ranges::random_access_range<Range> && std::ranges::sized_range<Range>) {
     const std::size_t n = std::ranges::size(records);
     UninitializedArray<std::uint32_t> ids(n);  // every id is written below
-    const std::size_t parts = std::min(workers, n / min_part_records);
+    // Each part finds every key again in a table of its own, and the parts' keys are merged one
+    // by one: worth it only when the records are many per key already known (the first kind
+    // read, or interactions after customers), not for a kind of a few records per key.
+    const bool few_per_key = table.size() > 0 && n < 64 * table.size();
+    const std::size_t parts = few_per_key ? 1 : std::min(workers, n / min_part_records);
     const auto begin = std::ranges::begin(records);
     if (parts <= 1) {
       key_ids_of(begin, begin + static_cast<std::ptrdiff_t>(n), table, insert, unkeyed, stamp,
@@ -232,9 +236,15 @@ template <class Range, class Stamp>
                      part[k].unkeyed, stamp, part[k].latest, ids.data() + bounds(k));
         },
         executor);
-    for (Part& p : part) {
+    // Into an empty table, the first part's keys would enter in the order its own table has
+    // them: its table becomes the batch's, and its ids stay as they are.
+    const bool first_is_global = insert && table.size() == 0;
+    if (first_is_global) table = std::move(part[0].table);
+    for (std::size_t k = 0; k < parts; ++k) {
+      Part& p = part[k];
       unkeyed += p.unkeyed;
       if (p.latest && (!latest || *p.latest > *latest)) latest = p.latest;
+      if (k == 0 && first_is_global) continue;
       p.global.resize(p.table.size());
       for (std::uint32_t id = 0; id < p.table.size(); ++id)
         p.global[id] = insert ? table.insert(p.table.shop_id(id), p.table.customer_id(id))
@@ -243,6 +253,7 @@ template <class Range, class Stamp>
     run_tasks(
         parts,
         [&](std::size_t k) {
+          if (k == 0 && first_is_global) return;
           const std::vector<std::uint32_t>& global = part[k].global;
           for (std::size_t i = bounds(k); i < bounds(k + 1); ++i)
             if (ids[i] != KeyTable::none) ids[i] = global[ids[i]];
