@@ -199,25 +199,29 @@ TEST_CASE("equal_bytes compares every byte of every length", "[detail][pool]") {
 TEST_CASE("ids are counted once per distinct non-zero id, in order of first appearance",
           "[detail][pool]") {
   cbf::detail::IdCounter counter;
+  using Ids = std::vector<TextId>;
+  const auto id_of = [](TextId id) { return id; };
   using Counts = std::vector<std::pair<TextId, std::size_t>>;
   Counts counts;
-  counter.for_each({3, 1, 0, 3, 2, 3, 0, 1},
+  counter.for_each(Ids{3, 1, 0, 3, 2, 3, 0, 1}, id_of,
                    [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
   CHECK(counts == Counts{{3, 3}, {1, 2}, {2, 1}});
 
   SECTION("a reused counter starts from zero") {
     counts.clear();
-    counter.for_each({2, 7, 2}, [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
+    counter.for_each(Ids{2, 7, 2}, id_of,
+                     [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
     CHECK(counts == Counts{{2, 2}, {7, 1}});
   }
   SECTION("a call that threw leaves no count behind") {
-    CHECK_THROWS(counter.for_each({5, 5, 6}, [](TextId, std::size_t) { throw 1; }));
+    CHECK_THROWS(counter.for_each(Ids{5, 5, 6}, id_of, [](TextId, std::size_t) { throw 1; }));
     counts.clear();
-    counter.for_each({6, 5}, [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
+    counter.for_each(Ids{6, 5}, id_of,
+                     [&](TextId id, std::size_t n) { counts.emplace_back(id, n); });
     CHECK(counts == Counts{{6, 1}, {5, 1}});
   }
   SECTION("no ids, or only empty ones, call nothing") {
-    counter.for_each({0, 0}, [](TextId, std::size_t) { FAIL("called"); });
-    counter.for_each({}, [](TextId, std::size_t) { FAIL("called"); });
+    counter.for_each(Ids{0, 0}, id_of, [](TextId, std::size_t) { FAIL("called"); });
+    counter.for_each(Ids{}, id_of, [](TextId, std::size_t) { FAIL("called"); });
   }
 }

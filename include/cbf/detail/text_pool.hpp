@@ -315,13 +315,6 @@ class IdCounter {
     for (const TextId id : distinct_) f(id, std::size_t{counts_[id]});
   }
 
-  /// Calls `f(id, count)` once per distinct non-zero id of `ids`, in order of first appearance.
-  template <class F>
-  void for_each(const std::vector<TextId>& ids, F&& f) {
-    for_each(
-        ids, [](TextId id) { return id; }, f);
-  }
-
  private:
   std::vector<std::uint32_t> counts_;  // by id; zero but for distinct_
   std::vector<TextId> distinct_;       // the ids counted last, in first-seen order
