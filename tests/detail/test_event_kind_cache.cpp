@@ -50,3 +50,22 @@ TEST_CASE("the event kind cache classifies exactly as the contract's lookup does
   CHECK_FALSE(cache.kind_of("  ").has_value());  // blank: a missing field
   CHECK(cache.kind_of("Search") == cbf::EventKind::search);
 }
+
+TEST_CASE("two event names that share a set of the cache are both classified once",
+          "[detail][events]") {
+  // search_submitted and checkout_started have the same size, and their first and middle bytes
+  // put them in one set: alternating them must not classify either again.
+  cbf::detail::EventKindCache cache;
+  for (int i = 0; i < 50; ++i) {
+    CHECK(cache.kind_of("search_submitted") == cbf::EventKind::search);
+    CHECK(cache.kind_of("checkout_started") == cbf::EventKind::checkout_started);
+  }
+  CHECK(cache.misses() == 2);
+  // A third name of the same set (an unknown kind) evicts the one used least recently.
+  CHECK(cache.kind_of("a_event_a_xxxxx") == cbf::EventKind::other);
+  CHECK(cache.misses() == 3);
+  CHECK(cache.kind_of("checkout_started") == cbf::EventKind::checkout_started);
+  CHECK(cache.misses() == 3);
+  CHECK(cache.kind_of("search_submitted") == cbf::EventKind::search);
+  CHECK(cache.misses() == 4);
+}

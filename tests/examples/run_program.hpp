@@ -98,6 +98,8 @@ inline Run run_program(const std::string& exe, const std::string& args) {
   Run r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   std::filesystem::remove(out);
   std::filesystem::remove(err);
+  std::error_code ignored;  // a run of the same process may still use it: removed once empty
+  std::filesystem::remove(dir, ignored);
   return r;
 }
 

@@ -265,12 +265,53 @@ inline void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey
   }
 }
 
+/// Puts rows in time order by whole blocks when they can be: a block is a stretch of one
+/// session's rows in time order (a customer's sessions logged one after another, out of order,
+/// or several in order: blocks are finer than ascending runs, so sessions weave no run into
+/// another). The blocks are sorted by their first rows and laid one after another, in time linear
+/// in the rows. False, with `rows` unchanged, when two blocks interleave in time or the blocks
+/// are too many to pay.
+[[nodiscard]] inline bool lay_blocks(std::vector<InteractionRow>& rows, TimeOrderScratch& scratch) {
+  const std::size_t n = rows.size();
+  std::vector<std::uint32_t>& starts = scratch.run_starts;
+  starts.assign(1, 0);
+  for (std::size_t i = 1; i < n; ++i)
+    if (rows[i].session_id != rows[i - 1].session_id || time_order_less(rows[i], rows[i - 1]))
+      starts.push_back(static_cast<std::uint32_t>(i));
+  if (starts.size() * 4 > n) return false;
+  const std::size_t blocks = starts.size();
+  starts.push_back(static_cast<std::uint32_t>(n));  // block b is [starts[b], starts[b + 1])
+  // The blocks by their first rows, as 16-byte keys: the block's number stands for its first
+  // row's position, which it orders as (blocks are numbered in input order).
+  std::vector<TimeOrderKey>& order = scratch.keys;
+  order.resize(blocks);
+  for (std::uint32_t b = 0; b < blocks; ++b) {
+    const InteractionRow& first = rows[starts[b]];
+    const bool page_view = first.kind == EventKind::page_view;
+    order[b] = TimeOrderKey{first.time.time_since_epoch().count(),
+                            (std::uint64_t{page_view ? 0u : 1u} << 32) | b};
+  }
+  std::sort(order.begin(), order.end());
+  const auto block = [&](std::size_t k) { return order[k].rest & 0xffffffffu; };
+  // Rows are distinct in the strict total order, so blocks in order of their first rows are
+  // disjoint exactly when each one's last row comes before the next one's first.
+  for (std::size_t k = 1; k < blocks; ++k)
+    if (!time_order_less(rows[starts[block(k - 1) + 1] - 1], rows[starts[block(k)]])) return false;
+  std::vector<InteractionRow>& spare = scratch.rows;
+  spare.resize(n);
+  InteractionRow* out = spare.data();
+  for (std::size_t k = 0; k < blocks; ++k)
+    out = std::copy(rows.begin() + starts[block(k)], rows.begin() + starts[block(k) + 1], out);
+  rows.swap(spare);
+  return true;
+}
+
 /// Puts the interactions, read in input order, in time order (contract §1). Trackers log in time
 /// order but for ties and late events: with few rows out of place they are sorted in place by
-/// insertion (past a budget of moves, a comparison sort finishes). Otherwise 16-byte keys are
-/// sorted, by merging their ascending runs when they are few (a customer's sessions logged one
-/// after another, say), and each 48-byte row then moves once. The result is the one arrangement of
-/// a strict total order, whichever way did the work.
+/// insertion (past a budget of moves, a comparison sort finishes). Sessions logged whole but out
+/// of order are laid block after block (lay_blocks). Otherwise 16-byte keys are sorted, by
+/// merging their ascending runs when they are few, and each 48-byte row then moves once. The result
+/// is the one arrangement of a strict total order, whichever way did the work.
 inline void sort_by_time_order(std::vector<InteractionRow>& rows, TimeOrderScratch& scratch) {
   std::size_t descents = 0;  // rows that come before the row ahead of them
   for (std::size_t i = 1; i < rows.size(); ++i) descents += time_order_less(rows[i], rows[i - 1]);
@@ -280,6 +321,7 @@ inline void sort_by_time_order(std::vector<InteractionRow>& rows, TimeOrderScrat
       std::sort(rows.begin(), rows.end(), time_order_less);
     return;
   }
+  if (lay_blocks(rows, scratch)) return;
   std::vector<TimeOrderKey>& keys = scratch.keys;
   keys.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -352,27 +394,36 @@ void for_each_record(Range&& records, F&& f) {
   }
 }
 
-/// Takes the key from the first record that has one; when the context must hold one customer
-/// (ContextScratch::single_key), notes the first record of another key.
+/// Notes the first key of a single customer's records besides the context's own.
 template <class Record>
-void adopt_key(CustomerContext& ctx, const Record& r, std::string_view customer_id) {
-  if (ctx.customer_id.empty()) {
+[[gnu::cold, gnu::noinline]] void note_other_key(CustomerContext& ctx, const Record& r,
+                                                 std::string_view customer_id) {
+  ctx.scratch.other_key.emplace(std::string(kept_shop_id(ctx, r)), std::string(customer_id));
+}
+
+/// Takes the key from the first record that has one; when the context must hold one customer
+/// (ContextScratch::single_key), notes the first record of another key. Inlined: with a single
+/// customer it compares every record's key, and a call would cost more than the comparison.
+template <class Record>
+[[gnu::always_inline]] inline void adopt_key(CustomerContext& ctx, const Record& r,
+                                             std::string_view customer_id) {
+  if (ctx.customer_id.empty()) [[unlikely]] {
     ctx.customer_id = customer_id;
     ctx.shop_id = kept_shop_id(ctx, r);
     return;
   }
   if (!ctx.scratch.single_key || ctx.scratch.other_key) return;
   const std::string_view shop_id = kept_shop_id(ctx, r);
-  const auto same = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() && equal_bytes(a.data(), b.data(), a.size());
-  };
-  if (!same(customer_id, ctx.customer_id) || !same(shop_id, ctx.shop_id))
-    ctx.scratch.other_key.emplace(std::string(shop_id), std::string(customer_id));
+  if (customer_id.size() != ctx.customer_id.size() || shop_id.size() != ctx.shop_id.size() ||
+      !equal_bytes(customer_id.data(), ctx.customer_id.data(), customer_id.size()) ||
+      !equal_bytes(shop_id.data(), ctx.shop_id.data(), shop_id.size())) [[unlikely]]
+    note_other_key(ctx, r, customer_id);
 }
 
 /// Whether record r has a customer_id, adopting its key when it is the first (adopt_key).
+/// Inlined: it runs once a record of a single customer's call.
 template <class Record>
-[[nodiscard]] bool has_key(CustomerContext& ctx, const Record& r) {
+[[nodiscard, gnu::always_inline]] inline bool has_key(CustomerContext& ctx, const Record& r) {
   const std::string_view customer_id = kept_customer_id(ctx, r);
   if (customer_id.empty()) return false;
   adopt_key(ctx, r, customer_id);
@@ -408,6 +459,8 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
   }
 }
 
+// The per-record lambdas below are inlined into for_each_record's loop: as calls, their
+// prologues cost more than some of the fields they read.
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
   const bool key_known = ctx.scratch.key_known;
@@ -415,39 +468,40 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
   std::vector<InteractionRow>& rows = ctx.interactions;
   std::size_t used = 0;
   if constexpr (std::ranges::sized_range<Range>) rows.resize(std::ranges::size(interactions));
-  for_each_record(interactions, [&](const auto& r, std::uint32_t input_index) {
-    const bool keyed = key_known || has_key(ctx, r);
-    const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
-    const TimeField created = field::created_at(r);
-    Reason reason = Reason::missing_field;
-    if (keyed && kind && !created.is_missing()) reason = window.check(created);
-    count(ctx.diagnostics.interaction, reason);
-    if (reason != Reason::used) return;
+  for_each_record(
+      interactions, [&](const auto& r, std::uint32_t input_index) __attribute__((always_inline)) {
+        const bool keyed = key_known || has_key(ctx, r);
+        const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
+        const TimeField created = field::created_at(r);
+        Reason reason = Reason::missing_field;
+        if (keyed && kind && !created.is_missing()) reason = window.check(created);
+        count(ctx.diagnostics.interaction, reason);
+        if (reason != Reason::used) return;
 
-    bool bad_duration = false;
-    const auto duration = read_view_duration(field::view_duration(r), bad_duration);
-    if (bad_duration) ++ctx.diagnostics.interaction.bad_view_duration;
-    InteractionRow row;
-    row.time = created.value();
-    row.view_end = row.time + duration.value_or(Duration::zero());
-    row.input_index = input_index;
-    row.kind = *kind;
-    TextPools& texts = ctx.texts;
-    row.session_id = intern_session_id(texts.session_ids, r);
-    if (row.kind == EventKind::product_view)
-      row.product_id = intern_product_id(texts.product_ids, r);
-    if (row.kind == EventKind::product_view || row.kind == EventKind::collection_view)
-      row.category_id = intern_category_id(texts.category_ids, r);
-    if (row.kind == EventKind::search)
-      row.search_query =
-          intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
-    row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r),
-                                   interaction_device);
-    if constexpr (std::ranges::sized_range<Range>)
-      rows[used++] = row;
-    else
-      rows.push_back(row);
-  });
+        bool bad_duration = false;
+        const auto duration = read_view_duration(field::view_duration(r), bad_duration);
+        if (bad_duration) ++ctx.diagnostics.interaction.bad_view_duration;
+        InteractionRow row;
+        row.time = created.value();
+        row.view_end = row.time + duration.value_or(Duration::zero());
+        row.input_index = input_index;
+        row.kind = *kind;
+        TextPools& texts = ctx.texts;
+        row.session_id = intern_session_id(texts.session_ids, r);
+        if (row.kind == EventKind::product_view)
+          row.product_id = intern_product_id(texts.product_ids, r);
+        if (row.kind == EventKind::product_view || row.kind == EventKind::collection_view)
+          row.category_id = intern_category_id(texts.category_ids, r);
+        if (row.kind == EventKind::search)
+          row.search_query =
+              intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
+        row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r),
+                                       interaction_device);
+        if constexpr (std::ranges::sized_range<Range>)
+          rows[used++] = row;
+        else
+          rows.push_back(row);
+      });
   if constexpr (std::ranges::sized_range<Range>) rows.resize(used);
 }
 
@@ -455,27 +509,28 @@ template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
   const bool key_known = ctx.scratch.key_known;
-  for_each_record(sessions, [&](const auto& r, std::uint32_t input_index) {
-    const bool keyed = key_known || has_key(ctx, r);
-    const TextId session_id = intern_session_id(ctx.texts.session_ids, r);
-    const TimeField start = field::start_time(r);
-    Reason reason = Reason::missing_field;
-    if (keyed && session_id != no_text && !start.is_missing()) reason = window.check(start);
-    if (reason != Reason::used) {
-      count(ctx.diagnostics.session, reason);
-      return;
-    }
-    SessionCandidate c{};
-    c.row.start = start.value();
-    c.row.session_id = session_id;
-    c.row.device_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
-                                     field::device_type(r), session_device);
-    c.row.referrer_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
-                                       field::referrer_type(r), session_referrer);
-    c.end_time = field::end_time(r);
-    c.input_index = input_index;
-    out.push_back(c);
-  });
+  for_each_record(
+      sessions, [&](const auto& r, std::uint32_t input_index) __attribute__((always_inline)) {
+        const bool keyed = key_known || has_key(ctx, r);
+        const TextId session_id = intern_session_id(ctx.texts.session_ids, r);
+        const TimeField start = field::start_time(r);
+        Reason reason = Reason::missing_field;
+        if (keyed && session_id != no_text && !start.is_missing()) reason = window.check(start);
+        if (reason != Reason::used) {
+          count(ctx.diagnostics.session, reason);
+          return;
+        }
+        SessionCandidate c{};
+        c.row.start = start.value();
+        c.row.session_id = session_id;
+        c.row.device_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
+                                         field::device_type(r), session_device);
+        c.row.referrer_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
+                                           field::referrer_type(r), session_referrer);
+        c.end_time = field::end_time(r);
+        c.input_index = input_index;
+        out.push_back(c);
+      });
   // Duplicates (same session_id among in-window records): the first in input order is kept.
   // Ids are dense, so a flag per id finds them, and the kept records stay in input order.
   std::vector<bool>& seen = ctx.scratch.seen_session_ids;
@@ -502,29 +557,30 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
 template <class Range>
 void read_attributions(CustomerContext& ctx, Range&& attributions, const Window& window) {
   const bool key_known = ctx.scratch.key_known;
-  for_each_record(attributions, [&](const auto& r, std::uint32_t input_index) {
-    const bool keyed = key_known || has_key(ctx, r);
-    const TimeField created = field::created_at(r);
-    const TextId order_id = intern_order_id(ctx.texts.order_ids, r);
-    const auto value = read_money(field::attribution_value(r));
-    Reason reason = Reason::missing_field;
-    if (keyed && !created.is_missing()) {
-      reason = window.check(created);
-      if (reason == Reason::used && order_id == no_text) reason = Reason::empty_order_id;
-      if (reason == Reason::used && !value) reason = Reason::bad_money;
-    }
-    count(ctx.diagnostics.attribution, reason);
-    if (reason != Reason::used) return;
-    AttributionRow row;
-    row.time = created.value();
-    row.value = *value;
-    row.input_index = input_index;
-    row.order_id = order_id;
-    row.session_id = intern_session_id(ctx.texts.session_ids, r);
-    row.attribution_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
-                                        field::attribution_type(r), attribution_type_label);
-    ctx.attributions.push_back(row);
-  });
+  for_each_record(
+      attributions, [&](const auto& r, std::uint32_t input_index) __attribute__((always_inline)) {
+        const bool keyed = key_known || has_key(ctx, r);
+        const TimeField created = field::created_at(r);
+        const TextId order_id = intern_order_id(ctx.texts.order_ids, r);
+        const auto value = read_money(field::attribution_value(r));
+        Reason reason = Reason::missing_field;
+        if (keyed && !created.is_missing()) {
+          reason = window.check(created);
+          if (reason == Reason::used && order_id == no_text) reason = Reason::empty_order_id;
+          if (reason == Reason::used && !value) reason = Reason::bad_money;
+        }
+        count(ctx.diagnostics.attribution, reason);
+        if (reason != Reason::used) return;
+        AttributionRow row;
+        row.time = created.value();
+        row.value = *value;
+        row.input_index = input_index;
+        row.order_id = order_id;
+        row.session_id = intern_session_id(ctx.texts.session_ids, r);
+        row.attribution_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
+                                            field::attribution_type(r), attribution_type_label);
+        ctx.attributions.push_back(row);
+      });
 }
 
 }  // namespace cbf::detail

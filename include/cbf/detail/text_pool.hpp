@@ -168,8 +168,10 @@ class TextPool {
     return true;
   }
 
-  /// The id of a text in slots_, or the slot where it would go.
-  [[nodiscard]] TextId find_text(std::string_view text, std::uint64_t h, std::size_t& slot) const {
+  /// The id of a text in slots_, or the slot where it would go. Inlined: a call costs a third of
+  /// a short text's probe.
+  [[nodiscard, gnu::always_inline]] TextId find_text(std::string_view text, std::uint64_t h,
+                                                     std::size_t& slot) const {
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const TextId id = slots_[i];
       if (id == no_text) {
