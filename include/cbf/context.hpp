@@ -112,7 +112,7 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   ctx.scratch.key_known = key.has_value();
   ctx.shop_id_bits.reset();
   ctx.customer_id_bits.reset();
-  ctx.interactions.clear();
+  // ctx.interactions is refilled by read_interactions, which sizes it without constructing rows.
   ctx.sessions.clear();
   ctx.session_members.clear();
   ctx.attributions.clear();
@@ -144,9 +144,9 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
       return a.row.start != b.row.start ? a.row.start < b.row.start : a.input_index < b.input_index;
     };
     if (!std::is_sorted(records.begin(), records.end(), by_start))
-      std::sort(records.begin(), records.end(), by_start);
+      detail::sort_by_start(records, ctx.scratch.time_order.keys, ctx.scratch.sorted_records);
     for (const auto& r : records) ctx.sessions.push_back(r.row);
-    index.build(ctx.sessions);
+    index.build(ctx.sessions, ctx.texts.session_ids.size());
     // Consecutive interactions mostly share a session: one comparison instead of a search.
     const InteractionRow* previous = nullptr;
     for (InteractionRow& row : ctx.interactions) {
@@ -159,7 +159,7 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
     }
   }
   detail::resolve_sessions(ctx);
-  if (ctx.sessions_derived) index.build(ctx.sessions);
+  if (ctx.sessions_derived) index.build(ctx.sessions, ctx.texts.session_ids.size());
   detail::convert_by_attributions(ctx, index);
   detail::build_orders(ctx);
   detail::find_first_seen(ctx);

@@ -88,24 +88,31 @@ struct SessionCandidate {
   std::uint32_t input_index;
 };
 
-/// Sorted (session_id, index) pairs, to find sessions by id.
+/// Sessions by id: the indices of each id's sessions, in index order, laid out by a counting
+/// sort over the ids (dense, 1 to the session_ids pool's size), so no comparison sort.
 struct SessionIndex {
-  std::vector<std::pair<TextId, std::uint32_t>> entries;
+  std::vector<std::uint32_t> begins;   ///< by id: where its sessions start in `sessions`
+  std::vector<std::uint32_t> indices;  ///< session indices grouped by id
 
-  void build(const std::vector<SessionRow>& sessions) {
-    entries.clear();
+  /// Indexes `sessions`, whose ids are below `ids` + 1.
+  void build(const std::vector<SessionRow>& sessions, std::size_t ids) {
+    begins.assign(ids + 2, 0);
+    for (const SessionRow& s : sessions)
+      if (s.session_id != no_text) ++begins[s.session_id + 1];
+    for (std::size_t id = 1; id < begins.size(); ++id) begins[id] += begins[id - 1];
+    indices.resize(begins.back());
+    // begins[id] moves to the id's end as its sessions are placed, then back by one slot.
     for (std::uint32_t i = 0; i < sessions.size(); ++i)
-      if (sessions[i].session_id != no_text) entries.emplace_back(sessions[i].session_id, i);
-    std::sort(entries.begin(), entries.end());
+      if (const TextId id = sessions[i].session_id; id != no_text) indices[begins[id]++] = i;
+    for (std::size_t id = begins.size() - 1; id > 0; --id) begins[id] = begins[id - 1];
+    begins[0] = 0;
   }
 
-  /// Calls f(index) for every session with this id.
+  /// Calls f(index) for every session with this id, in index order.
   template <class F>
   void for_each(TextId id, F&& f) const {
-    if (id == no_text) return;
-    auto it = std::lower_bound(entries.begin(), entries.end(), id,
-                               [](const auto& e, TextId v) { return e.first < v; });
-    for (; it != entries.end() && it->first == id; ++it) f(it->second);
+    if (id == no_text || id + 1 >= begins.size()) return;
+    for (std::uint32_t k = begins[id]; k < begins[id + 1]; ++k) f(indices[k]);
   }
 };
 
@@ -217,6 +224,7 @@ struct ContextScratch {
   std::string normalised;          ///< a label or query being normalised
   EventKindCache event_kinds;      ///< kinds of recent event_type texts (kept across customers)
   std::vector<SessionCandidate> session_records;  ///< used Session records, by start time
+  std::vector<SessionCandidate> sorted_records;   ///< where session_records are sorted into
   std::vector<bool> seen_session_ids;             ///< by session id: a Session record kept
   TimeOrderScratch time_order;                    ///< interactions being put in time order
   SessionIndex index;

@@ -21,8 +21,10 @@ namespace cbf::detail {
 /// evict each other on every record.
 class EventKindCache {
  public:
-  /// event_kind_of for a record's raw event_type text.
-  [[nodiscard]] std::optional<EventKind> kind_of(std::string_view raw) noexcept {
+  /// event_kind_of for a record's raw event_type text. The cached case is inlined: it runs once a
+  /// record, and a call would cost a third of it.
+  [[nodiscard, gnu::always_inline]] std::optional<EventKind> kind_of(
+      std::string_view raw) noexcept {
     if (raw.empty() || raw.size() > max_size) return classify(raw);
     const std::size_t key = raw.size() * 0x9e37u + static_cast<unsigned char>(raw[0]) * 0x85ebu +
                             static_cast<unsigned char>(raw[raw.size() / 2]) * 0xc2b2u;
@@ -34,13 +36,7 @@ class EventKindCache {
         return e.kind;
       }
     }
-    Entry& e = set.ways[set.victim];
-    set.victim = static_cast<std::uint8_t>(1 - set.victim);
-    e.size = static_cast<std::uint8_t>(raw.size());
-    std::copy(raw.begin(), raw.end(), e.bytes);
-    e.kind = classify(raw);
-    ++misses_;
-    return e.kind;
+    return cache(set, raw);
   }
 
   /// How many texts were classified for want of a cached entry (for tests).
@@ -57,6 +53,17 @@ class EventKindCache {
     std::array<Entry, 2> ways{};
     std::uint8_t victim = 0;  // the way a miss replaces: the one not used last
   };
+
+  /// Classifies `raw` into the set's older way.
+  [[gnu::noinline]] std::optional<EventKind> cache(Set& set, std::string_view raw) noexcept {
+    Entry& e = set.ways[set.victim];
+    set.victim = static_cast<std::uint8_t>(1 - set.victim);
+    e.size = static_cast<std::uint8_t>(raw.size());
+    std::copy(raw.begin(), raw.end(), e.bytes);
+    e.kind = classify(raw);
+    ++misses_;
+    return e.kind;
+  }
 
   [[nodiscard]] static std::optional<EventKind> classify(std::string_view raw) noexcept {
     const std::string_view text = trim(raw);

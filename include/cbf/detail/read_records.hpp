@@ -147,7 +147,8 @@ CBF_DETAIL_KEPT_ID(customer_id, 1)
 
 /// The event kind of an interaction (event_kind_of), through the cache for text event types.
 template <class R>
-[[nodiscard]] std::optional<EventKind> read_event_kind(EventKindCache& cache, const R& r) noexcept {
+[[nodiscard, gnu::always_inline]] inline std::optional<EventKind> read_event_kind(
+    EventKindCache& cache, const R& r) noexcept {
   if constexpr (has_event_type<R> && !kind_event<decltype(raw_event_type(r))>)
     return cache.kind_of(field::event_type(r));
   else
@@ -166,16 +167,16 @@ template <class Raw>
 
 // intern_NAME(pool, r): the id of record r's id NAME in `pool`, exact, blank read as empty;
 // an integer by its value, with the id of its decimal text.
-#define CBF_DETAIL_INTERN_ID(NAME)                                 \
-  template <class R>                                               \
-  [[nodiscard]] TextId intern_##NAME(TextPool& pool, const R& r) { \
-    if constexpr (!has_##NAME<R>) {                                \
-      return no_text;                                              \
-    } else if constexpr (number_##NAME<R>) {                       \
-      return intern_number(pool, raw_##NAME(r));                   \
-    } else {                                                       \
-      return pool.intern_id(id_or_empty(as_text(raw_##NAME(r))));  \
-    }                                                              \
+#define CBF_DETAIL_INTERN_ID(NAME)                                                            \
+  template <class R>                                                                          \
+  [[nodiscard, gnu::always_inline]] inline TextId intern_##NAME(TextPool& pool, const R& r) { \
+    if constexpr (!has_##NAME<R>) {                                                           \
+      return no_text;                                                                         \
+    } else if constexpr (number_##NAME<R>) {                                                  \
+      return intern_number(pool, raw_##NAME(r));                                              \
+    } else {                                                                                  \
+      return pool.intern_id(id_or_empty(as_text(raw_##NAME(r))));                             \
+    }                                                                                         \
   }
 CBF_DETAIL_INTERN_ID(session_id)
 CBF_DETAIL_INTERN_ID(product_id)
@@ -198,6 +199,8 @@ enum LabelField : std::size_t {
                                                              LabelField field) {
   if (raw.empty()) return no_text;
   const std::string_view t = trim(raw);
+  // The field's last label, kept normalised: equal bytes are already in normal form.
+  if (const TextId id = pool.remembered(t, field); id != no_text) return id;
   if (std::none_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
     return pool.intern(t, field);
   buffer.assign(t);
@@ -263,6 +266,19 @@ inline void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey
     starts.resize(kept);
     keys.swap(spare);
   }
+}
+
+/// Sorts Session records, in input order, by start time, then input order: 16-byte keys are
+/// sorted and each record then moves once (`spare` is the buffer it moves to).
+inline void sort_by_start(std::vector<SessionCandidate>& records, std::vector<TimeOrderKey>& keys,
+                          std::vector<SessionCandidate>& spare) {
+  keys.resize(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i)  // position orders as input_index
+    keys[i] = TimeOrderKey{records[i].row.start.time_since_epoch().count(), i};
+  std::sort(keys.begin(), keys.end());
+  spare.resize(records.size());
+  for (std::size_t j = 0; j < keys.size(); ++j) spare[j] = records[keys[j].rest];
+  records.swap(spare);
 }
 
 /// Puts rows in time order by whole blocks when they can be: a block is a stretch of one
@@ -465,9 +481,14 @@ template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
   const bool key_known = ctx.scratch.key_known;
   // Rows are written in place: a push_back the compiler does not inline costs more than a row.
+  // Sized without clearing first: the rows a previous customer left are overwritten, not
+  // constructed again.
   std::vector<InteractionRow>& rows = ctx.interactions;
   std::size_t used = 0;
-  if constexpr (std::ranges::sized_range<Range>) rows.resize(std::ranges::size(interactions));
+  if constexpr (std::ranges::sized_range<Range>)
+    rows.resize(std::ranges::size(interactions));
+  else
+    rows.clear();
   for_each_record(
       interactions, [&](const auto& r, std::uint32_t input_index) __attribute__((always_inline)) {
         const bool keyed = key_known || has_key(ctx, r);

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,20 @@ namespace cbf::detail {
 /// order.
 using TextId = std::uint32_t;
 inline constexpr TextId no_text = 0;
+
+/// Copies `text` to `out`, which has room for 16 bytes more than the text: short texts by two
+/// overlapping words.
+[[gnu::always_inline]] inline void copy_bytes(char* out, std::string_view text) noexcept {
+  const std::size_t n = text.size();
+  if (n > 16) {
+    std::memcpy(out, text.data(), n);
+  } else if (n >= 8) {
+    std::memcpy(out, text.data(), 8);
+    std::memcpy(out + n - 8, text.data() + n - 8, 8);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) out[i] = text[i];
+  }
+}
 
 /// Room for the decimal text of a 64-bit integer, where TextPool::text writes a number's digits.
 struct NumberText {
@@ -39,7 +54,7 @@ class TextPool {
     for (const Entry& e : entries_)
       if (e.has_text) slots_[e.slot] = no_text;
     entries_.clear();
-    bytes_.clear();
+    used_ = 0;
     texts_ = 0;
     for (const std::uint32_t i : number_used_) number_slots_[i] = NumberSlot{};
     number_used_.clear();
@@ -57,14 +72,21 @@ class TextPool {
   /// remembers for the field is tried first.
   [[nodiscard]] TextId intern(std::string_view text, std::size_t memo = 0) {
     if (text.empty()) return no_text;
-    TextId& last = last_[memo];
-    if (last != no_text) {
-      const Entry& e = entries_[last - 1];
-      if (e.size == text.size() && equal_bytes(bytes_.data() + e.offset, text.data(), e.size))
-        return last;
-    }
-    last = find_or_add(text);
-    return last;
+    if (const TextId id = remembered(text, memo); id != no_text) return id;
+    last_[memo] = find_or_add(text);
+    return last_[memo];
+  }
+
+  /// The id `memo` remembers when its text is exactly `text`, else 0: a caller that would
+  /// normalise `text` before interning it can skip that when the text is already the kept one.
+  [[nodiscard, gnu::always_inline]] TextId remembered(std::string_view text,
+                                                      std::size_t memo) const noexcept {
+    const TextId last = last_[memo];
+    if (last == no_text) return no_text;
+    const Entry& e = entries_[last - 1];
+    return e.size == text.size() && equal_bytes(bytes_.data() + e.offset, text.data(), e.size)
+               ? last
+               : no_text;
   }
 
   /// The id of an integer: the id of its decimal text. Found by value after the first time.
@@ -77,11 +99,17 @@ class TextPool {
   /// (format_decimal's, so not "007" or "-0") is that integer, found by value (intern_number): no
   /// bytes kept, hashed or compared. Ids such as "35134" are mostly numbers.
   /// `text` must stay alive and unchanged until clear(): the last one is kept as a view.
-  [[nodiscard]] TextId intern_id(std::string_view text) {
-    // A customer's records mostly repeat the last id (a session's events): compare it first.
+  [[nodiscard, gnu::always_inline]] TextId intern_id(std::string_view text) {
+    // A customer's records mostly repeat the last id (a session's events): compare it first,
+    // inlined, as a call would cost more than the comparison.
     if (last_id_ != no_text && text.size() == last_id_text_.size() &&
         equal_bytes(text.data(), last_id_text_.data(), text.size()))
       return last_id_;
+    return intern_new_id(text);
+  }
+
+  /// intern_id past its memo.
+  [[nodiscard, gnu::noinline]] TextId intern_new_id(std::string_view text) {
     std::uint64_t bits = 0;
     bool negative = false;
     if (parse_decimal(text, bits, negative))
@@ -198,15 +226,20 @@ class TextPool {
 
   /// Keeps `text` for entry `id` and enters it in slots_ at `slot`.
   void keep_text(TextId id, std::string_view text, std::uint64_t h, std::size_t slot) {
-    if (text.size() > max_bytes - bytes_.size())
+    if (text.size() > max_bytes - used_)
       throw std::length_error("cbf: one customer's distinct texts of one field exceed 4 GiB");
     Entry& e = entries_[id - 1];
     e.hash = h;
-    e.offset = static_cast<std::uint32_t>(bytes_.size());
+    e.offset = static_cast<std::uint32_t>(used_);
     e.size = static_cast<std::uint32_t>(text.size());
     e.slot = static_cast<std::uint32_t>(slot);
     e.has_text = true;
-    bytes_.insert(bytes_.end(), text.begin(), text.end());  // no zero fill before the copy
+    // The buffer is kept at least 16 bytes past what is used, so a short text is copied by two
+    // overlapping words instead of a call to memcpy.
+    if (used_ + text.size() + 16 > bytes_.size())
+      bytes_.resize(std::max(2 * bytes_.size(), used_ + text.size() + 256));
+    copy_bytes(bytes_.data() + used_, text);
+    used_ += text.size();
     slots_[slot] = id;
     ++texts_;
   }
@@ -286,7 +319,8 @@ class TextPool {
   std::size_t mask_ = 0;
   std::size_t texts_ = 0;  // entries with a kept text
   std::vector<Entry> entries_;
-  std::vector<char> bytes_;
+  std::vector<char> bytes_;  // texts in [0, used_); its size is its capacity
+  std::size_t used_ = 0;
   std::vector<NumberSlot> number_slots_;  // ids by integer value
   std::size_t number_mask_ = 0;
   std::vector<std::uint32_t> number_used_;  // the filled number slots, for clear()
