@@ -49,6 +49,7 @@ inline void resolve_sessions(CustomerContext& ctx) {
     offsets[s + 1] += offsets[s];
     ctx.sessions[s].members_begin = offsets[s];
     ctx.sessions[s].members_end = offsets[s];
+    ctx.sessions[s].end = ctx.sessions[s].start;  // the latest view_end of its members, below
   }
   ctx.session_members.assign(offsets.back(), 0);
   for (std::uint32_t i = 0; i < ctx.interactions.size(); ++i) {
@@ -57,6 +58,7 @@ inline void resolve_sessions(CustomerContext& ctx) {
     SessionRow& s = ctx.sessions[row.session];
     ctx.session_members[s.members_end++] = i;
     if (config.page_view_kinds.contains(row.kind)) ++s.page_views;
+    s.end = std::max(s.end, row.view_end);
     if (s.device_type == no_text) s.device_type = row.device_type;
     if (row.kind == EventKind::checkout_completed &&
         (!s.conversion_time || row.time < *s.conversion_time))
@@ -69,12 +71,7 @@ inline void resolve_sessions(CustomerContext& ctx) {
       const TimeField& end_time = records[k].end_time;
       if (end_time.is_valid()) end = std::max(end_time.value(), s.start);
     }
-    if (!end) {
-      Timestamp latest = s.start;
-      for (std::uint32_t m : ctx.members(s))
-        latest = std::max(latest, ctx.interactions[m].view_end);
-      end = latest;
-    }
+    if (!end) end = s.end;  // max(start, latest view_end of its members), found above
     s.end = std::max(s.start, std::min(*end, ctx.as_of));
   }
 }

@@ -116,19 +116,20 @@ namespace detail {
 [[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx,
                                                     FeatureScratch& scratch) {
   SearchFeatures f;
-  std::int64_t searches = 0;
-  for (const InteractionRow& row : ctx.interactions) searches += row.kind == EventKind::search;
-  f.search_frequency = ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
+  std::int64_t searches = 0;  // counted in the same pass as the queries
   std::int64_t distinct_queries = 0, queries = 0;
   scratch.id_counts.for_each(
       ctx.interactions,
-      [](const InteractionRow& row) {
-        return row.kind == EventKind::search ? row.search_query : no_text;
+      [&](const InteractionRow& row) {
+        if (row.kind != EventKind::search) return no_text;
+        ++searches;
+        return row.search_query;
       },
       [&](TextId, std::size_t count) {
         ++distinct_queries;
         queries += static_cast<std::int64_t>(count);
       });
+  f.search_frequency = ratio(searches, static_cast<std::int64_t>(ctx.sessions.size()));
   f.search_query_diversity = ratio(distinct_queries, queries);
   f.product_discovery_method = product_discovery_method(ctx, scratch);
   // 1 − Σ (c/n)² = (n² − Σ c²) / n², in integers so it is rounded once.
