@@ -56,6 +56,31 @@ TEST_CASE("a pool of many texts never merges two of them and finds each again", 
   }
 }
 
+TEST_CASE("a pool finds its texts alike while it scans a few and once it hashes many",
+          "[detail][pool]") {
+  // Up to eight texts are found by a scan, more through the hash table: the ids must not notice.
+  // Texts differ in their last byte or their length only, and an integer's digits sit among them.
+  TextPool pool;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20; ++i) {
+    std::string text = "k";
+    text.append(static_cast<std::size_t>(i % 3), 'x');
+    text += std::to_string(i);
+    texts.push_back(text);
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    CHECK(pool.intern(texts[i]) == static_cast<TextId>(i + 1));
+    // Every text seen so far, in reverse, while the pool grows past the scanned size.
+    for (std::size_t j = i + 1; j-- > 0;)
+      CHECK(pool.intern(texts[j]) == static_cast<TextId>(j + 1));
+  }
+  CHECK(pool.intern("k") == 21);
+  CHECK(pool.intern("k0x") == 22);
+  CHECK(pool.intern_number(7) == 23);
+  CHECK(pool.intern("7") == 23);
+  CHECK(pool.size() == 23);
+}
+
 TEST_CASE("an integer has the id of its decimal text", "[detail][pool]") {
   TextPool pool;
   CHECK(pool.intern_number(42) == pool.intern("42"));

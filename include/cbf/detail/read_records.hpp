@@ -212,6 +212,8 @@ enum LabelField : std::size_t {
 [[nodiscard]] inline TextId intern_query(TextPool& pool, std::string& buffer,
                                          std::string_view raw) {
   const std::string_view t = trim(raw);
+  // The last query, kept normalised: equal bytes are already in normal form.
+  if (const TextId id = pool.remembered(t, 0); id != no_text) return id;
   bool normal = true;  // no upper case, and whitespace only as single spaces
   for (std::size_t i = 0; i < t.size() && normal; ++i) {
     const char c = t[i];

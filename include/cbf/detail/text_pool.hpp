@@ -146,6 +146,7 @@ class TextPool {
 
  private:
   static constexpr std::size_t max_bytes = 0xffffffffu;  // offsets are 32-bit
+  static constexpr std::size_t small_pool = 8;           // texts find_or_add scans, not hashes
   struct Entry {
     std::uint64_t hash = 0;    // of the text, when has_text
     std::uint64_t bits = 0;    // the integer's bits, when it came as one
@@ -245,6 +246,14 @@ class TextPool {
   }
 
   [[nodiscard]] TextId find_or_add(std::string_view text) {
+    // A pool of a few texts (labels, a customer's categories) is scanned: cheaper than hashing.
+    if (texts_ <= small_pool)
+      for (std::size_t k = 0; k < entries_.size(); ++k) {
+        const Entry& e = entries_[k];
+        if (e.has_text && e.size == text.size() &&
+            equal_bytes(bytes_.data() + e.offset, text.data(), e.size))
+          return static_cast<TextId>(k + 1);
+      }
     if ((texts_ + 1) * 2 > slots_.size()) grow();
     const std::uint64_t h = hash_bytes(text, 0x452821e638d01377ULL);
     std::size_t slot = 0;
