@@ -84,6 +84,16 @@ template <class Range>
 concept record_range = std::ranges::forward_range<Range> &&
     std::is_lvalue_reference_v<std::ranges::range_reference_t<Range>>;
 
+/// A range a stream reads (stream_batch, for_each_customer_in_order): read in one pass from its
+/// beginning (two passes without Config::as_of, each from a fresh begin()), so an input range of
+/// lvalue records will do, such as records parsed from a file as they are read. Only the records
+/// of the key being taken and of the key before it are used: a record may be released once the
+/// range has read a record of the second key after its own (keys as the stream reads them, a
+/// blank id as empty, in the order they come; a record without a customer_id is of no key).
+template <class Range>
+concept streamed_record_range = std::ranges::input_range<Range> &&
+    std::is_lvalue_reference_v<std::ranges::range_reference_t<Range>>;
+
 /// A range argument whose records outlive the call: an lvalue, or a view or borrowed range over
 /// records kept elsewhere. A context keeps views into its records, so it refuses temporaries
 /// that own them.
@@ -100,6 +110,14 @@ concept records_outlive_call =
                 "cbf: " WHAT                                                         \
                 " must be a forward range of lvalue records (a container, a view "   \
                 "of one, or pointers to records), since records are read in place"); \
+  static_assert(::cbf::detail::require_##CONCEPT<::cbf::record_of<RANGE>>())
+
+// The same for the inputs of a stream, which may be input ranges (streamed_record_range).
+#define CBF_DETAIL_REQUIRE_STREAM(RANGE, CONCEPT, WHAT)                                  \
+  static_assert(::cbf::streamed_record_range<RANGE>,                                     \
+                "cbf: " WHAT                                                             \
+                " of a stream must be an input range of lvalue records (a container, a " \
+                "view of one, pointers to records, or records read as they arrive)");    \
   static_assert(::cbf::detail::require_##CONCEPT<::cbf::record_of<RANGE>>())
 
 // Used where a CustomerContext outlives the call and keeps views into the records.

@@ -102,17 +102,19 @@ class KeyedStream {
 
 /// Calls `on_customer(ctx)` once per key, in key order, over inputs that are each ordered by
 /// (shop_id, customer_id) as byte strings (records without a customer_id may be anywhere). Only
-/// the current customer's record pointers are held. Without config.as_of the inputs are read twice:
-/// once for the latest stamp (§4.1), once to compute. Throws UnorderedInput on an out-of-order key.
+/// the current customer's record pointers are held, so the inputs may be input ranges that read
+/// records as they arrive and release them behind (streamed_record_range says when). Without
+/// config.as_of the inputs are read twice: once for the latest stamp (§4.1), once to compute.
+/// Throws UnorderedInput on an out-of-order key.
 template <class Customers, class Interactions, class Sessions, class Attributions, class F>
 StreamSummary for_each_customer_in_order(Customers&& customers, Interactions&& interactions,
                                          Sessions&& sessions, Attributions&& attributions,
                                          const Config& config, F&& on_customer,
                                          const KeyFilter& filter = {}) {
-  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
-  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
-  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
-  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  CBF_DETAIL_REQUIRE_STREAM(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_STREAM(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_STREAM(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_STREAM(Attributions, attribution_record, "attributions");
   validate(config);
   detail::check_shard(filter.shard);
   StreamSummary summary;
