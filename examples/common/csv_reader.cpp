@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -154,19 +155,31 @@ class Reader {
   /// Reads every row of `source` (only the header with header_only).
   void read(Source& source) {
     source.read_more();
+    while (read_row(source)) {
+    }
+  }
+
+  /// Reads on from where `source` stands (read_more called once before the first call) until
+  /// one data row has been handed on: true, or false at the end of the file (with header_only,
+  /// once the header is complete). The row's views stay valid until the next call.
+  bool read_row(Source& source) {
     for (;;) {
       const std::string_view data = source.data();
-      if (data.empty() && source.at_end()) return;
+      if (data.empty() && source.at_end()) return false;
       const std::size_t used = scan_row(data, source.at_end());
       if (used == 0) {
         // The row continues past what is read: read on, keeping it, and scan it again.
-        if (!source.read_more() && !source.at_end()) return;
+        if (!source.read_more() && !source.at_end()) return false;
         continue;
       }
       source.consume(used);
-      if (header_only_ && has_header_) return;
+      if (std::exchange(handed_on_, false)) return true;
+      if (header_only_ && has_header_) return false;
     }
   }
+
+  /// Reads the data rows after the header (after a header_only read).
+  void read_all_rows() noexcept { header_only_ = false; }
 
   /// The state to read another part of the same file with: its header, and `line` for the
   /// part's first line.
@@ -363,6 +376,7 @@ class Reader {
       views_[i] = j != kAbsent && j < values_.size() ? values_[j] : std::string_view{};
     }
     on_row_(std::span<const std::string_view>(views_), row_line);
+    handed_on_ = true;
   }
 
   void take_header(std::size_t row_line) {
@@ -390,6 +404,7 @@ class Reader {
 
   std::size_t line_ = 1;  // the physical line the next row starts on
   bool has_header_ = false;
+  bool handed_on_ = false;                 // a data row was handed on since read_row last saw
   std::size_t header_line_ = 0;            // the header's line, 0 until it is complete
   std::size_t header_size_ = 0;            // the header's fields
   std::vector<std::string> names_;         // the header's trimmed names, until it is complete
@@ -563,6 +578,58 @@ CsvHeader read_csv_parallel(const std::filesystem::path& file,
     if (e) std::rethrow_exception(e);  // the first part's error is the first in the file
   return header;
 }
+
+struct CsvCursor::Impl {
+  std::string name;
+  FilePtr file;
+  std::span<const std::string_view> fields;
+  std::size_t line = 0;
+  CsvRowHandler on_row;
+  std::optional<Reader> reader;
+  std::optional<Source> source;
+  CsvHeader header;
+};
+
+CsvCursor::CsvCursor(const std::filesystem::path& file, std::span<const std::string_view> columns,
+                     bool missing_ok, std::size_t max_row_bytes,
+                     std::function<void(std::uint64_t bytes_read)> on_block)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.name = file.string();
+  m.header = CsvHeader{std::vector<bool>(columns.size(), false), 0, {}};
+  m.file.reset(std::fopen(file.c_str(), "rb"));
+  if (!m.file) {
+    const int error = errno;
+    if (error == ENOENT && missing_ok) return;
+    throw_io_error(m.name, "cannot open", error);
+  }
+  m.on_row = [&m](std::span<const std::string_view> fields, std::size_t line) {
+    m.fields = fields;
+    m.line = line;
+  };
+  m.reader.emplace(m.name, columns, m.on_row, max_row_bytes, /*header_only=*/true);
+  m.source.emplace(m.file.get(), m.name, std::move(on_block));
+  m.source->read_more();
+  (void)m.reader->read_row(*m.source);  // the header
+  m.header = m.reader->header();
+  m.reader->read_all_rows();
+}
+
+CsvCursor::~CsvCursor() = default;
+CsvCursor::CsvCursor(CsvCursor&&) noexcept = default;
+CsvCursor& CsvCursor::operator=(CsvCursor&&) noexcept = default;
+
+const CsvHeader& CsvCursor::header() const noexcept { return impl_->header; }
+
+bool CsvCursor::next() {
+  Impl& m = *impl_;
+  if (!m.reader || m.header.line == 0) return false;  // a missing file, or one without a header
+  return m.reader->read_row(*m.source);
+}
+
+std::span<const std::string_view> CsvCursor::fields() const noexcept { return impl_->fields; }
+
+std::size_t CsvCursor::line() const noexcept { return impl_->line; }
 
 std::vector<std::string> read_csv_header(const std::filesystem::path& file,
                                          std::size_t max_row_bytes) {

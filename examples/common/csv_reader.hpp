@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -66,6 +67,35 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
                    const CsvRowHandler& on_row, bool missing_ok = false,
                    std::size_t max_row_bytes = default_max_row_bytes,
                    const std::function<void(std::uint64_t bytes_read)>& on_block = {});
+
+/// read_csv one row at a time, on request: for a reader that keeps only the rows it still needs
+/// (cbf-features --sorted). The header is read on construction; the rows, the header and every
+/// error are read_csv's, in the same order.
+class CsvCursor {
+ public:
+  /// Opens `file` and reads its header (a missing file throws CsvError unless missing_ok; it then
+  /// has no rows). `on_block` hears the bytes read so far after each block of the file. The
+  /// cursor views `columns`: they must outlive it.
+  CsvCursor(const std::filesystem::path& file, std::span<const std::string_view> columns,
+            bool missing_ok = false, std::size_t max_row_bytes = default_max_row_bytes,
+            std::function<void(std::uint64_t bytes_read)> on_block = {});
+  ~CsvCursor();
+  CsvCursor(CsvCursor&&) noexcept;
+  CsvCursor& operator=(CsvCursor&&) noexcept;
+
+  /// Which requested columns the header had (none for a missing file or one without a header).
+  [[nodiscard]] const CsvHeader& header() const noexcept;
+  /// Reads the next data row: false at the end of the file.
+  [[nodiscard]] bool next();
+  /// The row next() read: the values of the requested columns, valid until the next call.
+  [[nodiscard]] std::span<const std::string_view> fields() const noexcept;
+  /// The physical line where that row starts.
+  [[nodiscard]] std::size_t line() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// The names of a file's header (its first non-blank row), ASCII-trimmed as read_csv matches
 /// them; empty for an empty file. Reads no further than the header, in linear time, with

@@ -19,6 +19,9 @@ namespace cbf::host {
 class TextArena {
  public:
   TextArena() = default;
+  /// An arena that takes memory in blocks of `block_size` bytes (1 MiB by default): small ones
+  /// for the text of one customer's records.
+  explicit TextArena(std::size_t block_size) : block_size_(block_size) {}
   TextArena(TextArena&&) noexcept = default;
   TextArena& operator=(TextArena&&) noexcept = default;
   TextArena(const TextArena&) = delete;
@@ -28,7 +31,8 @@ class TextArena {
   [[nodiscard]] std::string_view keep(std::string_view text) {
     if (text.empty()) return {};
     if (text.size() > left_) {
-      const std::size_t size = std::max(block_size, text.size());
+      const std::size_t size = std::max(block_size_, text.size());
+      if (blocks_.empty()) first_size_ = size;
       blocks_.push_back(std::make_unique<char[]>(size));
       next_ = blocks_.back().get();
       left_ = size;
@@ -43,6 +47,7 @@ class TextArena {
 
   /// Takes over `other`'s text (its views stay valid: blocks never move).
   void absorb(TextArena&& other) {
+    if (blocks_.empty()) first_size_ = other.first_size_;
     for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
     bytes_ += other.bytes_;
     other.blocks_.clear();
@@ -51,11 +56,22 @@ class TextArena {
     other.bytes_ = 0;
   }
 
+  /// Forgets every text (views into the arena are left dangling), keeping its first block for
+  /// the texts to come.
+  void clear() noexcept {
+    if (blocks_.empty()) return;
+    blocks_.resize(1);
+    next_ = blocks_[0].get();
+    left_ = first_size_;
+    bytes_ = first_size_;
+  }
+
   /// Bytes held.
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
 
  private:
-  static constexpr std::size_t block_size = std::size_t{1} << 20;
+  std::size_t block_size_ = std::size_t{1} << 20;
+  std::size_t first_size_ = 0;  // the size of blocks_[0]
   std::vector<std::unique_ptr<char[]>> blocks_;
   char* next_ = nullptr;
   std::size_t left_ = 0;

@@ -212,24 +212,34 @@ Tables read_tables(const std::filesystem::path& dir,
   return t;
 }
 
-void write_features_csv(std::ostream& out, const cbf::BatchResult& batch) {
+void write_features_header(std::ostream& out) {
   std::string line = "shop_id,customer_id";
   std::apply([&](const auto&... f) { ((line += ',', line += f.name), ...); }, cbf::feature_fields);
   line += ",as_of\n";
   out << line;
+}
+
+void append_features_row(std::string& line, const cbf::CustomerResult& row,
+                         std::string_view as_of) {
+  append_csv_text(line, row.shop_id);
+  line += ',';
+  append_csv_text(line, row.customer_id);
+  cbf::for_each_feature(row.features, [&](std::string_view, const auto& value) {
+    line += ',';
+    write_cell(line, value);
+  });
+  line += ',';
+  line += as_of;
+  line += '\n';
+}
+
+void write_features_csv(std::ostream& out, const cbf::BatchResult& batch) {
+  write_features_header(out);
   const std::string as_of = format_timestamp(batch.as_of);
+  std::string line;
   for (const cbf::CustomerResult& row : batch.customers) {
     line.clear();
-    append_csv_text(line, row.shop_id);
-    line += ',';
-    append_csv_text(line, row.customer_id);
-    cbf::for_each_feature(row.features, [&](std::string_view, const auto& value) {
-      line += ',';
-      write_cell(line, value);
-    });
-    line += ',';
-    line += as_of;
-    line += '\n';
+    append_features_row(line, row, as_of);
     out << line;
   }
 }

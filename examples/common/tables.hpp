@@ -53,6 +53,12 @@ struct ReadProgress {
 /// Writes `shop_id,customer_id,<30 features>,as_of`, one row per customer (null = empty field).
 void write_features_csv(std::ostream& out, const cbf::BatchResult& batch);
 
+/// Writes the header line of write_features_csv.
+void write_features_header(std::ostream& out);
+
+/// Appends one row of write_features_csv, line end included; `as_of` is format_timestamp's.
+void append_features_row(std::string& line, const cbf::CustomerResult& row, std::string_view as_of);
+
 /// Appends text as write_features_csv writes a field: quoted (RFC 4180) when it holds a comma, a
 /// quote or a line break, else as is.
 void append_csv_text(std::string& line, std::string_view value);

@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using cbf_test::InputDir;
+using cbf_test::lines_of;
 using cbf_test::Run;
 using cbf_test::slurp;
 
@@ -349,4 +350,145 @@ TEST_CASE("a temporary file a killed run left beside an output is removed by the
   CHECK(r.exit_code == 0);
   CHECK(names_in(out.path) ==
         std::vector<std::string>{".other.csv.cbf-4194304.new", "features.csv"});
+}
+
+// ---- --sorted: files sorted by key, read while computing ------------------------------------
+
+namespace {
+
+/// The records of a CSV text (a record ends at a line feed outside quotes), header first.
+std::vector<std::string> csv_records(const std::string& text) {
+  std::vector<std::string> records;
+  std::string record;
+  bool quoted = false;
+  for (const char c : text) {
+    record += c;
+    if (c == '"') quoted = !quoted;
+    if (c == '\n' && !quoted) records.push_back(std::exchange(record, {}));
+  }
+  if (!record.empty()) records.push_back(record + "\n");
+  return records;
+}
+
+/// An id as the stream compares it: blank (only ASCII whitespace) is empty.
+std::string unblank(std::string id) {
+  return id.find_first_not_of(" \t\r\n\v\f") == std::string::npos ? std::string{} : id;
+}
+
+/// Copies the four files of `from` into `to`, each sorted by (shop_id, customer_id) as bytes,
+/// stably (a customer's records keep their order). The ids are the first two fields, unquoted.
+void copy_sorted(const fs::path& from, const fs::path& to) {
+  for (const char* name : {"customers.csv", "user_interactions.csv", "user_sessions.csv",
+                           "purchase_attributions.csv"}) {
+    std::vector<std::string> records = csv_records(slurp((from / name).string()));
+    REQUIRE(!records.empty());
+    const auto key = [](const std::string& record) {
+      const std::size_t a = record.find(',');
+      const std::size_t b = record.find(',', a + 1);
+      return std::pair{unblank(record.substr(0, a)), unblank(record.substr(a + 1, b - a - 1))};
+    };
+    std::stable_sort(records.begin() + 1, records.end(),
+                     [&](const std::string& x, const std::string& y) { return key(x) < key(y); });
+    std::ofstream out(to / name, std::ios::binary);
+    for (const std::string& r : records) out << r;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("cbf-features --sorted writes the rows and diagnostics of a whole read of the same files",
+          "[host]") {
+  // The bundled sample, sorted: quoted fields with commas and line breaks, records without a
+  // customer_id, blank shop ids.
+  const InputDir dir("sorted_sample");
+  copy_sorted(sample, dir.path);
+  for (const std::string& as_of : {std::string(" --as-of 2025-06-30T23:59:59Z"), std::string()}) {
+    INFO("options:" << as_of);
+    const fs::path whole_diagnostics = dir.path / "whole_diagnostics.csv";
+    const fs::path sorted_diagnostics = dir.path / "sorted_diagnostics.csv";
+    const Run whole =
+        run(dir.path.string() + as_of + " --diagnostics " + whole_diagnostics.string());
+    const Run sorted =
+        run(dir.path.string() + as_of + " --sorted --diagnostics " + sorted_diagnostics.string());
+    INFO(sorted.err);
+    REQUIRE(whole.exit_code == 0);
+    REQUIRE(sorted.exit_code == 0);
+    CHECK(lines_of(sorted.out).size() > 200);
+    CHECK(sorted.out == whole.out);
+    CHECK(slurp(sorted_diagnostics.string()) == slurp(whole_diagnostics.string()));
+  }
+}
+
+TEST_CASE("cbf-features --sorted stops at the first row out of key order, naming its file and line",
+          "[host]") {
+  const fs::path output = fs::temp_directory_path() / "cbf_unsorted_features.csv";
+  fs::remove(output);
+  // The bundled sample is grouped by customer, but its shops interleave.
+  const Run r = run(sample + " --sorted --as-of 2025-06-30T23:59:59Z -o " + output.string());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("customers.csv:3: not sorted by (shop_id, customer_id): (shop-eu, c000002) "
+                   "comes after (shop-us, c000001)") != std::string::npos);
+  CHECK_FALSE(fs::exists(output));  // nothing half-written
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CBF_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CBF_TEST_SANITIZED 1
+#endif
+#endif
+
+TEST_CASE("cbf-features --sorted computes a shop larger than the memory it may use", "[host]") {
+#ifdef CBF_TEST_SANITIZED
+  WARN("skipped: a sanitizer's shadow memory needs more address space than the ceiling");
+  return;
+#endif
+  // 80 MB of sorted CSV: 12 000 customers of 60 interactions, 6 sessions and 2 order rows each.
+  const InputDir dir("sorted_large");
+  {
+    std::ofstream c(dir.path / "customers.csv"), e(dir.path / "user_interactions.csv"),
+        s(dir.path / "user_sessions.csv"), a(dir.path / "purchase_attributions.csv");
+    c << "shop_id,customer_id,created_at\n";
+    e << "shop_id,customer_id,session_id,event_type,product_id,category_id,search_query,"
+         "view_duration,device_type,created_at,page_type\n";
+    s << "shop_id,customer_id,session_id,start_time,end_time,device_type,referrer_type\n";
+    a << "shop_id,customer_id,order_id,session_id,attribution_type,attribution_value,"
+         "created_at\n";
+    static const char* const kinds[] = {"page_viewed", "product_viewed", "search_submitted",
+                                        "product_added_to_cart", "checkout_started"};
+    for (int k = 0; k < 12000; ++k) {
+      const std::string id = fmt::format("customer-{:08}", k);
+      c << "shop," << id << ",2024-01-0" << 1 + k % 9 << "T10:00:00Z\n";
+      for (int j = 0; j < 6; ++j) {
+        const std::string session = fmt::format("{}-session-{}", id, j);
+        const std::string day = fmt::format("2025-0{}-1{}", 1 + j, k % 10);
+        s << "shop," << id << ',' << session << ',' << day << "T08:00:00Z," << day
+          << "T08:30:00Z,mobile,organic\n";
+        for (int i = 0; i < 10; ++i)
+          e << "shop," << id << ',' << session << ',' << kinds[i % 5] << ",product-" << (k + i) % 97
+            << ",category-" << i % 7 << ",a longer search query " << i << ',' << 10 + i
+            << ",mobile," << day << fmt::format("T08:{:02}:00Z", 2 * i) << ",product\n";
+      }
+      for (int j = 0; j < 2; ++j)
+        a << "shop," << id << ",order-" << id << '-' << j << ',' << id << "-session-" << j
+          << ",organic," << 20 + j << ".5,2025-0" << 1 + j << "-1" << k % 10 << "T08:20:00Z\n";
+    }
+  }
+  std::uintmax_t bytes = 0;
+  for (const auto& f : fs::directory_iterator(dir.path)) bytes += fs::file_size(f.path());
+  REQUIRE(bytes > 80'000'000);
+  // 48 MiB of address space for the whole process, code and stacks included: less than the
+  // files, so they cannot all be held.
+  const std::string ceiling = std::string("ulimit -v 49152; exec ") + CBF_FEATURES_EXE;
+  const std::string args = dir.path.string() + " --as-of 2025-07-01T00:00:00Z -j 1 -q";
+  const Run streamed = cbf_test::run_program(ceiling, args + " --sorted");
+  INFO(streamed.err);
+  REQUIRE(streamed.exit_code == 0);
+  const std::vector<std::string> lines = lines_of(streamed.out);
+  REQUIRE(lines.size() == 12001);
+  CHECK(lines[1].starts_with("shop,customer-00000000,"));
+  CHECK(lines.back().starts_with("shop,customer-00011999,"));
+  // The ceiling binds: the whole read of the same files fails under it.
+  CHECK(cbf_test::run_program(ceiling, args).exit_code != 0);
 }

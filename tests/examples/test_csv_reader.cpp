@@ -655,3 +655,61 @@ TEST_CASE("reading a file in parallel parts reports read_csv's first error, wher
   CHECK(read_in_parts(file, 3) == single);
   fs::remove(file);
 }
+
+// ---- the cursor: read_csv one row at a time ---------------------------------------------------
+
+namespace {
+
+/// The rows of a file read with a CsvCursor, each copied before the next is read.
+Result read_by_cursor(const fs::path& path, const Columns& columns, bool missing_ok = false) {
+  cbf::host::CsvCursor cursor(path, columns, missing_ok);
+  Result r;
+  r.header = cursor.header();
+  while (cursor.next())
+    r.rows.push_back(Row{{cursor.fields().begin(), cursor.fields().end()}, cursor.line()});
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a cursor reads the rows, lines and header read_csv reads", "[csv]") {
+  const std::string big(std::size_t{3} << 19, 'y');  // 1.5 MiB: a row across read blocks
+  for (const std::string& content :
+       {std::string("a,b\n1,2\n"), std::string("b,x,a\r\n\"q,\"\"1\",,\"two\nlines\"\r\n\r\n3\n"),
+        std::string("\xEF\xBB\xBF a ,b\n1,\"" + big + "\n" + big + "\"\n\n\n2,3"),
+        std::string("a,b\r1,2\r\r3,4\r"), std::string("a,b\n"), std::string()}) {
+    INFO("content: " << content.substr(0, 40));
+    const TempFile file(content);
+    const Result expected = read_path(file.path(), {"a", "b", "c"});
+    const Result cursor = read_by_cursor(file.path(), {"a", "b", "c"});
+    CHECK(cursor.rows == expected.rows);
+    CHECK(cursor.header.present == expected.header.present);
+    CHECK(cursor.header.line == expected.header.line);
+    CHECK(cursor.header.names == expected.header.names);
+  }
+  // A missing file, allowed: no header, no rows.
+  const Result missing = read_by_cursor(unique_temp_path(), {"a"}, /*missing_ok=*/true);
+  CHECK(missing.rows.empty());
+  CHECK(missing.header.line == 0);
+}
+
+TEST_CASE("a cursor stops at read_csv's error after the same rows", "[csv]") {
+  const std::string content = "a,b\n1,2\n3,\"open\n4,5\n";
+  const TempFile file(content);
+  const Columns columns{"a", "b"};  // the cursor views them
+  cbf::host::CsvCursor cursor(file.path(), columns);
+  REQUIRE(cursor.next());
+  CHECK(cursor.line() == 2);
+  try {
+    (void)cursor.next();
+    FAIL("no CsvError");
+  } catch (const CsvError& e) {
+    const auto [expected, rows] = read_error(content, columns);  // another file, same text
+    const std::string message = e.what();
+    CHECK(message == file.path().string() + ":3:2: unterminated quoted field");
+    CHECK(message.substr(message.find(':')) ==
+          std::string(expected.what()).substr(std::string(expected.what()).find(':')));
+    CHECK(rows.size() == 1);
+  }
+  CHECK_THROWS_AS(cbf::host::CsvCursor(unique_temp_path(), columns), CsvError);
+}
