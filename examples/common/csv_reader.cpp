@@ -26,6 +26,7 @@ namespace {
 constexpr std::size_t kBlockSize = std::size_t{1} << 20;
 constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+constexpr std::string_view kUnterminatedField = "unterminated quoted field";
 
 std::string describe(const std::string& file, std::size_t line, std::size_t column,
                      const std::string& message) {
@@ -181,6 +182,9 @@ class Reader {
   /// Reads the data rows after the header (after a header_only read).
   void read_all_rows() noexcept { header_only_ = false; }
 
+  /// The physical line the next row would start on.
+  [[nodiscard]] std::size_t next_line() const noexcept { return line_; }
+
   /// The state to read another part of the same file with: its header, and `line` for the
   /// part's first line.
   struct Resume {
@@ -271,7 +275,7 @@ class Reader {
           while (q < end && *q != '"' && *q != '\n' && *q != '\r') ++q;
           if (q == end) {
             if (!at_end) return 0;
-            throw CsvError(file_, field_line, fields + 1, "unterminated quoted field");
+            throw CsvError(file_, field_line, fields + 1, std::string(kUnterminatedField));
           }
           if (*q == '"') {
             if (q + 1 == end && !at_end) return 0;
@@ -422,7 +426,8 @@ CsvError::CsvError(std::string file, std::size_t line, std::size_t column,
     : std::runtime_error(describe(file, line, column, message)),
       file_(std::move(file)),
       line_(line),
-      column_(column) {}
+      column_(column),
+      message_(message) {}
 
 CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::string_view> columns,
                    const CsvRowHandler& on_row, bool missing_ok, std::size_t max_row_bytes,
@@ -443,61 +448,28 @@ CsvHeader read_csv(const std::filesystem::path& file, std::span<const std::strin
 
 namespace {
 
-/// Where `parts` parts of `file` begin, after its header (which ends at `from`, on line
-/// `line`): offsets of the first byte after a line feed outside quotes near each even share of
-/// the rest, and their line numbers. Quotes are counted, not parsed: in a valid file their count
-/// is odd exactly inside quoted fields, and in an invalid one the first error lies before any
-/// split this finds, where the first part's reader reports it as a single reader would.
-struct Split {
-  std::uint64_t offset;
-  std::size_t line;
-};
-std::vector<Split> split_points(std::FILE* f, std::uint64_t from, std::uint64_t size,
-                                std::size_t line, std::size_t parts) {
-  std::vector<Split> splits{{from, line}};
+/// Where up to `parts` parts of `file` begin, after its header (which ends at `from`): just
+/// after the first line feed at or past each even share of the rest. Not checked to lie outside
+/// quotes: read_csv_parallel checks that as the parts are read.
+std::vector<std::uint64_t> split_points(std::FILE* f, std::uint64_t from, std::uint64_t size,
+                                        std::size_t parts) {
+  std::vector<std::uint64_t> splits{from};
   std::vector<char> block(kBlockSize);
-  if (std::fseek(f, static_cast<long>(from), SEEK_SET) != 0) return splits;
-  std::uint64_t at = from;  // the file offset of block[0]
-  bool quoted = false;      // an odd count of quotes so far
-  bool cr = false;          // the byte before block[0] was a CR
   for (std::size_t k = 1; k < parts; ++k) {
-    const std::uint64_t target = from + (size - from) * k / parts;
+    std::uint64_t at = std::max(splits.back(), from + (size - from) * k / parts);
+    if (std::fseek(f, static_cast<long>(at), SEEK_SET) != 0) return splits;
     for (bool found = false; !found;) {
       const std::size_t n = std::fread(block.data(), 1, block.size(), f);
       if (n == 0) return splits;
-      const char* const b = block.data();
-      if (at + n < target) {
-        // Far from the target: count quotes and line ends, vectorised.
-        quoted ^= (std::count(b, b + n, '"') & 1) != 0;
-        line += static_cast<std::size_t>(std::count(b, b + n, '\n'));
-        if (cr && b[0] != '\n') ++line;
-        for (const char* r = b; (r = static_cast<const char*>(std::memchr(
-                                     r, '\r', static_cast<std::size_t>(b + n - r)))) != nullptr;
-             ++r)
-          if (r + 1 < b + n && r[1] != '\n') ++line;  // a lone CR; one at the end waits for cr
-        cr = b[n - 1] == '\r';
+      const auto* lf = static_cast<const char*>(std::memchr(block.data(), '\n', n));
+      if (lf == nullptr) {
         at += n;
         continue;
       }
-      for (std::size_t i = 0; i < n; ++i) {
-        const char c = b[i];
-        if (cr && c != '\n') ++line;  // a lone CR ended the line before this byte
-        cr = c == '\r';
-        if (c == '"') quoted = !quoted;
-        if (c != '\n') continue;
-        ++line;
-        if (!quoted && at + i + 1 >= target && at + i + 1 < size) {
-          splits.push_back({at + i + 1, line});
-          at += i + 1;  // the next share is looked for from here
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        at += n;
-      } else if (std::fseek(f, static_cast<long>(at), SEEK_SET) != 0) {
-        return splits;
-      }
+      at += static_cast<std::uint64_t>(lf - block.data()) + 1;
+      if (at >= size) return splits;
+      if (at > splits.back()) splits.push_back(at);
+      found = true;
     }
   }
   return splits;
@@ -505,25 +477,29 @@ std::vector<Split> split_points(std::FILE* f, std::uint64_t from, std::uint64_t 
 
 }  // namespace
 
-CsvHeader read_csv_parallel(const std::filesystem::path& file,
-                            std::span<const std::string_view> columns, std::size_t parts,
-                            const CsvPartRowHandler& on_row, bool missing_ok,
-                            std::size_t max_row_bytes,
-                            const std::function<void(std::uint64_t)>& on_block) {
-  std::error_code size_error;
-  const std::uint64_t size = std::filesystem::file_size(file, size_error);
-  if (parts <= 1 || size_error || size < 4 * kBlockSize) {
-    return read_csv(
+CsvParts read_csv_parallel(const std::filesystem::path& file,
+                           std::span<const std::string_view> columns, std::size_t parts,
+                           const CsvPartRowHandler& on_row, const std::function<void()>& on_discard,
+                           bool missing_ok, std::size_t max_row_bytes,
+                           const std::function<void(std::uint64_t)>& on_block) {
+  const auto serial = [&] {
+    CsvParts r;
+    r.header = read_csv(
         file, columns,
         [&](std::span<const std::string_view> fields, std::size_t line) {
           on_row(0, fields, line);
         },
         missing_ok, max_row_bytes, on_block);
-  }
+    r.first_lines = {1};
+    return r;
+  };
+  std::error_code size_error;
+  const std::uint64_t size = std::filesystem::file_size(file, size_error);
+  if (parts <= 1 || size_error || size < 4 * kBlockSize) return serial();
   const std::string name = file.string();
   Reader::Resume resume;
-  std::vector<Split> splits;
-  CsvHeader header;
+  std::vector<std::uint64_t> splits;
+  CsvParts result;
   {
     const FilePtr f(std::fopen(file.c_str(), "rb"));
     if (!f) throw_io_error(name, "cannot open", errno);
@@ -531,23 +507,24 @@ CsvHeader read_csv_parallel(const std::filesystem::path& file,
     Reader reader(name, columns, no_rows, max_row_bytes, /*header_only=*/true);
     Source source(f.get(), name);
     reader.read(source);
-    header = reader.header();
-    if (header.line == 0) return header;  // no header: no rows
+    result.header = reader.header();
+    if (result.header.line == 0) return result;  // no header: no rows
     resume = reader.resume();
-    splits = split_points(f.get(), source.consumed(), size, resume.line, parts);
+    splits = split_points(f.get(), source.consumed(), size, parts);
   }
   // Each part on its own thread and file handle; the progress adds up the parts' bytes.
-  std::atomic<std::uint64_t> bytes{splits.front().offset};
+  std::atomic<std::uint64_t> bytes{splits.front()};
   std::mutex progress;
   std::vector<std::exception_ptr> errors(splits.size());
+  std::vector<std::size_t> end_lines(splits.size());  // by part: the line after its last
   std::vector<std::thread> threads;
   for (std::size_t k = 0; k < splits.size(); ++k) {
     threads.emplace_back([&, k] {
       try {
         const FilePtr f(std::fopen(file.c_str(), "rb"));
         if (!f) throw_io_error(name, "cannot open", errno);
-        const std::uint64_t begin = splits[k].offset;
-        const std::uint64_t end = k + 1 < splits.size() ? splits[k + 1].offset : size;
+        const std::uint64_t begin = splits[k];
+        const std::uint64_t end = k + 1 < splits.size() ? splits[k + 1] : size;
         if (std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0)
           throw_io_error(name, "cannot read", errno);
         std::uint64_t last = 0;
@@ -565,18 +542,46 @@ CsvHeader read_csv_parallel(const std::filesystem::path& file,
         };
         Reader reader(name, columns, rows, max_row_bytes);
         Reader::Resume part = resume;
-        part.line = splits[k].line;
+        if (k > 0) part.line = 1;  // counted from the part's start; placed once parts before end
         reader.continue_from(part);
         reader.read(source);
+        end_lines[k] = reader.next_line();
       } catch (...) {
         errors[k] = std::current_exception();
       }
     });
   }
   for (std::thread& t : threads) t.join();
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);  // the first part's error is the first in the file
-  return header;
+  // A part but the last that ends inside quotes was split inside a quoted field (or the file has
+  // a quote never closed there): the file is read again in one piece, as read_csv reads it.
+  for (std::size_t k = 0; k + 1 < splits.size(); ++k) {
+    if (!errors[k]) continue;
+    try {
+      std::rethrow_exception(errors[k]);
+    } catch (const CsvError& e) {
+      if (e.message() != kUnterminatedField) break;  // the first error in the file
+      if (on_discard) on_discard();
+      return serial();
+    } catch (...) {
+      break;
+    }
+  }
+  // Part 0 counts the file's lines; part k > 0 counts from 1 and ends on end_lines[k].
+  result.first_lines.assign(splits.size(), 1);
+  for (std::size_t k = 1; k < splits.size(); ++k)
+    result.first_lines[k] = result.first_lines[k - 1] + end_lines[k - 1] - 1;
+  for (std::size_t k = 0; k < splits.size(); ++k) {
+    if (!errors[k]) continue;
+    try {
+      std::rethrow_exception(errors[k]);
+    } catch (const CsvError& e) {
+      if (k == 0) throw;
+      // Its line in the file: the part's lines are counted from its start.
+      throw CsvError(e.file(), e.line() == 0 ? 0 : result.first_lines[k] + e.line() - 1, e.column(),
+                     e.message());
+    }
+  }
+  return result;
 }
 
 struct CsvCursor::Impl {

@@ -30,11 +30,14 @@ class CsvError : public std::runtime_error {
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
   /// The 1-based field number within the row, 0 when not applicable.
   [[nodiscard]] std::size_t column() const noexcept { return column_; }
+  /// What is wrong, without the file, line and column.
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
  private:
   std::string file_;
   std::size_t line_;
   std::size_t column_;
+  std::string message_;
 };
 
 /// Which of the requested columns the header had, and where it was.
@@ -105,15 +108,27 @@ class CsvCursor {
 [[nodiscard]] std::vector<std::string> read_csv_header(
     const std::filesystem::path& file, std::size_t max_row_bytes = default_max_row_bytes);
 
-/// read_csv over up to `parts` pieces of the file, each on its own thread: split after line feeds
-/// outside quotes near even shares of the file, so each piece holds whole rows. on_row(part, …)
-/// is called from part `part`'s thread, the rows of each part in file order; parts follow each
-/// other in the file. The header, the rows and the first error are read_csv's (a small file, or
-/// parts = 1, is read by read_csv itself). `on_block` hears the bytes read by all parts.
-CsvHeader read_csv_parallel(const std::filesystem::path& file,
-                            std::span<const std::string_view> columns, std::size_t parts,
-                            const CsvPartRowHandler& on_row, bool missing_ok = false,
-                            std::size_t max_row_bytes = default_max_row_bytes,
-                            const std::function<void(std::uint64_t bytes_read)>& on_block = {});
+/// read_csv over up to `parts` pieces of the file, each on its own thread: split after the first
+/// line feed past each even share of the file, so each piece holds whole rows, unless that line
+/// feed lies inside a quoted field. The split is not checked first (that would read the file
+/// once more, on one thread): each part but the last must end where a row ends, and when one
+/// ends inside quotes instead, `on_discard` is called (the rows given so far are to be dropped)
+/// and the file is read again by read_csv, every row as part 0's. on_row(part, …) is called from
+/// part `part`'s thread, the rows of each part in file order; parts follow each other in the
+/// file. A row's line is counted from its part's first line: the returned first_lines[part] is
+/// that line's number in the file, so the row's is first_lines[part] + line - 1 (part 0 counts
+/// the file's own lines: first_lines[0] is 1). The header, the rows and the first error (with its
+/// line in the file) are read_csv's; a small file, or parts = 1, is read by read_csv itself.
+/// `on_block` hears the bytes read by all parts.
+struct CsvParts {
+  CsvHeader header;
+  std::vector<std::size_t> first_lines;  ///< by part: the file line its line 1 is
+};
+CsvParts read_csv_parallel(const std::filesystem::path& file,
+                           std::span<const std::string_view> columns, std::size_t parts,
+                           const CsvPartRowHandler& on_row, const std::function<void()>& on_discard,
+                           bool missing_ok = false,
+                           std::size_t max_row_bytes = default_max_row_bytes,
+                           const std::function<void(std::uint64_t bytes_read)>& on_block = {});
 
 }  // namespace cbf::host

@@ -572,23 +572,37 @@ TEST_CASE("read_tables reports its progress over the four files, ending at their
 namespace {
 
 /// Every row read_csv_parallel gives, in file order (part by part), with its line; or the error.
-std::string read_in_parts(const fs::path& file, std::size_t parts) {
+std::string read_in_parts(const fs::path& file, std::size_t parts, bool* discarded = nullptr) {
   const std::string_view columns[] = {"a", "b", "c"};
-  std::vector<std::string> by_part(parts);
+  struct Line {
+    std::size_t line;
+    std::string fields;
+  };
+  std::vector<std::vector<Line>> by_part(parts);
+  cbf::host::CsvParts read;
   try {
-    (void)cbf::host::read_csv_parallel(
+    read = cbf::host::read_csv_parallel(
         file, columns, parts,
         [&](std::size_t part, std::span<const std::string_view> fields, std::size_t line) {
-          std::string& out = by_part.at(part);
-          out += std::to_string(line);
-          for (const std::string_view f : fields) (out += '|') += f;
-          out += '\n';
+          std::string text;
+          for (const std::string_view f : fields) (text += '|') += f;
+          by_part.at(part).push_back(Line{line, text});
+        },
+        [&] {
+          for (auto& rows : by_part) rows.clear();
+          if (discarded != nullptr) *discarded = true;
         });
   } catch (const cbf::host::CsvError& e) {
     return std::string("error ") + e.what();
   }
+  // Each part's lines counted from its first: placed in the file by first_lines.
   std::string all;
-  for (const std::string& part : by_part) all += part;
+  for (std::size_t k = 0; k < by_part.size(); ++k) {
+    if (by_part[k].empty()) continue;
+    REQUIRE(k < read.first_lines.size());
+    for (const Line& l : by_part[k])
+      all += std::to_string(read.first_lines[k] + l.line - 1) + l.fields + '\n';
+  }
   return all;
 }
 
@@ -630,6 +644,37 @@ TEST_CASE("reading a file in parallel parts gives read_csv's rows, lines and ord
   CHECK(read_in_parts(file, 2) == whole);
   CHECK(read_in_parts(file, 3) == whole);
   CHECK(read_in_parts(file, 8) == whole);
+  fs::remove(file);
+}
+
+TEST_CASE("a split that falls inside a quoted field is found, and the file read again whole") {
+  // Rows of 16 bytes around a quoted field of line breaks that spans the middle of the file: the
+  // first line feed past the middle, where two parts would split, lies inside the quotes.
+  const fs::path file = unique_temp_path();
+  std::string text = "a,b,c\n";
+  while (text.size() < (std::size_t{5} << 20) / 2 - 4096) text += "1234567,abcde,x\n";
+  text += "q,\"";
+  for (int i = 0; i < 1000; ++i) text += "line ,of a quoted field\n";
+  text += "\",z\n";
+  while (text.size() < (std::size_t{5} << 20)) text += "7654321,edcba,y\n";
+  std::ofstream(file, std::ios::binary) << text;
+  bool discarded = false;
+  const std::string whole = read_in_parts(file, 1, &discarded);
+  CHECK_FALSE(discarded);
+  CHECK(read_in_parts(file, 2, &discarded) == whole);
+  CHECK(discarded);  // the speculative split was wrong, and the rows read again
+  // Four parts: the splits at a quarter and three quarters are right, the middle one is not.
+  discarded = false;
+  CHECK(read_in_parts(file, 4, &discarded) == whole);
+  CHECK(discarded);
+  // A file without quotes splits where it should, and nothing is read twice.
+  std::string plain = "a,b,c\n";
+  while (plain.size() < (std::size_t{5} << 20)) plain += "1234567,abcde,x\n";
+  std::ofstream(file, std::ios::binary) << plain;
+  discarded = false;
+  const std::string plain_whole = read_in_parts(file, 1);
+  CHECK(read_in_parts(file, 3, &discarded) == plain_whole);
+  CHECK_FALSE(discarded);
   fs::remove(file);
 }
 
