@@ -27,8 +27,8 @@ namespace cbf::host {
 /// arena). Cell needs the overloads read_text(cell) → text (a view or a string, valid until the
 /// next cell), read_timestamp(cell) → cbf::TimeField and read_number(cell) →
 /// std::optional<double>, found by argument-dependent lookup. A cell may also bring
-/// keep_text(cell, arena) → a view that lives as long as the arena (e.g. one kept before for an
-/// equal text); without it, the text is copied into the arena.
+/// keep_text(cell, arena) → a KeptText that lives as long as the arena (e.g. one kept before for
+/// an equal text); without it, the text is copied into the arena.
 template <class Record, class Cell>
 struct InputColumn {
   std::string_view name;
@@ -38,7 +38,7 @@ struct InputColumn {
 
 /// The cell's text kept in `text`: a copy, unless the cell brings its own keep_text.
 template <class Cell>
-[[nodiscard]] std::string_view keep_text(const Cell& cell, TextArena& text) {
+[[nodiscard]] KeptText keep_text(const Cell& cell, TextArena& text) {
   return text.keep(std::string_view(read_text(cell)));
 }
 
@@ -59,6 +59,12 @@ void store_number(Record& record, const Cell& cell, TextArena&) {
   record.*Member = read_number(cell);
 }
 
+/// For a column of the contract that no feature reads (page_type, browser_type, a customer's
+/// tags, currency and locale): known, so that its name is matched and never warned about, but
+/// not kept.
+template <class Record, class Cell>
+void store_nothing(Record&, const Cell&, TextArena&) {}
+
 using C = HostCustomer;
 using I = HostInteraction;
 using S = HostSession;
@@ -73,9 +79,9 @@ inline constexpr std::array<InputColumn<HostCustomer, Cell>, 7> customer_columns
     {"customer_id", true, detail::store_text<&detail::C::customer_id>},
     {"created_at", false, detail::store_timestamp<&detail::C::created_at>},
     {"updated_at", false, detail::store_timestamp<&detail::C::updated_at>},
-    {"tags", false, detail::store_text<&detail::C::tags>},
-    {"currency_code", false, detail::store_text<&detail::C::currency_code>},
-    {"locale", false, detail::store_text<&detail::C::locale>},
+    {"tags", false, detail::store_nothing<detail::C>},
+    {"currency_code", false, detail::store_nothing<detail::C>},
+    {"locale", false, detail::store_nothing<detail::C>},
 }};
 
 /// user_interactions.
@@ -85,7 +91,7 @@ inline constexpr std::array<InputColumn<HostInteraction, Cell>, 11> interaction_
     {"customer_id", true, detail::store_text<&detail::I::customer_id>},
     {"session_id", false, detail::store_text<&detail::I::session_id>},
     {"event_type", true, detail::store_text<&detail::I::event_type>},
-    {"page_type", false, detail::store_text<&detail::I::page_type>},
+    {"page_type", false, detail::store_nothing<detail::I>},
     {"product_id", false, detail::store_text<&detail::I::product_id>},
     {"category_id", false, detail::store_text<&detail::I::category_id>},
     {"search_query", false, detail::store_text<&detail::I::search_query>},
@@ -103,7 +109,7 @@ inline constexpr std::array<InputColumn<HostSession, Cell>, 9> session_columns{{
     {"start_time", true, detail::store_timestamp<&detail::S::start_time>},
     {"end_time", false, detail::store_timestamp<&detail::S::end_time>},
     {"device_type", false, detail::store_text<&detail::S::device_type>},
-    {"browser_type", false, detail::store_text<&detail::S::browser_type>},
+    {"browser_type", false, detail::store_nothing<detail::S>},
     {"referrer_type", false, detail::store_text<&detail::S::referrer_type>},
     {"created_at", false, detail::store_timestamp<&detail::S::created_at>},
 }};
@@ -181,5 +187,23 @@ struct TextCell {
 [[nodiscard]] cbf::TimeField read_timestamp(const TextCell& cell) noexcept;
 /// The cell by the §5 money grammar (blank → missing, unreadable → NaN).
 [[nodiscard]] std::optional<double> read_number(const TextCell& cell) noexcept;
+
+/// A text cell whose column remembers its last texts (TextMemo): a column's repeated texts are
+/// kept once, as the SQLite host's are. The memo's texts must stay in the arena given.
+struct MemoTextCell {
+  std::string_view value;
+  TextMemo* memo;
+};
+
+[[nodiscard]] inline std::string_view read_text(const MemoTextCell& cell) { return cell.value; }
+[[nodiscard]] inline cbf::TimeField read_timestamp(const MemoTextCell& cell) noexcept {
+  return read_timestamp(TextCell{cell.value});
+}
+[[nodiscard]] inline std::optional<double> read_number(const MemoTextCell& cell) noexcept {
+  return read_number(TextCell{cell.value});
+}
+[[nodiscard]] inline KeptText keep_text(const MemoTextCell& cell, TextArena& arena) {
+  return cell.memo->keep(cell.value, arena);
+}
 
 }  // namespace cbf::host

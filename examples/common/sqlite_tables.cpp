@@ -26,46 +26,6 @@
 namespace cbf::host::sqlite {
 namespace {
 
-/// The few texts a column kept last: a column repeats its values in runs (a customer's ids, a
-/// session's device) or draws them from a handful (event types), so most cells find theirs
-/// here and take no room in the arena. A column whose cells rarely repeat (queries) stops
-/// looking after a few thousand cells.
-class TextMemo {
- public:
-  [[nodiscard]] std::string_view keep(std::string_view text, TextArena& arena) {
-    if (text.empty()) return {};
-    if (!on_) return arena.keep(text);
-    for (std::size_t i = 0; i < recent_.size(); ++i) {
-      const std::size_t k = (last_ + i) % recent_.size();
-      if (same(recent_[k], text)) {
-        last_ = k;
-        ++hits_;
-        return recent_[k];
-      }
-    }
-    const std::string_view kept = arena.keep(text);
-    last_ = next_;
-    recent_[next_] = kept;
-    next_ = (next_ + 1) % recent_.size();
-    if (++misses_ == 4096) on_ = hits_ >= misses_;  // at most half the cells copied
-    return kept;
-  }
-
- private:
-  // The last bytes first: ids that differ mostly differ there.
-  static bool same(std::string_view kept, std::string_view text) noexcept {
-    return kept.size() == text.size() && kept.back() == text.back() &&
-           std::memcmp(kept.data(), text.data(), text.size()) == 0;
-  }
-
-  std::array<std::string_view, 4> recent_{};
-  std::size_t last_ = 0;
-  std::size_t next_ = 0;
-  std::size_t hits_ = 0;
-  std::size_t misses_ = 0;
-  bool on_ = true;
-};
-
 /// A cell of the current row: SQLite's value of the column, read in place (the connection is
 /// used by one thread, so the unprotected value of sqlite3_column_value is safe to read), and
 /// the memo of its column.
@@ -82,7 +42,7 @@ std::string_view read_text(const ValueCell& cell) {
   return {reinterpret_cast<const char*>(text),
           static_cast<std::size_t>(sqlite3_value_bytes(cell.value))};
 }
-std::string_view keep_text(const ValueCell& cell, TextArena& arena) {
+KeptText keep_text(const ValueCell& cell, TextArena& arena) {
   return cell.memo->keep(read_text(cell), arena);
 }
 

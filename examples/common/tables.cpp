@@ -44,51 +44,62 @@ void prefer_huge_pages(const void* p, std::size_t bytes) noexcept {
 
 template <class Record, std::size_t N>
 void read_table(const std::filesystem::path& file,
-                const std::array<InputColumn<Record, TextCell>, N>& columns,
+                const std::array<InputColumn<Record, MemoTextCell>, N>& columns,
                 std::vector<Record>& out, TextArena& text, std::vector<std::string>& warnings,
                 const std::function<void(std::uint64_t)>& on_block, std::size_t parts) {
   std::array<std::string_view, N> names;
   for (std::size_t i = 0; i < N; ++i) names[i] = columns[i].name;
-  // Each part of the file fills its own records and text, on its own cache lines (parts share
-  // none: two threads writing one line would pass it back and forth for every field); they
-  // are joined in file order.
+  // Each part of the file fills its own records, text and memos, on its own cache lines (parts
+  // share none: two threads writing one line would pass it back and forth for every field).
+  // The first part's records become the table's; the later parts' are read in chunks, each
+  // appended to the first's and freed in turn, so joining them adds one chunk to the peak.
+  constexpr std::size_t chunk_records = 65536;
   struct alignas(64) Part {
-    std::vector<Record> records;
+    std::vector<Record> records;              // the first part's
+    std::vector<std::vector<Record>> chunks;  // a later part's
     TextArena text;
+    std::array<TextMemo, N> memos{};
   };
   std::vector<Part> part(std::max<std::size_t>(parts, 1));
-  // Room for rows of 64 bytes or more: address space only, so a part never grows by copying
-  // (pages are touched, and count, only as rows fill them). The first part has room for the
-  // whole file: the others are appended to it, and it is not copied again to make room.
+  // Room for rows of 64 bytes or more: address space only, so the records never grow by
+  // copying (pages are touched, and count, only as rows fill them).
   std::error_code no_size;
   const std::uintmax_t bytes = std::filesystem::file_size(file, no_size);
-  if (!no_size)
-    for (std::size_t k = 0; k < part.size(); ++k) {
-      part[k].records.reserve((k == 0 ? bytes : bytes / part.size()) / 64 + 16);
-      prefer_huge_pages(part[k].records.data(), part[k].records.capacity() * sizeof(Record));
-    }
+  if (!no_size) {
+    part[0].records.reserve(bytes / 64 + 16);
+    prefer_huge_pages(part[0].records.data(), part[0].records.capacity() * sizeof(Record));
+  }
   const CsvHeader header =
       read_csv_parallel(
           file, names, part.size(),
           [&](std::size_t k, std::span<const std::string_view> fields, std::size_t) {
-            Record& record = part[k].records.emplace_back();
+            Part& p = part[k];
+            std::vector<Record>* records = &p.records;
+            if (k > 0) {
+              if (p.chunks.empty() || p.chunks.back().size() == chunk_records)
+                p.chunks.emplace_back().reserve(chunk_records);
+              records = &p.chunks.back();
+            }
+            Record& record = records->emplace_back();
             for (std::size_t i = 0; i < N; ++i)
-              columns[i].store(record, TextCell{fields[i]}, part[k].text);
+              columns[i].store(record, MemoTextCell{fields[i], &p.memos[i]}, p.text);
           },
           [&] {  // a split fell inside a quoted field: the file is read again
             for (Part& p : part) {
               p.records.clear();
+              p.chunks.clear();
               p.text = TextArena();
+              p.memos = {};
             }
           },
           /*missing_ok=*/true, default_max_row_bytes, on_block)
           .header;
   out = std::move(part[0].records);  // no copy when the file was read in one part
-  std::size_t total = out.size();
-  for (std::size_t k = 1; k < part.size(); ++k) total += part[k].records.size();
-  out.reserve(total);
   for (std::size_t k = 1; k < part.size(); ++k)
-    out.insert(out.end(), part[k].records.begin(), part[k].records.end());
+    for (std::vector<Record>& chunk : part[k].chunks) {
+      out.insert(out.end(), chunk.begin(), chunk.end());
+      std::vector<Record>().swap(chunk);
+    }
   for (Part& p : part) text.absorb(std::move(p.text));
   add_near_miss_warnings(warnings, file.string(), columns, header.names);
   // A file with a header must name every required column: absent and empty are not the same.
@@ -225,16 +236,17 @@ Tables read_tables(const std::filesystem::path& dir,
     const auto size = std::filesystem::file_size(file, ignored);
     if (!ignored) before += size;
   };
-  read_table(files[0], customer_columns<TextCell>, t.customers, t.text, t.warnings, on_block,
+  read_table(files[0], customer_columns<MemoTextCell>, t.customers, t.text, t.warnings, on_block,
              parts);
   next_file(files[0]);
-  read_table(files[1], interaction_columns<TextCell>, t.interactions, t.text, t.warnings, on_block,
-             parts);
+  read_table(files[1], interaction_columns<MemoTextCell>, t.interactions, t.text, t.warnings,
+             on_block, parts);
   next_file(files[1]);
-  read_table(files[2], session_columns<TextCell>, t.sessions, t.text, t.warnings, on_block, parts);
-  next_file(files[2]);
-  read_table(files[3], attribution_columns<TextCell>, t.attributions, t.text, t.warnings, on_block,
+  read_table(files[2], session_columns<MemoTextCell>, t.sessions, t.text, t.warnings, on_block,
              parts);
+  next_file(files[2]);
+  read_table(files[3], attribution_columns<MemoTextCell>, t.attributions, t.text, t.warnings,
+             on_block, parts);
   return t;
 }
 

@@ -59,18 +59,17 @@ std::string text(const std::optional<double>& x) { return x ? fmt::format("{}", 
 std::vector<std::string> lines(const Tables& t) {
   std::vector<std::string> out;
   for (const auto& c : t.customers)
-    out.push_back(fmt::format("c|{}|{}|{}|{}|{}|{}|{}", c.shop_id, c.customer_id,
-                              text(c.created_at), text(c.updated_at), c.tags, c.currency_code,
-                              c.locale));
+    out.push_back(fmt::format("c|{}|{}|{}|{}", c.shop_id, c.customer_id, text(c.created_at),
+                              text(c.updated_at)));
   for (const auto& i : t.interactions)
-    out.push_back(fmt::format("i|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", i.shop_id, i.customer_id,
-                              i.session_id, i.event_type, i.page_type, i.product_id, i.category_id,
+    out.push_back(fmt::format("i|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", i.shop_id, i.customer_id,
+                              i.session_id, i.event_type, i.product_id, i.category_id,
                               i.search_query, text(i.view_duration), i.device_type,
                               text(i.created_at)));
   for (const auto& s : t.sessions)
-    out.push_back(fmt::format("s|{}|{}|{}|{}|{}|{}|{}|{}|{}", s.shop_id, s.customer_id,
-                              s.session_id, text(s.start_time), text(s.end_time), s.device_type,
-                              s.browser_type, s.referrer_type, text(s.created_at)));
+    out.push_back(fmt::format("s|{}|{}|{}|{}|{}|{}|{}|{}", s.shop_id, s.customer_id, s.session_id,
+                              text(s.start_time), text(s.end_time), s.device_type, s.referrer_type,
+                              text(s.created_at)));
   for (const auto& a : t.attributions)
     out.push_back(fmt::format("a|{}|{}|{}|{}|{}|{}|{}|{}", a.shop_id, a.customer_id, a.order_id,
                               a.product_id, a.session_id, a.attribution_type,
