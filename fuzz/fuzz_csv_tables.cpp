@@ -336,18 +336,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cbf_fuzz::Records records;
   for (const auto& r : read.customers)
     records.customers.push_back({std::string(r.shop_id), std::string(r.customer_id), r.created_at,
-                                 r.updated_at, std::string(r.tags), std::string(r.currency_code),
-                                 std::string(r.locale)});
+                                 r.updated_at, "", "", ""});  // tags, currency, locale: not kept
   for (const auto& r : read.interactions)
     records.interactions.push_back({std::string(r.shop_id), std::string(r.customer_id),
-                                    std::string(r.session_id), std::string(r.event_type),
-                                    std::string(r.page_type), std::string(r.product_id),
+                                    std::string(r.session_id), std::string(r.event_type), "",
+                                    std::string(r.product_id),  // page_type: not kept
                                     std::string(r.category_id), std::string(r.search_query),
                                     r.view_duration, std::string(r.device_type), r.created_at});
   for (const auto& r : read.sessions)
     records.sessions.push_back({std::string(r.shop_id), std::string(r.customer_id),
                                 std::string(r.session_id), r.start_time, r.end_time,
-                                std::string(r.device_type), std::string(r.browser_type),
+                                std::string(r.device_type), "",  // browser_type: not kept
                                 std::string(r.referrer_type), r.created_at});
   for (const auto& r : read.attributions)
     records.attributions.push_back({std::string(r.shop_id), std::string(r.customer_id),
