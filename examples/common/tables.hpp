@@ -17,7 +17,8 @@
 
 namespace cbf::host {
 
-/// The four input tables: records whose text views `text` (so Tables move, never copy).
+/// The four input tables: packed records whose texts are kept in `text` (so Tables move, never
+/// copy).
 struct Tables {
   std::vector<HostCustomer> customers;
   std::vector<HostInteraction> interactions;
