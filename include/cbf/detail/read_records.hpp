@@ -372,9 +372,9 @@ template <class T>
 /// Calls `f(record, input_index)` for each record in order. Over a contiguous range of pointers,
 /// as a batch groups them, it prefetches each record and then its text a few records ahead: the
 /// two cache lines at its customer_id (where a host's row text usually lies), or with integer ids
-/// its search query. A customer's records lie anywhere in the host's memory, and waiting for each
-/// in turn would cost more than all the feature arithmetic. Prefetching never faults, so the
-/// second line may lie past the text.
+/// its search query and labels. A customer's records lie anywhere in the host's memory, and waiting
+/// for each in turn would cost more than all the feature arithmetic. Prefetching never faults, so
+/// the second line may lie past the text.
 template <class Range, class F>
 void for_each_record(Range&& records, F&& f) {
   using Item = std::ranges::range_value_t<Range>;
@@ -395,14 +395,24 @@ void for_each_record(Range&& records, F&& f) {
           __builtin_prefetch(text);
           __builtin_prefetch(text + 64);
         }
-      } else if constexpr (has_search_query<Record>) {
-        // With integer ids a query is the one text read, and it lies anywhere.
-        if constexpr (!owned_text<decltype(raw_search_query(*items[0]))>) {
-          if (i + text_distance < n) {
-            const std::string_view query = field::search_query(*items[i + text_distance]);
-            if (!query.empty()) __builtin_prefetch(query.data());
-          }
-        }
+      } else if (i + text_distance < n) {
+        // With integer ids the texts read are labels and queries, and they lie anywhere.
+        const Record& ahead = *items[i + text_distance];
+        const auto prefetch_text = [](std::string_view text) {
+          if (!text.empty()) __builtin_prefetch(text.data());
+        };
+        if constexpr (has_search_query<Record>)
+          if constexpr (!owned_text<decltype(raw_search_query(ahead))>)
+            prefetch_text(field::search_query(ahead));
+        if constexpr (has_device_type<Record>)
+          if constexpr (!owned_text<decltype(raw_device_type(ahead))>)
+            prefetch_text(field::device_type(ahead));
+        if constexpr (has_referrer_type<Record>)
+          if constexpr (!owned_text<decltype(raw_referrer_type(ahead))>)
+            prefetch_text(field::referrer_type(ahead));
+        if constexpr (has_attribution_type<Record>)
+          if constexpr (!owned_text<decltype(raw_attribution_type(ahead))>)
+            prefetch_text(field::attribution_type(ahead));
       }
       f(*items[i], static_cast<std::uint32_t>(i));
     }
