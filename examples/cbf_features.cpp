@@ -63,13 +63,7 @@ int run_sorted(const Options& o, const cbf::Config& config, std::ostream* diagno
   cbf::host::SortedTables tables(o.dir);
   cbf::host::print_warnings("cbf-features", tables.warnings, o.quiet);
   // Without --as-of the files are read twice: once for the latest stamp, once to compute.
-  std::uint64_t bytes_total = 0;
-  for (const char* name : {"customers.csv", "user_interactions.csv", "user_sessions.csv",
-                           "purchase_attributions.csv"}) {
-    std::error_code missing;
-    const auto size = std::filesystem::file_size(std::filesystem::path(o.dir) / name, missing);
-    if (!missing) bytes_total += size;
-  }
+  std::uint64_t bytes_total = cbf::host::input_bytes(o.dir);
   if (!config.as_of) bytes_total *= 2;
   tables.count.on_block = [&](const cbf::host::SortedReadCount& c) {
     progress.update_read(c.bytes, bytes_total, c.records);

@@ -3,6 +3,7 @@
 // the lists, names and required flags are written once, here.
 #pragma once
 
+#include "common/csv_reader.hpp"
 #include "common/errors.hpp"
 #include "common/host_records.hpp"
 
@@ -13,6 +14,7 @@
 #include <algorithm>
 
 #include <array>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -160,6 +162,19 @@ void add_near_miss_warnings(std::vector<std::string>& warnings, std::string_view
   std::array<std::string_view, N> fields;
   for (std::size_t i = 0; i < N; ++i) fields[i] = columns[i].name;
   for (std::string& w : near_miss_warnings(where, names, fields)) warnings.push_back(std::move(w));
+}
+
+/// What the CSV hosts check of a file's header: near-miss column names (warnings), and a header
+/// without a required column, a CsvError at the header's line (absent and empty are not the same).
+template <class Record, class Cell, std::size_t N>
+void check_csv_header(const std::filesystem::path& file,
+                      const std::array<InputColumn<Record, Cell>, N>& columns,
+                      const CsvHeader& header, std::vector<std::string>& warnings) {
+  add_near_miss_warnings(warnings, file.string(), columns, header.names);
+  for (std::size_t i = 0; i < N; ++i)
+    if (header.line != 0 && columns[i].required && !header.present[i])
+      throw CsvError(file.string(), header.line, 0,
+                     fmt::format("header lacks the required column '{}'", columns[i].name));
 }
 
 /// The SELECT list of the present columns, each quoted as an SQL identifier.

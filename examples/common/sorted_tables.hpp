@@ -6,6 +6,7 @@
 #include "common/csv_reader.hpp"
 #include "common/host_records.hpp"
 #include "common/input_columns.hpp"
+#include "common/tables.hpp"
 #include "common/text.hpp"
 
 #include <fmt/format.h>
@@ -55,18 +56,13 @@ class SortedCsvTable {
   SortedCsvTable(std::filesystem::path file, const Columns& columns,
                  std::vector<std::string>& warnings, SortedReadCount& count)
       : file_(std::move(file)), columns_(&columns), count_(&count) {
-    for (std::size_t i = 0; i < N; ++i) names_[i] = columns[i].name;
     for (std::size_t i = 0; i < N; ++i) {
+      names_[i] = columns[i].name;
       if (columns[i].name == "shop_id") shop_column_ = i;
       if (columns[i].name == "customer_id") customer_column_ = i;
     }
     const CsvCursor cursor(file_, names_, /*missing_ok=*/true);
-    const CsvHeader& header = cursor.header();
-    add_near_miss_warnings(warnings, file_.string(), columns, header.names);
-    for (std::size_t i = 0; i < N; ++i)
-      if (header.line != 0 && columns[i].required && !header.present[i])
-        throw CsvError(file_.string(), header.line, 0,
-                       fmt::format("header lacks the required column '{}'", columns[i].name));
+    check_csv_header(file_, columns, cursor.header(), warnings);
   }
 
   /// One pass over the file.
@@ -195,14 +191,16 @@ struct SortedTables {
   SortedCsvTable<HostAttribution, attribution_columns<TextCell>.size()> attributions;
 
   /// Opens the four files of `dir` and checks their headers (CsvError as read_tables throws).
-  explicit SortedTables(const std::filesystem::path& dir)
-      : customers(dir / "customers.csv", customer_columns<TextCell>, warnings, count),
-        interactions(dir / "user_interactions.csv", interaction_columns<TextCell>, warnings, count),
-        sessions(dir / "user_sessions.csv", session_columns<TextCell>, warnings, count),
-        attributions(dir / "purchase_attributions.csv", attribution_columns<TextCell>, warnings,
-                     count) {}
+  explicit SortedTables(const std::filesystem::path& dir) : SortedTables(input_files(dir)) {}
   SortedTables(const SortedTables&) = delete;
   SortedTables& operator=(const SortedTables&) = delete;
+
+ private:
+  explicit SortedTables(const std::array<std::filesystem::path, 4>& files)
+      : customers(files[0], customer_columns<TextCell>, warnings, count),
+        interactions(files[1], interaction_columns<TextCell>, warnings, count),
+        sessions(files[2], session_columns<TextCell>, warnings, count),
+        attributions(files[3], attribution_columns<TextCell>, warnings, count) {}
 };
 
 }  // namespace cbf::host

@@ -101,13 +101,7 @@ void read_table(const std::filesystem::path& file,
       std::vector<Record>().swap(chunk);
     }
   for (Part& p : part) text.absorb(std::move(p.text));
-  add_near_miss_warnings(warnings, file.string(), columns, header.names);
-  // A file with a header must name every required column: absent and empty are not the same.
-  for (std::size_t i = 0; i < N; ++i) {
-    if (header.line != 0 && columns[i].required && !header.present[i])
-      throw CsvError(file.string(), header.line, 0,
-                     fmt::format("header lacks the required column '{}'", columns[i].name));
-  }
+  check_csv_header(file, columns, header, warnings);
 }
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
@@ -209,19 +203,28 @@ void append_csv_number(std::string& line, std::int64_t value) {
   fmt::format_to(std::back_inserter(line), "{}", value);
 }
 
+std::array<std::filesystem::path, 4> input_files(const std::filesystem::path& dir) {
+  return {dir / "customers.csv", dir / "user_interactions.csv", dir / "user_sessions.csv",
+          dir / "purchase_attributions.csv"};
+}
+
+std::uint64_t input_bytes(const std::filesystem::path& dir) {
+  std::uint64_t bytes = 0;
+  for (const auto& file : input_files(dir)) {
+    std::error_code missing;
+    const auto size = std::filesystem::file_size(file, missing);
+    if (!missing) bytes += size;
+  }
+  return bytes;
+}
+
 Tables read_tables(const std::filesystem::path& dir,
                    const std::function<void(const ReadProgress&)>& progress, unsigned threads) {
   const std::size_t parts = cbf::thread_count(threads);
   Tables t;
-  const std::filesystem::path files[] = {dir / "customers.csv", dir / "user_interactions.csv",
-                                         dir / "user_sessions.csv",
-                                         dir / "purchase_attributions.csv"};
+  const auto files = input_files(dir);
   ReadProgress p;
-  for (const auto& file : files) {
-    std::error_code ignored;
-    const auto size = std::filesystem::file_size(file, ignored);
-    if (!ignored) p.bytes_total += size;
-  }
+  p.bytes_total = input_bytes(dir);
   std::uint64_t before = 0;  // the bytes of the files already read
   const auto on_block = [&](std::uint64_t bytes) {
     if (!progress) return;

@@ -7,6 +7,7 @@
 
 #include <cbf/features.hpp>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -41,6 +42,13 @@ struct ReadProgress {
   std::uint64_t bytes_total = 0;  ///< the four files' sizes
   std::uint64_t records_done = 0;
 };
+
+/// The four input files of `dir`, in the order they are read: customers.csv,
+/// user_interactions.csv, user_sessions.csv, purchase_attributions.csv.
+[[nodiscard]] std::array<std::filesystem::path, 4> input_files(const std::filesystem::path& dir);
+
+/// The bytes of those of the four input files of `dir` that exist.
+[[nodiscard]] std::uint64_t input_bytes(const std::filesystem::path& dir);
 
 /// Reads customers.csv, user_interactions.csv, user_sessions.csv and purchase_attributions.csv
 /// from `dir` (a missing file = no records). Throws CsvError on malformed files or a header that
