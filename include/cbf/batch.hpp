@@ -6,6 +6,7 @@
 #include <cbf/compute.hpp>
 #include <cbf/concepts.hpp>
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/hash.hpp>
 #include <cbf/detail/key_table.hpp>
 #include <cbf/detail/parallel.hpp>
@@ -13,9 +14,11 @@
 #include <cbf/models/summary.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -128,20 +131,24 @@ inline void check_shard(const Shard& shard) {
 }
 
 /// One kind's records grouped by customer: `records[offsets[c] .. offsets[c+1])` are customer c's,
-/// customers in key order, each customer's records in input order.
-template <class Record>
+/// customers in key order, each customer's records in input order. The pointers are untyped: the
+/// kind's BatchInput reads them back as its record type.
 struct Grouped {
-  UninitializedArray<const Record*> records;
+  UninitializedArray<const void*> records;
   std::vector<std::uint32_t> offsets;
 
-  [[nodiscard]] std::span<const Record* const> of(std::size_t customer) const noexcept {
-    return std::span<const Record* const>(records.data() + offsets[customer],
-                                          offsets[customer + 1] - offsets[customer]);
+  [[nodiscard]] std::span<const void* const> of(std::size_t customer) const noexcept {
+    return std::span<const void* const>(records.data() + offsets[customer],
+                                        offsets[customer + 1] - offsets[customer]);
   }
-  /// Starts loading the first `limit` records of a customer into the cache.
-  void prefetch(std::size_t customer, std::size_t limit) const noexcept {
+  /// Starts loading the first `limit` records of a customer, of `bytes` each, into the cache.
+  void prefetch(std::size_t customer, std::size_t limit, std::size_t bytes) const noexcept {
     const std::size_t end = std::min<std::size_t>(offsets[customer + 1], offsets[customer] + limit);
-    for (std::size_t i = offsets[customer]; i < end; ++i) prefetch_object(records[i]);
+    for (std::size_t i = offsets[customer]; i < end; ++i) {
+      const char* record = static_cast<const char*>(records[i]);
+      for (std::size_t offset = 0; offset < bytes; offset += 64)
+        __builtin_prefetch(record + offset);
+    }
   }
 };
 
@@ -198,96 +205,300 @@ void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std
 /// Records per part below which the first pass is not split across workers.
 inline constexpr std::size_t min_part_records = 2048;
 
-/// The first pass over one kind (key_ids_of), split into contiguous parts on the workers when
-/// the records are many and can be indexed. Each part finds its keys in a table of its own; the
-/// parts' keys then enter `table` in part order, which gives every key the id the single pass
-/// gives it (first seen first), and each part's ids are renumbered.
-template <class Range, class Stamp>
-[[nodiscard]] UninitializedArray<std::uint32_t> key_ids(
-    Range&& records, KeyTable& table, bool insert, std::int64_t& unkeyed, Stamp stamp,
-    std::optional<Timestamp>& latest, std::size_t workers, const Executor& executor) {
-  if constexpr (std::ranges::random_access_range<Range> && std::ranges::sized_range<Range>) {
-    const std::size_t n = std::ranges::size(records);
-    UninitializedArray<std::uint32_t> ids(n);  // every id is written below
-    // Each part finds every key again in a table of its own, and the parts' keys are merged one
-    // by one: worth it only when the records are many per key already known (the first kind
-    // read, or interactions after customers), not for a kind of a few records per key.
-    const bool few_per_key = table.size() > 0 && n < 64 * table.size();
-    const std::size_t parts = few_per_key ? 1 : std::min(workers, n / min_part_records);
-    const auto begin = std::ranges::begin(records);
-    if (parts <= 1) {
-      key_ids_of(begin, begin + static_cast<std::ptrdiff_t>(n), table, insert, unkeyed, stamp,
-                 latest, ids.data());
-      return ids;
-    }
-    struct Part {
-      KeyTable table;
-      std::int64_t unkeyed = 0;
-      std::optional<Timestamp> latest;
-      std::vector<std::uint32_t> global;  // local id → id in `table`
-    };
-    std::vector<Part> part(parts);
-    const auto bounds = [&](std::size_t k) { return n * k / parts; };
-    run_tasks(
-        parts,
-        [&](std::size_t k) {
-          key_ids_of(begin + static_cast<std::ptrdiff_t>(bounds(k)),
-                     begin + static_cast<std::ptrdiff_t>(bounds(k + 1)), part[k].table, true,
-                     part[k].unkeyed, stamp, part[k].latest, ids.data() + bounds(k));
-        },
-        executor);
-    // Into an empty table, the first part's keys would enter in the order its own table has
-    // them: its table becomes the batch's, and its ids stay as they are.
-    const bool first_is_global = insert && table.size() == 0;
-    if (first_is_global) table = std::move(part[0].table);
-    for (std::size_t k = 0; k < parts; ++k) {
-      Part& p = part[k];
-      unkeyed += p.unkeyed;
-      if (p.latest && (!latest || *p.latest > *latest)) latest = p.latest;
-      if (k == 0 && first_is_global) continue;
-      p.global.resize(p.table.size());
-      for (std::uint32_t id = 0; id < p.table.size(); ++id)
-        p.global[id] = insert ? table.insert(p.table.shop_id(id), p.table.customer_id(id))
-                              : table.find(p.table.shop_id(id), p.table.customer_id(id));
-    }
-    run_tasks(
-        parts,
-        [&](std::size_t k) {
-          if (k == 0 && first_is_global) return;
-          const std::vector<std::uint32_t>& global = part[k].global;
-          for (std::size_t i = bounds(k); i < bounds(k + 1); ++i)
-            if (ids[i] != KeyTable::none) ids[i] = global[ids[i]];
-        },
-        executor);
-    return ids;
-  } else {
-    (void)workers;
-    (void)executor;
-    UninitializedArray<std::uint32_t> ids(
-        static_cast<std::size_t>(std::ranges::distance(records)));  // a forward range: twice
-    std::size_t i = 0;
-    for (const auto& item : records)
-      key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp, latest, &ids[i++]);
-    return ids;
+/// The four inputs of a batch, in the order their records are read.
+enum class InputKind : std::uint8_t { customers, interactions, sessions, attributions };
+
+/// One input of a batch behind the passes the engine makes over it. These few functions are the
+/// only code compiled for each record type; grouping, threads and every step after the reading
+/// are compiled once (with CBF_COMPILED_LIB, once in the cbf_compiled library).
+struct BatchInput {
+  const void* range = nullptr;   ///< the host's range, which outlives the batch's call
+  std::size_t size = 0;          ///< its records
+  bool indexable = false;        ///< random access and sized: the passes may split it into parts
+  std::size_t record_bytes = 0;  ///< sizeof its record type, for prefetching
+  /// First pass over records [begin, end) (every record when not indexable): each one's key id
+  /// in `table` (KeyTable::none without a customer_id) into out[0 .. end - begin), the records
+  /// without a customer_id counted, and the latest valid stamp (§4.1).
+  void (*key_ids)(const void* range, std::size_t begin, std::size_t end, KeyTable& table,
+                  bool insert, std::int64_t& unkeyed, std::optional<Timestamp>& latest,
+                  std::uint32_t* out) = nullptr;
+  /// Second pass over records [begin, end): each record of a ranked key to out[slot[rank]++].
+  void (*scatter)(const void* range, std::size_t begin, std::size_t end, const std::uint32_t* ids,
+                  const std::uint32_t* rank, std::uint32_t* slot, const void** out) = nullptr;
+  /// Reads one customer's grouped records into its context (read_records.hpp).
+  void (*read)(CustomerContext& ctx, std::span<const void* const> records,
+               const Window& window) = nullptr;
+  /// Sets the context's integer key bits from these records when none are set yet.
+  void (*key_bits)(CustomerContext& ctx, std::span<const void* const> records) = nullptr;
+};
+
+/// The functions of a BatchInput over a range of type R (const or not) holding Kind's records.
+template <InputKind Kind, class R>
+struct InputOps {
+  using Record = record_of<R&>;
+  static constexpr bool indexable =
+      std::ranges::random_access_range<R&> && std::ranges::sized_range<R&>;
+
+  [[nodiscard]] static R& range_of(const void* range) noexcept {
+    return *static_cast<R*>(const_cast<void*>(range));
   }
+  [[nodiscard]] static TimeField stamp(const Record& r) {
+    if constexpr (Kind == InputKind::customers) {
+      (void)r;
+      return TimeField{};  // customer stamps never count
+    } else if constexpr (Kind == InputKind::sessions) {
+      return field::start_time(r);
+    } else {
+      return field::created_at(r);
+    }
+  }
+  static void key_ids(const void* range, std::size_t begin, std::size_t end, KeyTable& table,
+                      bool insert, std::int64_t& unkeyed, std::optional<Timestamp>& latest,
+                      std::uint32_t* out) {
+    R& records = range_of(range);
+    const auto stamp_of = [](const Record& r) { return stamp(r); };
+    if constexpr (indexable) {
+      const auto first = std::ranges::begin(records);
+      key_ids_of(first + static_cast<std::ptrdiff_t>(begin),
+                 first + static_cast<std::ptrdiff_t>(end), table, insert, unkeyed, stamp_of, latest,
+                 out);
+    } else {
+      (void)begin;
+      (void)end;
+      for (const auto& item : records)
+        key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp_of, latest, out++);
+    }
+  }
+  static void scatter(const void* range, std::size_t begin, std::size_t end,
+                      const std::uint32_t* ids, const std::uint32_t* rank, std::uint32_t* slot,
+                      const void** out) {
+    R& records = range_of(range);
+    if constexpr (indexable) {
+      const auto first = std::ranges::begin(records);
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint32_t id = ids[i];
+        if (id != KeyTable::none && rank[id] != KeyTable::none)
+          out[slot[rank[id]]++] = std::addressof(deref(first[static_cast<std::ptrdiff_t>(i)]));
+      }
+    } else {
+      std::size_t i = begin;
+      for (const auto& item : records) {
+        const std::uint32_t id = ids[i++];
+        if (id != KeyTable::none && rank[id] != KeyTable::none)
+          out[slot[rank[id]]++] = std::addressof(deref(item));
+      }
+    }
+  }
+  static void read(CustomerContext& ctx, std::span<const void* const> records,
+                   const Window& window) {
+    const ErasedRecords<Record> typed{records.data(), records.size()};
+    if constexpr (Kind == InputKind::customers)
+      read_customers(ctx, typed, window);
+    else if constexpr (Kind == InputKind::interactions)
+      read_interactions(ctx, typed, window);
+    else if constexpr (Kind == InputKind::sessions)
+      read_sessions(ctx, ctx.scratch.session_records, typed, window);
+    else
+      read_attributions(ctx, typed, window);
+  }
+  static void key_bits(CustomerContext& ctx, std::span<const void* const> records) {
+    find_key_bits(ctx, ErasedRecords<Record>{records.data(), records.size()});
+  }
+};
+
+/// The functions of a BatchInput of no records (no_records): none of them is ever called with
+/// a record, and they are compiled once for every record type.
+struct EmptyInputOps {
+  static void key_ids(const void*, std::size_t, std::size_t, KeyTable&, bool, std::int64_t&,
+                      std::optional<Timestamp>&, std::uint32_t*) {}
+  static void scatter(const void*, std::size_t, std::size_t, const std::uint32_t*,
+                      const std::uint32_t*, std::uint32_t*, const void**) {}
+  static void read(CustomerContext&, std::span<const void* const>, const Window&) {}
+  static void key_bits(CustomerContext&, std::span<const void* const>) {}
+};
+
+/// The BatchInput of `range`, which must outlive its use.
+template <InputKind Kind, class R>
+[[nodiscard]] BatchInput batch_input(R& range) {
+  BatchInput input;
+  if constexpr (statically_empty<R>) {
+    input.range = std::addressof(range);
+    input.key_ids = &EmptyInputOps::key_ids;
+    input.scatter = &EmptyInputOps::scatter;
+    input.read = &EmptyInputOps::read;
+    input.key_bits = &EmptyInputOps::key_bits;
+  } else {
+    using Ops = InputOps<Kind, R>;
+    input.range = std::addressof(range);
+    if constexpr (Ops::indexable)
+      input.size = std::ranges::size(range);
+    else
+      input.size = static_cast<std::size_t>(std::ranges::distance(range));  // a forward range
+    input.indexable = Ops::indexable;
+    input.record_bytes = sizeof(typename Ops::Record);
+    input.key_ids = &Ops::key_ids;
+    input.scatter = &Ops::scatter;
+    input.read = &Ops::read;
+    input.key_bits = &Ops::key_bits;
+  }
+  return input;
 }
 
-/// Second pass over one kind: records scattered into customer order (a stable counting sort),
+using BatchInputs = std::array<BatchInput, 4>;  ///< customers, interactions, sessions, attributions
+
+/// The BatchInputs of a batch's four ranges.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] BatchInputs batch_inputs(Customers& customers, Interactions& interactions,
+                                       Sessions& sessions, Attributions& attributions) {
+  return {batch_input<InputKind::customers>(customers),
+          batch_input<InputKind::interactions>(interactions),
+          batch_input<InputKind::sessions>(sessions),
+          batch_input<InputKind::attributions>(attributions)};
+}
+
+/// A batch grouped by customer: the keys in order, each input's records by customer, and as_of.
+struct GroupedBatch {
+  Timestamp as_of{};
+  std::vector<CustomerKey> keys;  ///< views into `table`
+  KeyTable table;
+  BatchInputs inputs;
+  std::array<Grouped, 4> groups;  ///< by InputKind
+  Diagnostics unkeyed;            ///< records without a customer_id
+
+  [[nodiscard]] std::size_t size() const noexcept { return keys.size(); }
+  [[nodiscard]] std::int64_t records_of(std::size_t c) const noexcept {
+    std::size_t n = 0;
+    for (const Grouped& g : groups) n += g.of(c).size();
+    return static_cast<std::int64_t>(n);
+  }
+  [[nodiscard]] std::int64_t records() const noexcept {
+    std::size_t n = 0;
+    for (const Grouped& g : groups) n += g.records.size();
+    return static_cast<std::int64_t>(n);
+  }
+  /// Starts loading the records a build of customer c reads first: while the customer before it
+  /// is computed, they arrive, instead of stalling the first records of each kind (the reading
+  /// loop prefetches ahead only within a customer, and a customer's sessions and attributions
+  /// are often fewer than its distance).
+  void prefetch(std::size_t c) const noexcept {
+    constexpr std::array<std::size_t, 4> limits{2, 16, 32, 16};
+    for (std::size_t k = 0; k < 4; ++k) groups[k].prefetch(c, limits[k], inputs[k].record_bytes);
+  }
+  /// Builds customer c's context: the reading of each input, in InputKind order, between the
+  /// steps every build shares.
+  void build(CustomerContext& ctx, std::size_t c, const Config& config) const {
+    begin_context(ctx, config, as_of, KnownKey{keys[c].shop_id, keys[c].customer_id});
+    const Window window = make_window(config, as_of);
+    for (std::size_t k = 0; k < 4; ++k) inputs[k].read(ctx, groups[k].of(c), window);
+    finish_context(ctx);
+    for (std::size_t k = 0; k < 4; ++k) inputs[k].key_bits(ctx, groups[k].of(c));
+  }
+};
+
+/// Called once per customer by visit_batch: a type-erased reference to the host's callable.
+struct CustomerVisitor {
+  void* object = nullptr;
+  void (*call)(void* object, const CustomerContext& ctx) = nullptr;
+};
+
+/// The first pass over one input (BatchInput::key_ids), split into contiguous parts on the
+/// workers when the records are many and can be indexed. Each part finds its keys in a table of
+/// its own; the parts' keys then enter `table` in part order, which gives every key the id the
+/// single pass gives it (first seen first), and each part's ids are renumbered.
+CBF_DETAIL_ENGINE UninitializedArray<std::uint32_t> key_ids(
+    const BatchInput& input, KeyTable& table, bool insert, std::int64_t& unkeyed,
+    std::optional<Timestamp>& latest, std::size_t workers, const Executor& executor);
+
+/// Second pass over one input: records scattered into customer order (a stable counting sort),
 /// split into contiguous parts on the workers when the records are many and can be indexed. Part
 /// k's records of a customer go after those of parts before k, so each customer's records keep
 /// input order whatever the split.
-template <class Range>
-[[nodiscard]] Grouped<record_of<Range>> group(Range&& records,
-                                              const UninitializedArray<std::uint32_t>& ids,
-                                              const std::vector<std::uint32_t>& rank,
-                                              std::size_t customers, std::size_t workers,
-                                              const Executor& executor) {
-  Grouped<record_of<Range>> g;
+CBF_DETAIL_ENGINE Grouped group(const BatchInput& input,
+                                const UninitializedArray<std::uint32_t>& ids,
+                                const std::vector<std::uint32_t>& rank, std::size_t customers,
+                                std::size_t workers, const Executor& executor);
+
+/// Groups a batch by key in linear time: two passes over each input, no comparison sort of
+/// records. The default as_of is the latest valid stamp of every record, filtered out or not.
+CBF_DETAIL_ENGINE GroupedBatch group_batch(const BatchInputs& inputs, const Config& config,
+                                           const KeyFilter& filter, std::size_t workers = 1,
+                                           const Executor& executor = {});
+
+/// for_each_customer over a batch's inputs.
+CBF_DETAIL_ENGINE Timestamp visit_batch(const BatchInputs& inputs, const Config& config,
+                                        Diagnostics& unkeyed, CustomerVisitor visitor,
+                                        const KeyFilter& filter);
+
+/// compute_batch over a batch's inputs.
+CBF_DETAIL_ENGINE BatchResult run_batch(const BatchInputs& inputs, const Config& config,
+                                        const BatchOptions& options);
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE UninitializedArray<std::uint32_t> key_ids(
+    const BatchInput& input, KeyTable& table, bool insert, std::int64_t& unkeyed,
+    std::optional<Timestamp>& latest, std::size_t workers, const Executor& executor) {
+  const std::size_t n = input.size;
+  UninitializedArray<std::uint32_t> ids(n);  // every id is written below
+  // Each part finds every key again in a table of its own, and the parts' keys are merged one
+  // by one: worth it only when the records are many per key already known (the first kind
+  // read, or interactions after customers), not for a kind of a few records per key.
+  const bool few_per_key = table.size() > 0 && n < 64 * table.size();
+  const std::size_t parts =
+      !input.indexable || few_per_key ? 1 : std::min(workers, n / min_part_records);
+  if (parts <= 1) {
+    input.key_ids(input.range, 0, n, table, insert, unkeyed, latest, ids.data());
+    return ids;
+  }
+  struct Part {
+    KeyTable table;
+    std::int64_t unkeyed = 0;
+    std::optional<Timestamp> latest;
+    std::vector<std::uint32_t> global;  // local id → id in `table`
+  };
+  std::vector<Part> part(parts);
+  const auto bounds = [&](std::size_t k) { return n * k / parts; };
+  run_tasks(
+      parts,
+      [&](std::size_t k) {
+        input.key_ids(input.range, bounds(k), bounds(k + 1), part[k].table, true, part[k].unkeyed,
+                      part[k].latest, ids.data() + bounds(k));
+      },
+      executor);
+  // Into an empty table, the first part's keys would enter in the order its own table has
+  // them: its table becomes the batch's, and its ids stay as they are.
+  const bool first_is_global = insert && table.size() == 0;
+  if (first_is_global) table = std::move(part[0].table);
+  for (std::size_t k = 0; k < parts; ++k) {
+    Part& p = part[k];
+    unkeyed += p.unkeyed;
+    if (p.latest && (!latest || *p.latest > *latest)) latest = p.latest;
+    if (k == 0 && first_is_global) continue;
+    p.global.resize(p.table.size());
+    for (std::uint32_t id = 0; id < p.table.size(); ++id)
+      p.global[id] = insert ? table.insert(p.table.shop_id(id), p.table.customer_id(id))
+                            : table.find(p.table.shop_id(id), p.table.customer_id(id));
+  }
+  run_tasks(
+      parts,
+      [&](std::size_t k) {
+        if (k == 0 && first_is_global) return;
+        const std::vector<std::uint32_t>& global = part[k].global;
+        for (std::size_t i = bounds(k); i < bounds(k + 1); ++i)
+          if (ids[i] != KeyTable::none) ids[i] = global[ids[i]];
+      },
+      executor);
+  return ids;
+}
+
+CBF_DETAIL_ENGINE Grouped group(const BatchInput& input,
+                                const UninitializedArray<std::uint32_t>& ids,
+                                const std::vector<std::uint32_t>& rank, std::size_t customers,
+                                std::size_t workers, const Executor& executor) {
+  Grouped g;
   g.offsets.assign(customers + 1, 0);
   const std::size_t n = ids.size();
-  std::size_t parts = 1;
-  if constexpr (std::ranges::random_access_range<Range>)
-    parts = std::max<std::size_t>(1, std::min(workers, n / min_part_records));
+  const std::size_t parts =
+      input.indexable ? std::max<std::size_t>(1, std::min(workers, n / min_part_records)) : 1;
   // next[k][c]: where part k puts its next record of customer c.
   std::vector<std::vector<std::uint32_t>> next(parts, std::vector<std::uint32_t>(customers, 0));
   const auto bounds = [&](std::size_t k) { return n * k / parts; };
@@ -311,79 +522,25 @@ template <class Range>
     }
   }
   g.offsets[customers] = offset;
-  g.records = UninitializedArray<const record_of<Range>*>(offset);  // every slot is written below
-  if constexpr (std::ranges::random_access_range<Range>) {
-    const auto begin = std::ranges::begin(records);
-    const auto scatter_part = [&](std::size_t k) {
-      std::vector<std::uint32_t>& slot = next[k];
-      for (std::size_t i = bounds(k); i < bounds(k + 1); ++i) {
-        const std::uint32_t id = ids[i];
-        if (id != KeyTable::none && rank[id] != KeyTable::none)
-          g.records[slot[rank[id]]++] = &deref(begin[static_cast<std::ptrdiff_t>(i)]);
-      }
-    };
-    if (parts > 1) {
-      run_tasks(parts, scatter_part, executor);
-    } else {
-      scatter_part(0);
-    }
+  g.records = UninitializedArray<const void*>(offset);  // every slot is written below
+  const auto scatter_part = [&](std::size_t k) {
+    input.scatter(input.range, bounds(k), bounds(k + 1), ids.data(), rank.data(), next[k].data(),
+                  g.records.data());
+  };
+  if (parts > 1) {
+    run_tasks(parts, scatter_part, executor);
   } else {
-    (void)executor;
-    std::vector<std::uint32_t>& slot = next[0];
-    std::size_t i = 0;
-    for (const auto& item : records) {
-      const std::uint32_t id = ids[i++];
-      if (id != KeyTable::none && rank[id] != KeyTable::none)
-        g.records[slot[rank[id]]++] = &deref(item);
-    }
+    scatter_part(0);
   }
   return g;
 }
 
-/// A batch grouped by customer: the keys in order, each kind's records by customer, and as_of.
-template <class C, class I, class S, class A>
-struct GroupedBatch {
-  Timestamp as_of{};
-  std::vector<CustomerKey> keys;  ///< views into `table`
-  KeyTable table;
-  Grouped<C> customers;
-  Grouped<I> interactions;
-  Grouped<S> sessions;
-  Grouped<A> attributions;
-  Diagnostics unkeyed;  ///< records without a customer_id
-
-  [[nodiscard]] std::size_t size() const noexcept { return keys.size(); }
-  [[nodiscard]] std::int64_t records_of(std::size_t c) const noexcept {
-    return static_cast<std::int64_t>(customers.of(c).size() + interactions.of(c).size() +
-                                     sessions.of(c).size() + attributions.of(c).size());
-  }
-  /// Starts loading the records a build of customer c reads first: while the customer before it
-  /// is computed, they arrive, instead of stalling the first records of each kind (the reading
-  /// loop prefetches ahead only within a customer, and a customer's sessions and attributions
-  /// are often fewer than its distance).
-  void prefetch(std::size_t c) const noexcept {
-    customers.prefetch(c, 2);
-    interactions.prefetch(c, 16);
-    sessions.prefetch(c, 32);
-    attributions.prefetch(c, 16);
-  }
-  void build(CustomerContext& ctx, std::size_t c, const Config& config) const {
-    build_keyed_context(ctx, KnownKey{keys[c].shop_id, keys[c].customer_id}, customers.of(c),
-                        interactions.of(c), sessions.of(c), attributions.of(c), config, as_of);
-  }
-};
-
-/// Groups a batch by key in linear time: two passes over each input, no comparison sort of
-/// records. The default as_of is the latest valid stamp of every record, filtered out or not.
-template <class Customers, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] auto group_batch(Customers&& customers, Interactions&& interactions,
-                               Sessions&& sessions, Attributions&& attributions,
-                               const Config& config, const KeyFilter& filter,
-                               std::size_t workers = 1, const Executor& executor = {}) {
-  using Batch = GroupedBatch<record_of<Customers>, record_of<Interactions>, record_of<Sessions>,
-                             record_of<Attributions>>;
+CBF_DETAIL_ENGINE GroupedBatch group_batch(const BatchInputs& inputs, const Config& config,
+                                           const KeyFilter& filter, std::size_t workers,
+                                           const Executor& executor) {
   check_shard(filter.shard);
-  Batch batch;
+  GroupedBatch batch;
+  batch.inputs = inputs;
   // With a key set, the table holds exactly those keys and records of others are skipped.
   const bool insert = !filter.keys;
   if (filter.keys)
@@ -391,18 +548,13 @@ template <class Customers, class Interactions, class Sessions, class Attribution
       (void)batch.table.insert(id_or_empty(k.shop_id), id_or_empty(k.customer_id));
 
   std::optional<Timestamp> latest;
-  const auto no_stamp = [](const auto&) { return TimeField{}; };  // customer stamps never count
-  const auto created = [](const auto& r) { return field::created_at(r); };
-  const auto started = [](const auto& r) { return field::start_time(r); };
   Diagnostics& u = batch.unkeyed;
-  auto ids_c = key_ids(customers, batch.table, insert, u.customer.missing_field, no_stamp, latest,
-                       workers, executor);
-  auto ids_i = key_ids(interactions, batch.table, insert, u.interaction.missing_field, created,
-                       latest, workers, executor);
-  auto ids_s = key_ids(sessions, batch.table, insert, u.session.missing_field, started, latest,
-                       workers, executor);
-  auto ids_a = key_ids(attributions, batch.table, insert, u.attribution.missing_field, created,
-                       latest, workers, executor);
+  const std::array<std::int64_t*, 4> unkeyed{&u.customer.missing_field,
+                                             &u.interaction.missing_field, &u.session.missing_field,
+                                             &u.attribution.missing_field};
+  std::array<UninitializedArray<std::uint32_t>, 4> ids;
+  for (std::size_t k = 0; k < 4; ++k)
+    ids[k] = key_ids(inputs[k], batch.table, insert, *unkeyed[k], latest, workers, executor);
   if (!config.as_of && !latest) throw MissingAsOf();
   batch.as_of = config.as_of ? *config.as_of : *latest;
 
@@ -411,9 +563,9 @@ template <class Customers, class Interactions, class Sessions, class Attribution
   const std::size_t table_size = batch.table.size();
   std::vector<bool> present(table_size, insert);
   if (!insert)
-    for (const auto* ids : {&ids_c, &ids_i, &ids_s, &ids_a})
-      for (const std::uint32_t id : *ids)
-        if (id != KeyTable::none) present[id] = true;
+    for (const auto& kind : ids)
+      for (std::size_t i = 0; i < kind.size(); ++i)
+        if (kind[i] != KeyTable::none) present[kind[i]] = true;
   std::vector<std::uint32_t> order;
   for (std::uint32_t id = 0; id < table_size; ++id) {
     if (!present[id]) continue;
@@ -433,61 +585,34 @@ template <class Customers, class Interactions, class Sessions, class Attribution
     batch.keys.push_back(
         CustomerKey{batch.table.shop_id(order[r]), batch.table.customer_id(order[r])});
   }
-  const std::size_t n = order.size();
-  batch.customers = group(customers, ids_c, rank, n, workers, executor);
-  ids_c = {};
-  batch.interactions = group(interactions, ids_i, rank, n, workers, executor);
-  ids_i = {};
-  batch.sessions = group(sessions, ids_s, rank, n, workers, executor);
-  ids_s = {};
-  batch.attributions = group(attributions, ids_a, rank, n, workers, executor);
+  for (std::size_t k = 0; k < 4; ++k) {
+    batch.groups[k] = group(inputs[k], ids[k], rank, order.size(), workers, executor);
+    ids[k] = {};
+  }
   return batch;
 }
 
-}  // namespace detail
-
-/// Calls `on_customer(ctx)` once per key of the batch (after the filter), in key order, on the
-/// calling thread, with the context built at the batch's as_of (§4.1: default the latest valid
-/// stamp). Records without a customer_id are counted in `unkeyed`. Returns as_of.
-template <class Customers, class Interactions, class Sessions, class Attributions, class F>
-Timestamp for_each_customer(Customers&& customers, Interactions&& interactions, Sessions&& sessions,
-                            Attributions&& attributions, const Config& config, Diagnostics& unkeyed,
-                            F&& on_customer, const KeyFilter& filter = {}) {
-  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
-  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
-  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
-  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+CBF_DETAIL_ENGINE Timestamp visit_batch(const BatchInputs& inputs, const Config& config,
+                                        Diagnostics& unkeyed, CustomerVisitor visitor,
+                                        const KeyFilter& filter) {
   validate(config);
-  const auto batch =
-      detail::group_batch(customers, interactions, sessions, attributions, config, filter);
+  const GroupedBatch batch = group_batch(inputs, config, filter);
   unkeyed += batch.unkeyed;
   CustomerContext ctx;
   for (std::size_t c = 0; c < batch.size(); ++c) {
     if (c + 1 < batch.size()) batch.prefetch(c + 1);
     batch.build(ctx, c, config);
-    on_customer(std::as_const(ctx));
+    visitor.call(visitor.object, std::as_const(ctx));
   }
   return batch.as_of;
 }
 
-/// Features of every customer of a batch (contract §4.16): records of any order and any adapted
-/// types, grouped by (shop_id, customer_id); one row per key found in any input, ordered by key;
-/// `as_of` defaults to the latest valid stamp of the whole batch (§4.1). The result is the same,
-/// bit for bit, for any thread count and executor. Throws InvalidParameter, MissingAsOf or
-/// InvalidShard before any work starts.
-template <class Customers, class Interactions, class Sessions, class Attributions>
-[[nodiscard]] BatchResult compute_batch(Customers&& customers, Interactions&& interactions,
-                                        Sessions&& sessions, Attributions&& attributions,
-                                        const Config& config, const BatchOptions& options = {}) {
-  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
-  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
-  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
-  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+CBF_DETAIL_ENGINE BatchResult run_batch(const BatchInputs& inputs, const Config& config,
+                                        const BatchOptions& options) {
   validate(config);
   // The first pass splits its records across the workers; the result does not depend on it.
-  const auto batch =
-      detail::group_batch(customers, interactions, sessions, attributions, config, options.filter,
-                          thread_count(options.threads), options.executor);
+  const GroupedBatch batch =
+      group_batch(inputs, config, options.filter, thread_count(options.threads), options.executor);
   BatchResult result;
   result.as_of = batch.as_of;
   if (options.filter.counts_unkeyed()) result.diagnostics += batch.unkeyed;
@@ -500,15 +625,13 @@ template <class Customers, class Interactions, class Sessions, class Attribution
 
   BatchProgress progress;
   progress.customers_total = static_cast<std::int64_t>(n);
-  progress.records_total =
-      static_cast<std::int64_t>(batch.customers.records.size() + batch.interactions.records.size() +
-                                batch.sessions.records.size() + batch.attributions.records.size());
+  progress.records_total = batch.records();
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex merge;
   const auto worker = [&](std::size_t) {
     CustomerContext ctx;
-    detail::FeatureScratch scratch;
+    FeatureScratch scratch;
     Diagnostics diagnostics;
     try {
       for (;;) {
@@ -521,7 +644,7 @@ template <class Customers, class Interactions, class Sessions, class Attribution
           batch.build(ctx, c, config);
           diagnostics += ctx.diagnostics;
           records += batch.records_of(c);
-          result.customers[c] = detail::result_of(ctx, detail::compute_features(ctx, scratch));
+          result.customers[c] = result_of(ctx, compute_features(ctx, scratch));
         }
         if (options.progress) {
           const std::lock_guard lock(merge);
@@ -537,8 +660,48 @@ template <class Customers, class Interactions, class Sessions, class Attribution
     const std::lock_guard lock(merge);
     result.diagnostics += diagnostics;  // integer counts: the sum does not depend on the order
   };
-  detail::run_tasks(workers, worker, options.executor);
+  run_tasks(workers, worker, options.executor);
   return result;
+}
+#endif
+
+}  // namespace detail
+
+/// Calls `on_customer(ctx)` once per key of the batch (after the filter), in key order, on the
+/// calling thread, with the context built at the batch's as_of (§4.1: default the latest valid
+/// stamp). Records without a customer_id are counted in `unkeyed`. Returns as_of.
+template <class Customers, class Interactions, class Sessions, class Attributions, class F>
+Timestamp for_each_customer(Customers&& customers, Interactions&& interactions, Sessions&& sessions,
+                            Attributions&& attributions, const Config& config, Diagnostics& unkeyed,
+                            F&& on_customer, const KeyFilter& filter = {}) {
+  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  const detail::BatchInputs inputs =
+      detail::batch_inputs(customers, interactions, sessions, attributions);
+  using Callable = std::remove_reference_t<F>;
+  const detail::CustomerVisitor visitor{
+      const_cast<void*>(static_cast<const void*>(std::addressof(on_customer))),
+      [](void* object, const CustomerContext& ctx) { (*static_cast<Callable*>(object))(ctx); }};
+  return detail::visit_batch(inputs, config, unkeyed, visitor, filter);
+}
+
+/// Features of every customer of a batch (contract §4.16): records of any order and any adapted
+/// types, grouped by (shop_id, customer_id); one row per key found in any input, ordered by key;
+/// `as_of` defaults to the latest valid stamp of the whole batch (§4.1). The result is the same,
+/// bit for bit, for any thread count and executor. Throws InvalidParameter, MissingAsOf or
+/// InvalidShard before any work starts.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+[[nodiscard]] BatchResult compute_batch(Customers&& customers, Interactions&& interactions,
+                                        Sessions&& sessions, Attributions&& attributions,
+                                        const Config& config, const BatchOptions& options = {}) {
+  CBF_DETAIL_REQUIRE_RANGE(Customers, customer_record, "customers");
+  CBF_DETAIL_REQUIRE_RANGE(Interactions, interaction_record, "interactions");
+  CBF_DETAIL_REQUIRE_RANGE(Sessions, session_record, "sessions");
+  CBF_DETAIL_REQUIRE_RANGE(Attributions, attribution_record, "attributions");
+  return detail::run_batch(detail::batch_inputs(customers, interactions, sessions, attributions),
+                           config, options);
 }
 
 /// The model summaries (x, t_x, T, m in config.model_time_unit) of every customer of a batch with

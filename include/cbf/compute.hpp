@@ -21,8 +21,16 @@ namespace cbf {
 namespace detail {
 
 /// compute_features with the families' buffers in `scratch`, reused from customer to customer.
-[[nodiscard]] inline CustomerBehaviorFeatures compute_features(const CustomerContext& ctx,
-                                                               FeatureScratch& scratch) {
+[[nodiscard]] CBF_DETAIL_ENGINE CustomerBehaviorFeatures
+compute_features(const CustomerContext& ctx, FeatureScratch& scratch);
+
+/// A customer's result: its key and cutoff from its built context, with its features.
+[[nodiscard]] CBF_DETAIL_ENGINE CustomerResult result_of(const CustomerContext& ctx,
+                                                         CustomerBehaviorFeatures features);
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE CustomerBehaviorFeatures compute_features(const CustomerContext& ctx,
+                                                            FeatureScratch& scratch) {
   CustomerBehaviorFeatures out;
 
   const PurchaseFeatures purchase = purchase_features(ctx);
@@ -72,6 +80,18 @@ namespace detail {
   return out;
 }
 
+CBF_DETAIL_ENGINE CustomerResult result_of(const CustomerContext& ctx,
+                                           CustomerBehaviorFeatures features) {
+  return CustomerResult{std::string(ctx.shop_id),
+                        std::string(ctx.customer_id),
+                        ctx.as_of,
+                        std::move(features),
+                        ctx.diagnostics,
+                        ctx.shop_id_bits,
+                        ctx.customer_id_bits};
+}
+#endif
+
 }  // namespace detail
 
 /// All 30 features of one customer from a built context. Families run in dependency order.
@@ -93,18 +113,6 @@ template <class CustomerOrRange>
                   "docs/adapting-your-records.md shows");
     return std::span<const CustomerOrRange>(&customer, 1);
   }
-}
-
-/// A customer's result: its key and cutoff from its built context, with its features.
-[[nodiscard]] inline CustomerResult result_of(const CustomerContext& ctx,
-                                              CustomerBehaviorFeatures features) {
-  return CustomerResult{std::string(ctx.shop_id),
-                        std::string(ctx.customer_id),
-                        ctx.as_of,
-                        std::move(features),
-                        ctx.diagnostics,
-                        ctx.shop_id_bits,
-                        ctx.customer_id_bits};
 }
 
 }  // namespace detail

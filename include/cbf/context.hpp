@@ -6,6 +6,7 @@
 
 #include <cbf/concepts.hpp>
 #include <cbf/config.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/read_records.hpp>
 #include <cbf/detail/sessions.hpp>
 #include <cbf/rows.hpp>
@@ -100,11 +101,18 @@ void find_key_bits(CustomerContext& ctx, Ranges&&... ranges) {
   (from(ranges), ...);
 }
 
-/// build_context; with a known key, the records' own keys are not read again, one by one.
-template <class Customers, class Interactions, class Sessions, class Attributions>
-void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
-                  Sessions&& sessions, Attributions&& attributions, const Config& config,
-                  Timestamp as_of, std::optional<KnownKey> key) {
+/// The first step of every context build: config, as_of and key set, every row, pool and
+/// diagnostic of the previous customer emptied.
+CBF_DETAIL_ENGINE void begin_context(CustomerContext& ctx, const Config& config, Timestamp as_of,
+                                     std::optional<KnownKey> key);
+
+/// The last step of every context build, after the records are read: time order, sessions
+/// (derived or matched), conversions, orders and first_seen.
+CBF_DETAIL_ENGINE void finish_context(CustomerContext& ctx);
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void begin_context(CustomerContext& ctx, const Config& config, Timestamp as_of,
+                                     std::optional<KnownKey> key) {
   ctx.config = &config;
   ctx.as_of = as_of;
   ctx.shop_id = key ? key->shop_id : std::string_view{};
@@ -123,15 +131,11 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   ctx.scratch.ids.clear();
   ctx.scratch.other_key.reset();
   ctx.scratch.id_memos = {};
+  ctx.scratch.session_records.clear();
+}
 
-  const detail::Window window = detail::make_window(config, as_of);
+CBF_DETAIL_ENGINE void finish_context(CustomerContext& ctx) {
   auto& records = ctx.scratch.session_records;
-  records.clear();
-  detail::read_customers(ctx, customers, window);
-  detail::read_interactions(ctx, interactions, window);
-  detail::read_sessions(ctx, records, sessions, window);
-  detail::read_attributions(ctx, attributions, window);
-
   // Trackers log in time order, so the records arrive sorted but for ties and late events.
   detail::sort_by_time_order(ctx.interactions, ctx.scratch.time_order);
   detail::SessionIndex& index = ctx.scratch.index;
@@ -163,6 +167,25 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   detail::convert_by_attributions(ctx, index);
   detail::build_orders(ctx);
   detail::find_first_seen(ctx);
+}
+#endif
+
+/// build_context; with a known key, the records' own keys are not read again, one by one. Only
+/// the reading is compiled for the record types: the steps before and after it are not.
+template <class Customers, class Interactions, class Sessions, class Attributions>
+void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& interactions,
+                  Sessions&& sessions, Attributions&& attributions, const Config& config,
+                  Timestamp as_of, std::optional<KnownKey> key) {
+  begin_context(ctx, config, as_of, key);
+  const detail::Window window = detail::make_window(config, as_of);
+  if constexpr (!statically_empty<Customers>) detail::read_customers(ctx, customers, window);
+  if constexpr (!statically_empty<Interactions>)
+    detail::read_interactions(ctx, interactions, window);
+  if constexpr (!statically_empty<Sessions>)
+    detail::read_sessions(ctx, ctx.scratch.session_records, sessions, window);
+  if constexpr (!statically_empty<Attributions>)
+    detail::read_attributions(ctx, attributions, window);
+  finish_context(ctx);
   detail::find_key_bits(ctx, customers, interactions, sessions, attributions);
 }
 
@@ -234,8 +257,9 @@ template <class Customers, class Interactions, class Sessions, class Attribution
 CustomerContext make_context(Customers&&, Interactions&&, Sessions&&, Attributions&&,
                              const Config&&) = delete;
 
-/// An empty range of records of type R, for calculators given only some record kinds.
+/// An empty range of records of type R, for calculators given only some record kinds. It is
+/// empty by its type (a span of static extent 0), so nothing is compiled to read it.
 template <class R>
-inline constexpr std::span<const R> no_records{};
+inline constexpr std::span<const R, 0> no_records{};
 
 }  // namespace cbf

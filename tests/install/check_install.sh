@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Uses cbf from a separate project twice: installed from a build tree into a temporary prefix and
+# Uses cbf from a separate project twice, header-only and through cbf::compiled: installed from a build tree into a temporary prefix and
 # found with find_package(cbf CONFIG REQUIRED), then added with add_subdirectory. Each build is
 # run and must print the features.
 set -euo pipefail
@@ -15,8 +15,10 @@ cmake -S "$here/consumer" -B "$work/installed" -G Ninja -DCMAKE_PREFIX_PATH="$wo
   -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 cmake --build "$work/installed" >/dev/null
 "$work/installed/consumer"
+"$work/installed/consumer_compiled"
 
 cmake -S "$here/consumer" -B "$work/subdirectory" -G Ninja -DCBF_SOURCE_DIR="$source_dir" \
   -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 cmake --build "$work/subdirectory" >/dev/null
 "$work/subdirectory/consumer"
+"$work/subdirectory/consumer_compiled"

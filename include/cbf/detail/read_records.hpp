@@ -369,53 +369,116 @@ template <class T>
   for (std::size_t offset = 0; offset < sizeof(T); offset += 64) __builtin_prefetch(bytes + offset);
 }
 
-/// Calls `f(record, input_index)` for each record in order. Over a contiguous range of pointers,
-/// as a batch groups them, it prefetches each record and then its text a few records ahead: the
-/// two cache lines at its customer_id (where a host's row text usually lies), or with integer ids
-/// its search query and labels. A customer's records lie anywhere in the host's memory, and waiting
-/// for each in turn would cost more than all the feature arithmetic. Prefetching never faults, so
-/// the second line may lie past the text.
+/// Whether a range is empty by its type, as no_records is: nothing needs compiling to read it.
+template <class Range>
+inline constexpr bool statically_empty = false;
+template <class T>
+inline constexpr bool statically_empty<std::span<T, 0>> = true;
+template <class Range>
+requires(!std::is_same_v<Range, std::remove_cvref_t<Range>>) inline constexpr bool statically_empty<
+    Range> = statically_empty<std::remove_cvref_t<Range>>;
+
+/// A customer's records of one type as a batch groups them: pointers it stores untyped, so that
+/// the batch's engine is compiled once for every record type. A sized forward range of records.
+template <class Record>
+struct ErasedRecords {
+  const void* const* first = nullptr;
+  std::size_t count = 0;
+
+  struct iterator {
+    using value_type = Record;
+    using difference_type = std::ptrdiff_t;
+    const void* const* at = nullptr;
+    [[nodiscard]] const Record& operator*() const noexcept {
+      return *static_cast<const Record*>(*at);
+    }
+    iterator& operator++() noexcept {
+      ++at;
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator before = *this;
+      ++at;
+      return before;
+    }
+    [[nodiscard]] bool operator==(const iterator&) const noexcept = default;
+  };
+  [[nodiscard]] iterator begin() const noexcept { return {first}; }
+  [[nodiscard]] iterator end() const noexcept { return {first + count}; }
+  [[nodiscard]] std::size_t size() const noexcept { return count; }
+  [[nodiscard]] const Record* pointer(std::size_t i) const noexcept {
+    return static_cast<const Record*>(first[i]);
+  }
+};
+
+template <class T>
+inline constexpr bool is_erased_records = false;
+template <class Record>
+inline constexpr bool is_erased_records<ErasedRecords<Record>> = true;
+
+/// Starts loading a text's first cache line. Always inlined: GCC takes a call of it for a pure
+/// call whose result is unused, and drops it.
+[[gnu::always_inline]] inline void prefetch_text(std::string_view text) noexcept {
+  if (!text.empty()) __builtin_prefetch(text.data());
+}
+
+/// Calls `f(record, input_index)` for each of the `n` records `at(i)` points to, prefetching
+/// each record and then its text a few records ahead: the two cache lines at its customer_id
+/// (where a host's row text usually lies), or with integer ids its search query and labels. A
+/// customer's records lie anywhere in the host's memory, and waiting for each in turn would cost
+/// more than all the feature arithmetic. Prefetching never faults, so the second line may lie
+/// past the text.
+template <class Record, class At, class F>
+[[gnu::always_inline]] inline void for_each_pointed_record(std::size_t n, At at, F& f) {
+  constexpr bool text_ids = !number_id<decltype(raw_customer_id(std::declval<const Record&>()))>;
+  // Measured on the peers' data (docs/benchmarks.md): with text ids each record brings two more
+  // lines, and a shorter distance keeps the lines in flight within what the core tracks.
+  constexpr std::size_t record_distance = text_ids ? 8 : 16;
+  constexpr std::size_t text_distance = record_distance / 2;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + record_distance < n) prefetch_object(at(i + record_distance));
+    if constexpr (text_ids) {
+      if (i + text_distance < n) {
+        const char* text = field::customer_id(*at(i + text_distance)).data();
+        __builtin_prefetch(text);
+        __builtin_prefetch(text + 64);
+      }
+    } else if (i + text_distance < n) {
+      // With integer ids the texts read are labels and queries, and they lie anywhere.
+      const Record& ahead = *at(i + text_distance);
+      if constexpr (has_search_query<Record>)
+        if constexpr (!owned_text<decltype(raw_search_query(ahead))>)
+          prefetch_text(field::search_query(ahead));
+      if constexpr (has_device_type<Record>)
+        if constexpr (!owned_text<decltype(raw_device_type(ahead))>)
+          prefetch_text(field::device_type(ahead));
+      if constexpr (has_referrer_type<Record>)
+        if constexpr (!owned_text<decltype(raw_referrer_type(ahead))>)
+          prefetch_text(field::referrer_type(ahead));
+      if constexpr (has_attribution_type<Record>)
+        if constexpr (!owned_text<decltype(raw_attribution_type(ahead))>)
+          prefetch_text(field::attribution_type(ahead));
+    }
+    f(*at(i), static_cast<std::uint32_t>(i));
+  }
+}
+
+/// Calls `f(record, input_index)` for each record in order; over pointers (a batch's or a
+/// stream's groups) with the prefetching of for_each_pointed_record.
 template <class Range, class F>
 void for_each_record(Range&& records, F&& f) {
-  using Item = std::ranges::range_value_t<Range>;
-  if constexpr (std::ranges::contiguous_range<Range> && std::is_pointer_v<Item>) {
+  using Plain = std::remove_cvref_t<Range>;
+  if constexpr (is_erased_records<Plain>) {
+    using Record = std::ranges::range_value_t<Plain>;
+    for_each_pointed_record<Record>(
+        records.size(), [&](std::size_t i) { return records.pointer(i); }, f);
+  } else if constexpr (std::ranges::contiguous_range<Range> &&
+                       std::is_pointer_v<std::ranges::range_value_t<Range>>) {
+    using Item = std::ranges::range_value_t<Range>;
     using Record = std::remove_cvref_t<decltype(*std::declval<Item>())>;
-    constexpr bool text_ids = !number_id<decltype(raw_customer_id(std::declval<const Record&>()))>;
     const auto* items = std::ranges::data(records);
-    const std::size_t n = std::ranges::size(records);
-    // Measured on the peers' data (docs/benchmarks.md): with text ids each record brings two more
-    // lines, and a shorter distance keeps the lines in flight within what the core tracks.
-    constexpr std::size_t record_distance = text_ids ? 8 : 16;
-    constexpr std::size_t text_distance = record_distance / 2;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + record_distance < n) prefetch_object(items[i + record_distance]);
-      if constexpr (text_ids) {
-        if (i + text_distance < n) {
-          const char* text = field::customer_id(*items[i + text_distance]).data();
-          __builtin_prefetch(text);
-          __builtin_prefetch(text + 64);
-        }
-      } else if (i + text_distance < n) {
-        // With integer ids the texts read are labels and queries, and they lie anywhere.
-        const Record& ahead = *items[i + text_distance];
-        const auto prefetch_text = [](std::string_view text) {
-          if (!text.empty()) __builtin_prefetch(text.data());
-        };
-        if constexpr (has_search_query<Record>)
-          if constexpr (!owned_text<decltype(raw_search_query(ahead))>)
-            prefetch_text(field::search_query(ahead));
-        if constexpr (has_device_type<Record>)
-          if constexpr (!owned_text<decltype(raw_device_type(ahead))>)
-            prefetch_text(field::device_type(ahead));
-        if constexpr (has_referrer_type<Record>)
-          if constexpr (!owned_text<decltype(raw_referrer_type(ahead))>)
-            prefetch_text(field::referrer_type(ahead));
-        if constexpr (has_attribution_type<Record>)
-          if constexpr (!owned_text<decltype(raw_attribution_type(ahead))>)
-            prefetch_text(field::attribution_type(ahead));
-      }
-      f(*items[i], static_cast<std::uint32_t>(i));
-    }
+    for_each_pointed_record<Record>(
+        std::ranges::size(records), [&](std::size_t i) { return items[i]; }, f);
   } else {
     std::uint32_t index = 0;
     for (const auto& item : records) f(deref(item), index++);
