@@ -3,7 +3,7 @@
 
 #include <cbf/access.hpp>
 
-#include <range/v3/range/concepts.hpp>
+#include <range/v3/range_fwd.hpp>  // ranges::view_base, without the weight of its concepts
 
 #include <ranges>
 #include <type_traits>
@@ -94,13 +94,20 @@ template <class Range>
 concept streamed_record_range = std::ranges::input_range<Range> &&
     std::is_lvalue_reference_v<std::ranges::range_reference_t<Range>>;
 
+namespace detail {
+/// A range-v3 view as range-v3's view_ concept tells one by default (derived from
+/// ranges::view_base, semiregular); whether it is a range is checked where records are read.
+template <class T>
+concept range_v3_view = std::is_base_of_v<ranges::view_base, T> && std::semiregular<T>;
+}  // namespace detail
+
 /// A range argument whose records outlive the call: an lvalue, or a view or borrowed range over
 /// records kept elsewhere. A context keeps views into its records, so it refuses temporaries
 /// that own them.
 template <class Range>
-concept records_outlive_call =
-    std::is_lvalue_reference_v<Range> || std::ranges::borrowed_range<Range> ||
-    std::ranges::view<std::remove_cvref_t<Range>> || ranges::view_<std::remove_cvref_t<Range>>;
+concept records_outlive_call = std::is_lvalue_reference_v<Range> ||
+    std::ranges::borrowed_range<Range> || std::ranges::view<std::remove_cvref_t<Range>> ||
+    detail::range_v3_view<std::remove_cvref_t<Range>>;
 
 }  // namespace cbf
 

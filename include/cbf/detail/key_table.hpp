@@ -3,6 +3,7 @@
 // the host's records.
 #pragma once
 
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/hash.hpp>
 #include <cbf/detail/text.hpp>
 
@@ -18,33 +19,11 @@ class KeyTable {
   static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
   /// The id of a key, adding it when new.
-  std::uint32_t insert(std::string_view shop_id, std::string_view customer_id) {
-    if ((keys_.size() + 1) * 2 > slots_.size()) grow();
-    const std::uint64_t h = hash_key(shop_id, customer_id);
-    std::size_t i = h & mask_;
-    for (;; i = (i + 1) & mask_) {
-      Slot& slot = slots_[i];
-      if (slot.id == none) {
-        slot = Slot{h, static_cast<std::uint32_t>(keys_.size())};
-        keys_.push_back(Entry{arena_.size(), shop_id.size(), customer_id.size(), h});
-        arena_.insert(arena_.end(), shop_id.begin(), shop_id.end());
-        arena_.insert(arena_.end(), customer_id.begin(), customer_id.end());
-        return slot.id;
-      }
-      if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
-    }
-  }
+  CBF_DETAIL_ENGINE std::uint32_t insert(std::string_view shop_id, std::string_view customer_id);
 
   /// The id of a key, or `none` when it was never inserted.
-  [[nodiscard]] std::uint32_t find(std::string_view shop_id, std::string_view customer_id) const {
-    if (slots_.empty()) return none;
-    const std::uint64_t h = hash_key(shop_id, customer_id);
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.id == none) return none;
-      if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
-    }
-  }
+  [[nodiscard]] CBF_DETAIL_ENGINE std::uint32_t find(std::string_view shop_id,
+                                                     std::string_view customer_id) const;
 
   /// A key whose ids are integers: each id's 64 bits and sign; a missing shop_id is empty text.
   struct NumberKey {
@@ -58,28 +37,7 @@ class KeyTable {
 
   /// The id of a key of integers, the id of their decimal texts, adding it when `add`; found by
   /// value after the first time, so the digits are formatted once per key.
-  std::uint32_t number(const NumberKey& key, bool add) {
-    if ((number_used_ + 1) * 2 > number_slots_.size()) grow_numbers();
-    const std::uint64_t h = hash_number(key);
-    std::size_t i = h & number_mask_;
-    for (;; i = (i + 1) & number_mask_) {
-      const NumberSlot& slot = number_slots_[i];
-      if (slot.id == none) break;
-      if (slot.key == key) return slot.id;
-    }
-    char shop[24];
-    char customer[24];
-    const std::string_view shop_text(
-        shop, key.shop_present ? format_decimal(key.shop_bits, key.shop_negative, shop) : 0);
-    const std::string_view customer_text(
-        customer, format_decimal(key.customer_bits, key.customer_negative, customer));
-    const std::uint32_t id = add ? insert(shop_text, customer_text) : find(shop_text, customer_text);
-    if (id != none) {
-      number_slots_[i] = NumberSlot{key, id};
-      ++number_used_;
-    }
-    return id;
-  }
+  CBF_DETAIL_ENGINE std::uint32_t number(const NumberKey& key, bool add);
 
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   [[nodiscard]] std::string_view shop_id(std::uint32_t id) const noexcept {
@@ -113,24 +71,13 @@ class KeyTable {
   };
 
   [[nodiscard]] static std::uint64_t hash_number(const NumberKey& k) noexcept {
-    const std::uint64_t flags = (k.shop_present ? 1u : 0u) | (k.shop_negative ? 2u : 0u) |
-                                (k.customer_negative ? 4u : 0u);
+    const std::uint64_t flags =
+        (k.shop_present ? 1u : 0u) | (k.shop_negative ? 2u : 0u) | (k.customer_negative ? 4u : 0u);
     return fold_multiply(k.customer_bits ^ 0xa0761d6478bd642fULL,
                          k.shop_bits ^ (flags << 61) ^ 0xe7037ed1a0b428dbULL);
   }
 
-  void grow_numbers() {
-    std::vector<NumberSlot> old = std::move(number_slots_);
-    const std::size_t size = old.empty() ? 1024 : old.size() * 2;
-    number_slots_.assign(size, NumberSlot{});
-    number_mask_ = size - 1;
-    for (const NumberSlot& s : old) {
-      if (s.id == none) continue;
-      std::size_t i = hash_number(s.key) & number_mask_;
-      while (number_slots_[i].id != none) i = (i + 1) & number_mask_;
-      number_slots_[i] = s;
-    }
-  }
+  CBF_DETAIL_ENGINE void grow_numbers();
 
   [[nodiscard]] bool equals(std::uint32_t id, std::string_view shop_id,
                             std::string_view customer_id) const noexcept {
@@ -141,24 +88,93 @@ class KeyTable {
            equal_bytes(arena_.data() + e.offset, shop_id.data(), shop_id.size());
   }
 
-  void grow() {
-    const std::size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
-    slots_.assign(size, Slot{});
-    mask_ = size - 1;
-    for (std::uint32_t id = 0; id < keys_.size(); ++id) {
-      std::size_t i = keys_[id].hash & mask_;
-      while (slots_[i].id != none) i = (i + 1) & mask_;
-      slots_[i] = Slot{keys_[id].hash, id};
-    }
-  }
+  CBF_DETAIL_ENGINE void grow();
 
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::vector<Entry> keys_;
-  std::vector<char> arena_;  // a vector, not a string: moving it keeps the views valid
+  std::vector<char> arena_;               // a vector, not a string: moving it keeps the views valid
   std::vector<NumberSlot> number_slots_;  // ids of keys of integers, by value
   std::size_t number_mask_ = 0;
   std::size_t number_used_ = 0;
 };
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::uint32_t KeyTable::insert(std::string_view shop_id,
+                                                 std::string_view customer_id) {
+  if ((keys_.size() + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = hash_key(shop_id, customer_id);
+  std::size_t i = h & mask_;
+  for (;; i = (i + 1) & mask_) {
+    Slot& slot = slots_[i];
+    if (slot.id == none) {
+      slot = Slot{h, static_cast<std::uint32_t>(keys_.size())};
+      keys_.push_back(Entry{arena_.size(), shop_id.size(), customer_id.size(), h});
+      arena_.insert(arena_.end(), shop_id.begin(), shop_id.end());
+      arena_.insert(arena_.end(), customer_id.begin(), customer_id.end());
+      return slot.id;
+    }
+    if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
+  }
+}
+
+CBF_DETAIL_ENGINE std::uint32_t KeyTable::find(std::string_view shop_id,
+                                               std::string_view customer_id) const {
+  if (slots_.empty()) return none;
+  const std::uint64_t h = hash_key(shop_id, customer_id);
+  for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const Slot& slot = slots_[i];
+    if (slot.id == none) return none;
+    if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
+  }
+}
+
+CBF_DETAIL_ENGINE std::uint32_t KeyTable::number(const NumberKey& key, bool add) {
+  if ((number_used_ + 1) * 2 > number_slots_.size()) grow_numbers();
+  const std::uint64_t h = hash_number(key);
+  std::size_t i = h & number_mask_;
+  for (;; i = (i + 1) & number_mask_) {
+    const NumberSlot& slot = number_slots_[i];
+    if (slot.id == none) break;
+    if (slot.key == key) return slot.id;
+  }
+  char shop[24];
+  char customer[24];
+  const std::string_view shop_text(
+      shop, key.shop_present ? format_decimal(key.shop_bits, key.shop_negative, shop) : 0);
+  const std::string_view customer_text(
+      customer, format_decimal(key.customer_bits, key.customer_negative, customer));
+  const std::uint32_t id = add ? insert(shop_text, customer_text) : find(shop_text, customer_text);
+  if (id != none) {
+    number_slots_[i] = NumberSlot{key, id};
+    ++number_used_;
+  }
+  return id;
+}
+
+CBF_DETAIL_ENGINE void KeyTable::grow_numbers() {
+  std::vector<NumberSlot> old = std::move(number_slots_);
+  const std::size_t size = old.empty() ? 1024 : old.size() * 2;
+  number_slots_.assign(size, NumberSlot{});
+  number_mask_ = size - 1;
+  for (const NumberSlot& s : old) {
+    if (s.id == none) continue;
+    std::size_t i = hash_number(s.key) & number_mask_;
+    while (number_slots_[i].id != none) i = (i + 1) & number_mask_;
+    number_slots_[i] = s;
+  }
+}
+
+CBF_DETAIL_ENGINE void KeyTable::grow() {
+  const std::size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
+  slots_.assign(size, Slot{});
+  mask_ = size - 1;
+  for (std::uint32_t id = 0; id < keys_.size(); ++id) {
+    std::size_t i = keys_[id].hash & mask_;
+    while (slots_[i].id != none) i = (i + 1) & mask_;
+    slots_[i] = Slot{keys_[id].hash, id};
+  }
+}
+#endif
 
 }  // namespace cbf::detail

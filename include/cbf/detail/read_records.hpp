@@ -3,6 +3,7 @@
 
 #include <cbf/access.hpp>
 #include <cbf/config.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/text.hpp>
 #include <cbf/rows.hpp>
 
@@ -209,8 +210,10 @@ enum LabelField : std::size_t {
 }
 
 /// The id of a search query in its normalised form (what compare_queries compares); 0 when blank.
-[[nodiscard]] inline TextId intern_query(TextPool& pool, std::string& buffer,
-                                         std::string_view raw) {
+[[nodiscard]] CBF_DETAIL_ENGINE TextId intern_query(TextPool& pool, std::string& buffer,
+                                                    std::string_view raw);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE TextId intern_query(TextPool& pool, std::string& buffer, std::string_view raw) {
   const std::string_view t = trim(raw);
   // The last query, kept normalised: equal bytes are already in normal form.
   if (const TextId id = pool.remembered(t, 0); id != no_text) return id;
@@ -226,6 +229,7 @@ enum LabelField : std::size_t {
   for (int c = cursor.next(); c >= 0; c = cursor.next()) buffer.push_back(static_cast<char>(c));
   return pool.intern(buffer);
 }
+#endif
 
 /// Sorts `v` by the strict total order `less` by insertion, while it costs at most `budget`
 /// element moves: time linear in the size plus the inversions. False, with `v` a permutation of
@@ -248,8 +252,11 @@ template <class T, class Less>
 
 /// Sorts `keys`, made of ascending runs starting at `starts` (the first at 0), by merging
 /// neighbouring runs pairwise, log2(runs) passes; `spare` is the merge buffer.
-inline void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey>& spare,
-                       std::vector<std::uint32_t>& starts) {
+CBF_DETAIL_ENGINE void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey>& spare,
+                                  std::vector<std::uint32_t>& starts);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey>& spare,
+                                  std::vector<std::uint32_t>& starts) {
   const std::size_t n = keys.size();
   spare.resize(n);
   while (starts.size() > 1) {
@@ -269,11 +276,17 @@ inline void merge_runs(std::vector<TimeOrderKey>& keys, std::vector<TimeOrderKey
     keys.swap(spare);
   }
 }
+#endif
 
 /// Sorts Session records, in input order, by start time, then input order: 16-byte keys are
 /// sorted and each record then moves once (`spare` is the buffer it moves to).
-inline void sort_by_start(std::vector<SessionCandidate>& records, std::vector<TimeOrderKey>& keys,
-                          std::vector<SessionCandidate>& spare) {
+CBF_DETAIL_ENGINE void sort_by_start(std::vector<SessionCandidate>& records,
+                                     std::vector<TimeOrderKey>& keys,
+                                     std::vector<SessionCandidate>& spare);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void sort_by_start(std::vector<SessionCandidate>& records,
+                                     std::vector<TimeOrderKey>& keys,
+                                     std::vector<SessionCandidate>& spare) {
   keys.resize(records.size());
   for (std::size_t i = 0; i < records.size(); ++i)  // position orders as input_index
     keys[i] = TimeOrderKey{records[i].row.start.time_since_epoch().count(), i};
@@ -282,6 +295,7 @@ inline void sort_by_start(std::vector<SessionCandidate>& records, std::vector<Ti
   for (std::size_t j = 0; j < keys.size(); ++j) spare[j] = records[keys[j].rest];
   records.swap(spare);
 }
+#endif
 
 /// Puts rows in time order by whole blocks when they can be: a block is a stretch of one
 /// session's rows in time order (a customer's sessions logged one after another, out of order,
@@ -289,7 +303,10 @@ inline void sort_by_start(std::vector<SessionCandidate>& records, std::vector<Ti
 /// another). The blocks are sorted by their first rows and laid one after another, in time linear
 /// in the rows. False, with `rows` unchanged, when two blocks interleave in time or the blocks
 /// are too many to pay.
-[[nodiscard]] inline bool lay_blocks(std::vector<InteractionRow>& rows, TimeOrderScratch& scratch) {
+[[nodiscard]] CBF_DETAIL_ENGINE bool lay_blocks(std::vector<InteractionRow>& rows,
+                                                TimeOrderScratch& scratch);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE bool lay_blocks(std::vector<InteractionRow>& rows, TimeOrderScratch& scratch) {
   const std::size_t n = rows.size();
   std::vector<std::uint32_t>& starts = scratch.run_starts;
   starts.assign(1, 0);
@@ -323,6 +340,7 @@ inline void sort_by_start(std::vector<SessionCandidate>& records, std::vector<Ti
   rows.swap(spare);
   return true;
 }
+#endif
 
 /// Puts the interactions, read in input order, in time order (contract §1). Trackers log in time
 /// order but for ties and late events: with few rows out of place they are sorted in place by
@@ -330,7 +348,11 @@ inline void sort_by_start(std::vector<SessionCandidate>& records, std::vector<Ti
 /// of order are laid block after block (lay_blocks). Otherwise 16-byte keys are sorted, by
 /// merging their ascending runs when they are few, and each 48-byte row then moves once. The result
 /// is the one arrangement of a strict total order, whichever way did the work.
-inline void sort_by_time_order(std::vector<InteractionRow>& rows, TimeOrderScratch& scratch) {
+CBF_DETAIL_ENGINE void sort_by_time_order(std::vector<InteractionRow>& rows,
+                                          TimeOrderScratch& scratch);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void sort_by_time_order(std::vector<InteractionRow>& rows,
+                                          TimeOrderScratch& scratch) {
   std::size_t descents = 0;  // rows that come before the row ahead of them
   for (std::size_t i = 1; i < rows.size(); ++i) descents += time_order_less(rows[i], rows[i - 1]);
   if (descents == 0) return;
@@ -361,6 +383,7 @@ inline void sort_by_time_order(std::vector<InteractionRow>& rows, TimeOrderScrat
   for (std::size_t j = 0; j < rows.size(); ++j) spare[j] = rows[keys[j].rest & 0xffffffffu];
   rows.swap(spare);
 }
+#endif
 
 /// Prefetches the cache lines of one object (a host record) into the cache.
 template <class T>

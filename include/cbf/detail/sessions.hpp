@@ -2,6 +2,7 @@
 // and orders and first_seen.
 #pragma once
 
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/exact_sum.hpp>
 #include <cbf/rows.hpp>
 
@@ -17,7 +18,9 @@
 namespace cbf::detail {
 
 /// Sessions derived from the interactions in time order (contract §4.6).
-inline void derive_sessions(CustomerContext& ctx) {
+CBF_DETAIL_ENGINE void derive_sessions(CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void derive_sessions(CustomerContext& ctx) {
   const Duration timeout = ctx.config->session_timeout;
   for (std::uint32_t i = 0; i < ctx.interactions.size(); ++i) {
     InteractionRow& row = ctx.interactions[i];
@@ -36,9 +39,12 @@ inline void derive_sessions(CustomerContext& ctx) {
     row.session = static_cast<std::uint32_t>(ctx.sessions.size() - 1);
   }
 }
+#endif
 
 /// Members grouped by session (stable, so each group keeps time order), and per-session facts.
-inline void resolve_sessions(CustomerContext& ctx) {
+CBF_DETAIL_ENGINE void resolve_sessions(CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void resolve_sessions(CustomerContext& ctx) {
   const Config& config = *ctx.config;
   const auto& records = ctx.scratch.session_records;
   auto& offsets = ctx.scratch.offsets;
@@ -75,8 +81,11 @@ inline void resolve_sessions(CustomerContext& ctx) {
     s.end = std::max(s.start, std::min(*end, ctx.as_of));
   }
 }
+#endif
 
-inline void convert_by_attributions(CustomerContext& ctx, const SessionIndex& index) {
+CBF_DETAIL_ENGINE void convert_by_attributions(CustomerContext& ctx, const SessionIndex& index);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void convert_by_attributions(CustomerContext& ctx, const SessionIndex& index) {
   for (const AttributionRow& a : ctx.attributions) {
     index.for_each(a.session_id, [&](std::uint32_t k) {
       SessionRow& s = ctx.sessions[k];
@@ -84,8 +93,11 @@ inline void convert_by_attributions(CustomerContext& ctx, const SessionIndex& in
     });
   }
 }
+#endif
 
-inline void build_orders(CustomerContext& ctx) {
+CBF_DETAIL_ENGINE void build_orders(CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void build_orders(CustomerContext& ctx) {
   auto& by_order = ctx.scratch.order_rows;
   by_order.resize(ctx.attributions.size());
   for (std::uint32_t i = 0; i < by_order.size(); ++i) by_order[i] = i;
@@ -110,8 +122,11 @@ inline void build_orders(CustomerContext& ctx) {
     return a.time != b.time ? a.time < b.time : ids.text_less(a.order_id, b.order_id);
   });
 }
+#endif
 
-inline void find_first_seen(CustomerContext& ctx) {
+CBF_DETAIL_ENGINE void find_first_seen(CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void find_first_seen(CustomerContext& ctx) {
   if (ctx.first_seen) return;  // the customer's own created_at wins (contract feature 3)
   std::optional<Timestamp> earliest;
   const auto see = [&](Timestamp t) {
@@ -122,5 +137,6 @@ inline void find_first_seen(CustomerContext& ctx) {
   for (const auto& a : ctx.attributions) see(a.time);
   ctx.first_seen = earliest;
 }
+#endif
 
 }  // namespace cbf::detail

@@ -6,6 +6,7 @@
 // a comparison and never merges two texts (docs/design.md, "Interned rows").
 #pragma once
 
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/hash.hpp>
 #include <cbf/detail/text.hpp>
 
@@ -50,19 +51,7 @@ struct NumberText {
 class TextPool {
  public:
   /// Forgets every value, keeping the memory for the next customer.
-  void clear() noexcept {
-    for (const Entry& e : entries_)
-      if (e.has_text) slots_[e.slot] = no_text;
-    entries_.clear();
-    used_ = 0;
-    texts_ = 0;
-    for (const std::uint32_t i : number_used_) number_slots_[i] = NumberSlot{};
-    number_used_.clear();
-    last_ = {};
-    last_number_ = NumberSlot{};
-    last_id_ = no_text;
-    last_id_text_ = {};
-  }
+  CBF_DETAIL_ENGINE void clear() noexcept;
 
   /// How many "last text" memos a pool keeps: one per field that shares it (labels).
   static constexpr std::size_t memos = 4;
@@ -176,26 +165,8 @@ class TextPool {
   }
 
   /// Whether `text` is exactly what format_decimal writes for some 64-bit integer, and which.
-  static bool parse_decimal(std::string_view text, std::uint64_t& bits, bool& negative) noexcept {
-    negative = !text.empty() && text[0] == '-';
-    const std::string_view digits = text.substr(negative ? 1 : 0);
-    if (digits.empty() || digits.size() > 20) return false;
-    if (digits[0] == '0' && (digits.size() > 1 || negative)) return false;  // "-0", "007"
-    std::uint64_t magnitude = 0;
-    for (const char c : digits) {
-      const auto d = static_cast<std::uint64_t>(static_cast<unsigned char>(c)) - '0';
-      if (d > 9) return false;
-      if (digits.size() < 20) {
-        magnitude = magnitude * 10 + d;  // 19 digits never overflow
-      } else if (__builtin_mul_overflow(magnitude, 10u, &magnitude) ||
-                 __builtin_add_overflow(magnitude, d, &magnitude)) {
-        return false;
-      }
-    }
-    if (negative && magnitude > (std::uint64_t{1} << 63)) return false;
-    bits = negative ? 0 - magnitude : magnitude;
-    return true;
-  }
+  CBF_DETAIL_ENGINE static bool parse_decimal(std::string_view text, std::uint64_t& bits,
+                                              bool& negative) noexcept;
 
   /// The id of a text in slots_, or the slot where it would go. Inlined: a call costs a third of
   /// a short text's probe.
@@ -226,103 +197,16 @@ class TextPool {
   }
 
   /// Keeps `text` for entry `id` and enters it in slots_ at `slot`.
-  void keep_text(TextId id, std::string_view text, std::uint64_t h, std::size_t slot) {
-    if (text.size() > max_bytes - used_)
-      throw std::length_error("cbf: one customer's distinct texts of one field exceed 4 GiB");
-    Entry& e = entries_[id - 1];
-    e.hash = h;
-    e.offset = static_cast<std::uint32_t>(used_);
-    e.size = static_cast<std::uint32_t>(text.size());
-    e.slot = static_cast<std::uint32_t>(slot);
-    e.has_text = true;
-    // The buffer is kept at least 16 bytes past what is used, so a short text is copied by two
-    // overlapping words instead of a call to memcpy.
-    if (used_ + text.size() + 16 > bytes_.size())
-      bytes_.resize(std::max(2 * bytes_.size(), used_ + text.size() + 256));
-    copy_bytes(bytes_.data() + used_, text);
-    used_ += text.size();
-    slots_[slot] = id;
-    ++texts_;
-  }
+  CBF_DETAIL_ENGINE void keep_text(TextId id, std::string_view text, std::uint64_t h,
+                                   std::size_t slot);
 
-  [[nodiscard]] TextId find_or_add(std::string_view text) {
-    // A pool of a few texts (labels, a customer's categories) is scanned: cheaper than hashing.
-    if (texts_ <= small_pool)
-      for (std::size_t k = 0; k < entries_.size(); ++k) {
-        const Entry& e = entries_[k];
-        if (e.has_text && e.size == text.size() &&
-            equal_bytes(bytes_.data() + e.offset, text.data(), e.size))
-          return static_cast<TextId>(k + 1);
-      }
-    if ((texts_ + 1) * 2 > slots_.size()) grow();
-    const std::uint64_t h = hash_bytes(text, 0x452821e638d01377ULL);
-    std::size_t slot = 0;
-    if (const TextId id = find_text(text, h, slot); id != no_text) return id;
-    TextId id = no_text;
-    std::uint64_t bits = 0;
-    bool negative = false;
-    std::size_t number_slot = 0;
-    // A text that is an integer's canonical digits is that integer's value, if the pool has it.
-    if (!number_used_.empty() && parse_decimal(text, bits, negative))
-      id = find_number(bits, negative, number_slot);
-    if (id == no_text) {
-      entries_.emplace_back();
-      id = static_cast<TextId>(entries_.size());
-    }
-    keep_text(id, text, h, slot);
-    return id;
-  }
+  [[nodiscard]] CBF_DETAIL_ENGINE TextId find_or_add(std::string_view text);
 
-  [[nodiscard]] TextId find_or_add_number(std::uint64_t bits, bool negative) {
-    if ((number_used_.size() + 1) * 2 > number_slots_.size()) grow_numbers();
-    std::size_t number_slot = 0;
-    if (const TextId id = find_number(bits, negative, number_slot); id != no_text) return id;
-    TextId id = no_text;
-    if (texts_ > 0) {  // the pool holds texts: this integer's digits may be one of them
-      char digits[24];
-      const std::string_view text(digits, format_decimal(bits, negative, digits));
-      std::size_t slot = 0;
-      id = find_text(text, hash_bytes(text, 0x452821e638d01377ULL), slot);
-    }
-    if (id == no_text) {
-      entries_.emplace_back();
-      id = static_cast<TextId>(entries_.size());
-    }
-    Entry& e = entries_[id - 1];
-    e.bits = bits;
-    e.negative = negative;
-    number_slots_[number_slot] = NumberSlot{bits, id, negative};
-    number_used_.push_back(static_cast<std::uint32_t>(number_slot));
-    return id;
-  }
+  [[nodiscard]] CBF_DETAIL_ENGINE TextId find_or_add_number(std::uint64_t bits, bool negative);
 
-  void grow() {
-    const std::size_t size = slots_.empty() ? 64 : slots_.size() * 2;
-    slots_.assign(size, no_text);
-    mask_ = size - 1;
-    for (std::size_t k = 0; k < entries_.size(); ++k) {
-      Entry& e = entries_[k];
-      if (!e.has_text) continue;
-      std::size_t i = e.hash & mask_;
-      while (slots_[i] != no_text) i = (i + 1) & mask_;
-      slots_[i] = static_cast<TextId>(k + 1);
-      e.slot = static_cast<std::uint32_t>(i);
-    }
-  }
+  CBF_DETAIL_ENGINE void grow();
 
-  void grow_numbers() {
-    std::vector<NumberSlot> old = std::move(number_slots_);
-    const std::size_t size = old.empty() ? 64 : old.size() * 2;
-    number_slots_.assign(size, NumberSlot{});
-    number_mask_ = size - 1;
-    for (std::uint32_t& used : number_used_) {
-      const NumberSlot& s = old[used];
-      std::size_t i = number_hash(s.bits, s.negative) & number_mask_;
-      while (number_slots_[i].id != no_text) i = (i + 1) & number_mask_;
-      number_slots_[i] = s;
-      used = static_cast<std::uint32_t>(i);
-    }
-  }
+  CBF_DETAIL_ENGINE void grow_numbers();
 
   std::vector<TextId> slots_;  // ids by text hash
   std::size_t mask_ = 0;
@@ -338,6 +222,143 @@ class TextPool {
   TextId last_id_ = no_text;                // the id intern_id returned last, and its text
   std::string_view last_id_text_;           // (a view into the caller's record)
 };
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void TextPool::clear() noexcept {
+  for (const Entry& e : entries_)
+    if (e.has_text) slots_[e.slot] = no_text;
+  entries_.clear();
+  used_ = 0;
+  texts_ = 0;
+  for (const std::uint32_t i : number_used_) number_slots_[i] = NumberSlot{};
+  number_used_.clear();
+  last_ = {};
+  last_number_ = NumberSlot{};
+  last_id_ = no_text;
+  last_id_text_ = {};
+}
+
+CBF_DETAIL_ENGINE bool TextPool::parse_decimal(std::string_view text, std::uint64_t& bits,
+                                               bool& negative) noexcept {
+  negative = !text.empty() && text[0] == '-';
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.size() > 20) return false;
+  if (digits[0] == '0' && (digits.size() > 1 || negative)) return false;  // "-0", "007"
+  std::uint64_t magnitude = 0;
+  for (const char c : digits) {
+    const auto d = static_cast<std::uint64_t>(static_cast<unsigned char>(c)) - '0';
+    if (d > 9) return false;
+    if (digits.size() < 20) {
+      magnitude = magnitude * 10 + d;  // 19 digits never overflow
+    } else if (__builtin_mul_overflow(magnitude, 10u, &magnitude) ||
+               __builtin_add_overflow(magnitude, d, &magnitude)) {
+      return false;
+    }
+  }
+  if (negative && magnitude > (std::uint64_t{1} << 63)) return false;
+  bits = negative ? 0 - magnitude : magnitude;
+  return true;
+}
+
+CBF_DETAIL_ENGINE TextId TextPool::find_or_add(std::string_view text) {
+  // A pool of a few texts (labels, a customer's categories) is scanned: cheaper than hashing.
+  if (texts_ <= small_pool)
+    for (std::size_t k = 0; k < entries_.size(); ++k) {
+      const Entry& e = entries_[k];
+      if (e.has_text && e.size == text.size() &&
+          equal_bytes(bytes_.data() + e.offset, text.data(), e.size))
+        return static_cast<TextId>(k + 1);
+    }
+  if ((texts_ + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = hash_bytes(text, 0x452821e638d01377ULL);
+  std::size_t slot = 0;
+  if (const TextId id = find_text(text, h, slot); id != no_text) return id;
+  TextId id = no_text;
+  std::uint64_t bits = 0;
+  bool negative = false;
+  std::size_t number_slot = 0;
+  // A text that is an integer's canonical digits is that integer's value, if the pool has it.
+  if (!number_used_.empty() && parse_decimal(text, bits, negative))
+    id = find_number(bits, negative, number_slot);
+  if (id == no_text) {
+    entries_.emplace_back();
+    id = static_cast<TextId>(entries_.size());
+  }
+  keep_text(id, text, h, slot);
+  return id;
+}
+
+CBF_DETAIL_ENGINE TextId TextPool::find_or_add_number(std::uint64_t bits, bool negative) {
+  if ((number_used_.size() + 1) * 2 > number_slots_.size()) grow_numbers();
+  std::size_t number_slot = 0;
+  if (const TextId id = find_number(bits, negative, number_slot); id != no_text) return id;
+  TextId id = no_text;
+  if (texts_ > 0) {  // the pool holds texts: this integer's digits may be one of them
+    char digits[24];
+    const std::string_view text(digits, format_decimal(bits, negative, digits));
+    std::size_t slot = 0;
+    id = find_text(text, hash_bytes(text, 0x452821e638d01377ULL), slot);
+  }
+  if (id == no_text) {
+    entries_.emplace_back();
+    id = static_cast<TextId>(entries_.size());
+  }
+  Entry& e = entries_[id - 1];
+  e.bits = bits;
+  e.negative = negative;
+  number_slots_[number_slot] = NumberSlot{bits, id, negative};
+  number_used_.push_back(static_cast<std::uint32_t>(number_slot));
+  return id;
+}
+
+CBF_DETAIL_ENGINE void TextPool::keep_text(TextId id, std::string_view text, std::uint64_t h,
+                                           std::size_t slot) {
+  if (text.size() > max_bytes - used_)
+    throw std::length_error("cbf: one customer's distinct texts of one field exceed 4 GiB");
+  Entry& e = entries_[id - 1];
+  e.hash = h;
+  e.offset = static_cast<std::uint32_t>(used_);
+  e.size = static_cast<std::uint32_t>(text.size());
+  e.slot = static_cast<std::uint32_t>(slot);
+  e.has_text = true;
+  // The buffer is kept at least 16 bytes past what is used, so a short text is copied by two
+  // overlapping words instead of a call to memcpy.
+  if (used_ + text.size() + 16 > bytes_.size())
+    bytes_.resize(std::max(2 * bytes_.size(), used_ + text.size() + 256));
+  copy_bytes(bytes_.data() + used_, text);
+  used_ += text.size();
+  slots_[slot] = id;
+  ++texts_;
+}
+
+CBF_DETAIL_ENGINE void TextPool::grow() {
+  const std::size_t size = slots_.empty() ? 64 : slots_.size() * 2;
+  slots_.assign(size, no_text);
+  mask_ = size - 1;
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    Entry& e = entries_[k];
+    if (!e.has_text) continue;
+    std::size_t i = e.hash & mask_;
+    while (slots_[i] != no_text) i = (i + 1) & mask_;
+    slots_[i] = static_cast<TextId>(k + 1);
+    e.slot = static_cast<std::uint32_t>(i);
+  }
+}
+
+CBF_DETAIL_ENGINE void TextPool::grow_numbers() {
+  std::vector<NumberSlot> old = std::move(number_slots_);
+  const std::size_t size = old.empty() ? 64 : old.size() * 2;
+  number_slots_.assign(size, NumberSlot{});
+  number_mask_ = size - 1;
+  for (std::uint32_t& used : number_used_) {
+    const NumberSlot& s = old[used];
+    std::size_t i = number_hash(s.bits, s.negative) & number_mask_;
+    while (number_slots_[i].id != no_text) i = (i + 1) & number_mask_;
+    number_slots_[i] = s;
+    used = static_cast<std::uint32_t>(i);
+  }
+}
+#endif
 
 /// Counts of the ids of a pool, in time linear in the ids (a context's ids are dense, 1 to the
 /// pool's size, so a table indexed by id replaces a sort). Reused from call to call.
