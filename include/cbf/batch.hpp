@@ -15,11 +15,9 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -27,6 +25,11 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+#include <atomic>
+#include <mutex>
+#endif
 
 namespace cbf {
 

@@ -1,13 +1,18 @@
 // Running a batch's workers: on threads of our own, or on the host's executor.
 #pragma once
 
+#include <cbf/detail/engine.hpp>
+
 #include <cstddef>
-#include <exception>
 #include <functional>
+
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+#include <exception>
 #include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
+#endif
 
 namespace cbf {
 
@@ -17,18 +22,24 @@ using Executor =
     std::function<void(std::size_t count, const std::function<void(std::size_t)>& task)>;
 
 /// The number of workers a `threads` option asks for: 0 means the hardware's concurrency.
-[[nodiscard]] inline std::size_t thread_count(unsigned threads) noexcept {
+[[nodiscard]] CBF_DETAIL_ENGINE std::size_t thread_count(unsigned threads) noexcept;
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::size_t thread_count(unsigned threads) noexcept {
   if (threads != 0) return threads;
   const unsigned hardware = std::thread::hardware_concurrency();
   return hardware == 0 ? 1 : hardware;
 }
+#endif
 
 namespace detail {
 
 /// Runs task(0..count-1): on the executor when given, else on count-1 new threads and the caller.
 /// The first exception a task throws is rethrown here once every task has returned.
-inline void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task,
-                      const Executor& executor) {
+CBF_DETAIL_ENGINE void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task,
+                                 const Executor& executor);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void run_tasks(std::size_t count, const std::function<void(std::size_t)>& task,
+                                 const Executor& executor) {
   std::exception_ptr failure;
   std::mutex failure_mutex;
   const std::function<void(std::size_t)> guarded = [&](std::size_t i) {
@@ -56,6 +67,7 @@ inline void run_tasks(std::size_t count, const std::function<void(std::size_t)>&
   }
   if (failure) std::rethrow_exception(failure);
 }
+#endif
 
 }  // namespace detail
 }  // namespace cbf

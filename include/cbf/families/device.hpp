@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/detail/text.hpp>
 #include <cbf/records.hpp>
@@ -64,8 +65,11 @@ class ModalLabel {
 };
 
 /// device_features with the family's buffers in `scratch`, reused from call to call.
-[[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx,
-                                                    FeatureScratch& scratch) {
+[[nodiscard]] CBF_DETAIL_ENGINE DeviceFeatures device_features(const CustomerContext& ctx,
+                                                               FeatureScratch& scratch);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE DeviceFeatures device_features(const CustomerContext& ctx,
+                                                 FeatureScratch& scratch) {
   // Labels are normalised in the pool: each distinct device is classified once.
   const TextPool& labels = ctx.texts.labels;
   std::int64_t mobile = 0, desktop = 0, with_device = 0;
@@ -91,14 +95,18 @@ class ModalLabel {
   f.channel_preference = referrer.label();
   return f;
 }
+#endif
 
 }  // namespace detail
 
 /// Features 19–22 from a built context. A session's device is its own, else its first member's.
-[[nodiscard]] inline DeviceFeatures device_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE DeviceFeatures device_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE DeviceFeatures device_features(const CustomerContext& ctx) {
   detail::FeatureScratch scratch;
   return detail::device_features(ctx, scratch);
 }
+#endif
 
 /// Features 19–22 from a customer's interactions and sessions.
 template <class Interactions, class Sessions>

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/records.hpp>
 
@@ -25,7 +26,9 @@ struct EngagementFeatures {
 }
 
 /// Features 6–10 from a built context.
-[[nodiscard]] inline EngagementFeatures engagement_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE EngagementFeatures engagement_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE EngagementFeatures engagement_features(const CustomerContext& ctx) {
   const Config& config = *ctx.config;
   EngagementFeatures f;
   const std::int64_t n = static_cast<std::int64_t>(ctx.sessions.size());
@@ -58,6 +61,7 @@ struct EngagementFeatures {
                w.non_bounce * (1.0 - bounce));
   return f;
 }
+#endif
 
 /// Features 6–10 from a customer's interactions and sessions (sessions derived when none are used).
 template <class Interactions, class Sessions>

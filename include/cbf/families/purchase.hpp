@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/exact_sum.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/records.hpp>
@@ -26,7 +27,10 @@ struct PurchaseFeatures {
 namespace detail {
 
 /// `1 / (1 + sd/mean)` of the gaps between consecutive order times; empty if < 3 orders or mean 0.
-[[nodiscard]] inline std::optional<double> gap_consistency(const std::vector<OrderRow>& orders) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<double> gap_consistency(
+    const std::vector<OrderRow>& orders);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<double> gap_consistency(const std::vector<OrderRow>& orders) {
   if (orders.size() < 3) return std::nullopt;
   const auto gap = [&](std::size_t i) {
     return static_cast<double>((orders[i].time - orders[i - 1].time).count());
@@ -41,11 +45,14 @@ namespace detail {
   const double cv = std::sqrt(squares.value() / k) / mean;
   return 1.0 / (1.0 + cv);
 }
+#endif
 
 }  // namespace detail
 
 /// Features 1–5 from a built context.
-[[nodiscard]] inline PurchaseFeatures purchase_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE PurchaseFeatures purchase_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE PurchaseFeatures purchase_features(const CustomerContext& ctx) {
   PurchaseFeatures f;
   const auto& orders = ctx.orders;
   f.total_purchases = static_cast<std::int64_t>(orders.size());
@@ -64,6 +71,7 @@ namespace detail {
   f.seasonal_purchase_pattern = detail::seasonality(by_month);
   return f;
 }
+#endif
 
 /// Features 1–5 from a customer's attributions alone (tenure starts at the first of them).
 template <class Attributions>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/hash.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/detail/text.hpp>
@@ -53,7 +54,11 @@ namespace detail {
 
 /// The winning discovery label: most votes; ties by the fixed order, then other labels bytewise.
 /// `others` holds each other label's id in `labels` and its votes, each label once.
-[[nodiscard]] inline std::optional<std::string> discovery_winner(
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<std::string> discovery_winner(
+    const std::array<std::int64_t, 5>& fixed, const std::vector<LabelCount>& others,
+    const TextPool& labels);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<std::string> discovery_winner(
     const std::array<std::int64_t, 5>& fixed, const std::vector<LabelCount>& others,
     const TextPool& labels) {
   std::int64_t best = 0;
@@ -76,10 +81,14 @@ namespace detail {
   }
   return label;
 }
+#endif
 
 /// Votes of product views (by the interaction before them in their session) and attributions.
-[[nodiscard]] inline std::optional<std::string> product_discovery_method(const CustomerContext& ctx,
-                                                                         FeatureScratch& scratch) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<std::string> product_discovery_method(
+    const CustomerContext& ctx, FeatureScratch& scratch);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<std::string> product_discovery_method(const CustomerContext& ctx,
+                                                                      FeatureScratch& scratch) {
   std::array<std::int64_t, 5> fixed{};
   for (const SessionRow& s : ctx.sessions) {
     const auto members = ctx.members(s);
@@ -111,10 +120,14 @@ namespace detail {
       });
   return discovery_winner(fixed, others, labels);
 }
+#endif
 
 /// search_features with the family's buffers in `scratch`, reused from call to call.
-[[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx,
-                                                    FeatureScratch& scratch) {
+[[nodiscard]] CBF_DETAIL_ENGINE SearchFeatures search_features(const CustomerContext& ctx,
+                                                               FeatureScratch& scratch);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE SearchFeatures search_features(const CustomerContext& ctx,
+                                                 FeatureScratch& scratch) {
   SearchFeatures f;
   std::int64_t searches = 0;  // counted in the same pass as the queries
   std::int64_t distinct_queries = 0, queries = 0;
@@ -144,14 +157,18 @@ namespace detail {
     f.category_exploration = static_cast<double>(n * n - sum_squares) / static_cast<double>(n * n);
   return f;
 }
+#endif
 
 }  // namespace detail
 
 /// Features 11–14 from a built context. Searches and categories count at customer level.
-[[nodiscard]] inline SearchFeatures search_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE SearchFeatures search_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE SearchFeatures search_features(const CustomerContext& ctx) {
   detail::FeatureScratch scratch;
   return detail::search_features(ctx, scratch);
 }
+#endif
 
 /// Features 11–14 from a customer's interactions, sessions and attributions.
 template <class Interactions, class Sessions, class Attributions>

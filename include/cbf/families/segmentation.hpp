@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/exact_sum.hpp>
 #include <cbf/families/purchase.hpp>
 #include <cbf/families/shopping.hpp>
@@ -45,11 +46,15 @@ inline constexpr double day_us = 86400e6;
 }  // namespace detail
 
 /// The customer's RFM inputs; empty when it has no order.
-[[nodiscard]] inline std::optional<RfmObservation> rfm_observation(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<RfmObservation> rfm_observation(
+    const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<RfmObservation> rfm_observation(const CustomerContext& ctx) {
   if (ctx.orders.empty()) return std::nullopt;
   return RfmObservation{detail::days_between(ctx.orders.back().time, ctx.as_of),
                         static_cast<std::int64_t>(ctx.orders.size())};
 }
+#endif
 
 /// R score 1–5: 5 when recency ≤ recency_days[0], … 2 when ≤ recency_days[3], else 1.
 [[nodiscard]] constexpr int recency_score(double recency_days, const RfmBreaks& breaks) noexcept {
@@ -113,8 +118,11 @@ namespace detail {
 
 /// The contract's formulas without fitted parameters: an expected gap `g` shrunk toward the
 /// default purchase cycle, exponential churn in recency, and undiscounted value over the horizon.
-[[nodiscard]] inline ValuePrediction heuristic_value(const CustomerContext& ctx,
-                                                     double avg_purchase_value) {
+[[nodiscard]] CBF_DETAIL_ENGINE ValuePrediction heuristic_value(const CustomerContext& ctx,
+                                                                double avg_purchase_value);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE ValuePrediction heuristic_value(const CustomerContext& ctx,
+                                                  double avg_purchase_value) {
   const Config& config = *ctx.config;
   const double orders = static_cast<double>(ctx.orders.size());
   const double span_days = days_between(ctx.orders.front().time, ctx.orders.back().time);
@@ -126,12 +134,16 @@ namespace detail {
   const double horizon_days = static_cast<double>(config.clv_horizon_months) * 2629746.0 / 86400.0;
   return ValuePrediction{churn, avg_purchase_value * (horizon_days / gap_days) * (1.0 - churn)};
 }
+#endif
 
 }  // namespace detail
 
 /// The customer's purchase summary in the model's time unit: x = |P| − 1, t_x = last − first
 /// order time, T = as_of − first order time, m = mean order value. Empty without orders.
-[[nodiscard]] inline std::optional<models::Summary> model_summary(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<models::Summary> model_summary(
+    const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<models::Summary> model_summary(const CustomerContext& ctx) {
   if (ctx.orders.empty()) return std::nullopt;
   const auto unit = static_cast<double>(ctx.config->model_time_unit.count());
   const auto span = [&](Timestamp from, Timestamp to) {
@@ -143,13 +155,17 @@ namespace detail {
   return models::Summary{orders - 1, span(ctx.orders.front().time, ctx.orders.back().time),
                          span(ctx.orders.front().time, ctx.as_of), total.value() / orders, 1.0};
 }
+#endif
 
 namespace detail {
 
 /// The contract's branch with fitted parameters: churn = 1 − P(alive); value = the discounted sum
 /// of BG/NBD expected purchases times the Gamma-Gamma expected order value (or the plain mean).
-[[nodiscard]] inline ValuePrediction model_value(const CustomerContext& ctx,
-                                                 const BgNbdParameters& bg_nbd) {
+[[nodiscard]] CBF_DETAIL_ENGINE ValuePrediction model_value(const CustomerContext& ctx,
+                                                            const BgNbdParameters& bg_nbd);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE ValuePrediction model_value(const CustomerContext& ctx,
+                                              const BgNbdParameters& bg_nbd) {
   const Config& config = *ctx.config;
   const models::Summary s = *model_summary(ctx);
   const double orders = s.x + 1;
@@ -162,20 +178,27 @@ namespace detail {
       models::discounted_value(bg_nbd, s, expected_value, config.clv_horizon_months, month,
                                config.monthly_discount_rate)};
 }
+#endif
 
 }  // namespace detail
 
 /// Churn and lifetime value: the BG/NBD (and Gamma-Gamma) models when config holds fitted
 /// parameters, the contract's heuristic otherwise. Both empty without orders.
-[[nodiscard]] inline ValuePrediction predict_value(const CustomerContext& ctx,
-                                                   const PurchaseFeatures& purchase) {
+[[nodiscard]] CBF_DETAIL_ENGINE ValuePrediction predict_value(const CustomerContext& ctx,
+                                                              const PurchaseFeatures& purchase);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE ValuePrediction predict_value(const CustomerContext& ctx,
+                                                const PurchaseFeatures& purchase) {
   if (ctx.orders.empty()) return {};
   if (ctx.config->bg_nbd) return detail::model_value(ctx, *ctx.config->bg_nbd);
   return detail::heuristic_value(ctx, *purchase.avg_purchase_value);
 }
+#endif
 
 /// The customer's segment: an RFM segment for buyers, `prospect` or `inactive` otherwise.
-[[nodiscard]] inline std::string customer_segment(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::string customer_segment(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::string customer_segment(const CustomerContext& ctx) {
   const auto rfm = rfm_observation(ctx);
   if (!rfm) {
     const bool active = !ctx.interactions.empty() || !ctx.sessions.empty();
@@ -185,12 +208,17 @@ namespace detail {
   return std::string(rfm_segment(recency_score(rfm->recency_days, breaks),
                                  frequency_score(static_cast<double>(rfm->frequency), breaks)));
 }
+#endif
 
 /// Weighted mean of the available risk parts; empty when none is available (or weighs anything).
-[[nodiscard]] inline std::optional<double> risk_score(const std::optional<double>& churn,
-                                                      const std::optional<double>& cart_abandonment,
-                                                      const std::optional<double>& loyalty_trend,
-                                                      const RiskWeights& weights) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<double> risk_score(
+    const std::optional<double>& churn, const std::optional<double>& cart_abandonment,
+    const std::optional<double>& loyalty_trend, const RiskWeights& weights);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<double> risk_score(const std::optional<double>& churn,
+                                                   const std::optional<double>& cart_abandonment,
+                                                   const std::optional<double>& loyalty_trend,
+                                                   const RiskWeights& weights) {
   double weighted = 0.0;
   double total_weight = 0.0;
   const auto add = [&](const std::optional<double>& part, double weight) {
@@ -205,24 +233,34 @@ namespace detail {
   if (total_weight == 0.0) return std::nullopt;
   return weighted / total_weight;
 }
+#endif
 
 /// Features 27–30 from a context and the families they depend on.
-[[nodiscard]] inline SegmentationFeatures segmentation_features(const CustomerContext& ctx,
-                                                                const PurchaseFeatures& purchase,
-                                                                const ShoppingFeatures& shopping,
-                                                                const TemporalFeatures& temporal) {
+[[nodiscard]] CBF_DETAIL_ENGINE SegmentationFeatures
+segmentation_features(const CustomerContext& ctx, const PurchaseFeatures& purchase,
+                      const ShoppingFeatures& shopping, const TemporalFeatures& temporal);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE SegmentationFeatures segmentation_features(const CustomerContext& ctx,
+                                                             const PurchaseFeatures& purchase,
+                                                             const ShoppingFeatures& shopping,
+                                                             const TemporalFeatures& temporal) {
   const ValuePrediction value = predict_value(ctx, purchase);
   return SegmentationFeatures{customer_segment(ctx),
                               risk_score(value.churn_probability, shopping.cart_abandonment_rate,
                                          temporal.loyalty_trend, ctx.config->risk_weights),
                               value.lifetime_value_prediction, value.churn_probability};
 }
+#endif
 
 /// Features 27–30 from a built context alone (computes the families they depend on).
-[[nodiscard]] inline SegmentationFeatures segmentation_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE SegmentationFeatures
+segmentation_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE SegmentationFeatures segmentation_features(const CustomerContext& ctx) {
   return segmentation_features(ctx, purchase_features(ctx), shopping_features(ctx),
                                temporal_features(ctx));
 }
+#endif
 
 /// Features 27–30 from a customer's interactions, sessions and attributions.
 template <class Interactions, class Sessions, class Attributions>

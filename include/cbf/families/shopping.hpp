@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/records.hpp>
 
@@ -29,8 +30,11 @@ struct SessionActivity {
 };
 
 /// The activity of session s.
-[[nodiscard]] inline SessionActivity session_activity(const CustomerContext& ctx,
-                                                      const SessionRow& s) noexcept {
+[[nodiscard]] CBF_DETAIL_ENGINE SessionActivity session_activity(const CustomerContext& ctx,
+                                                                 const SessionRow& s) noexcept;
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE SessionActivity session_activity(const CustomerContext& ctx,
+                                                   const SessionRow& s) noexcept {
   SessionActivity a;
   TextId first_product = detail::no_text;
   for (std::uint32_t m : ctx.members(s)) {
@@ -47,9 +51,12 @@ struct SessionActivity {
   }
   return a;
 }
+#endif
 
 /// Features 15–18 from a built context.
-[[nodiscard]] inline ShoppingFeatures shopping_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE ShoppingFeatures shopping_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE ShoppingFeatures shopping_features(const CustomerContext& ctx) {
   std::int64_t cart_sessions = 0, abandoned = 0;
   std::int64_t checkout_sessions = 0, completed = 0;
   std::int64_t viewing_sessions = 0, comparing = 0;
@@ -78,6 +85,7 @@ struct SessionActivity {
       detail::ratio(abandoned, cart_sessions), detail::ratio(completed, checkout_sessions),
       detail::ratio(comparing, viewing_sessions), detail::ratio(impulsive, converting)};
 }
+#endif
 
 /// Features 15–18 from a customer's interactions, sessions and attributions.
 template <class Interactions, class Sessions, class Attributions>

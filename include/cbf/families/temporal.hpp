@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cbf/context.hpp>
+#include <cbf/detail/engine.hpp>
 #include <cbf/detail/stats.hpp>
 #include <cbf/records.hpp>
 
@@ -32,7 +33,9 @@ template <std::size_t N>
 }
 
 /// `(A₁ − A₀) / (A₁ + A₀)` over sessions started and orders placed in the two latest windows.
-[[nodiscard]] inline std::optional<double> loyalty_trend(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE std::optional<double> loyalty_trend(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE std::optional<double> loyalty_trend(const CustomerContext& ctx) {
   const Duration window = ctx.config->trend_window;
   const Timestamp recent_start = earlier_by(ctx.as_of, window);
   const Timestamp older_start = earlier_by(recent_start, window);
@@ -52,11 +55,14 @@ template <std::size_t N>
   }
   return static_cast<double>(recent - older) / static_cast<double>(recent + older);
 }
+#endif
 
 }  // namespace detail
 
 /// Features 23–26 from a built context, in local time (UTC + config.utc_offset).
-[[nodiscard]] inline TemporalFeatures temporal_features(const CustomerContext& ctx) {
+[[nodiscard]] CBF_DETAIL_ENGINE TemporalFeatures temporal_features(const CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE TemporalFeatures temporal_features(const CustomerContext& ctx) {
   std::array<std::int64_t, 24> by_hour{};
   std::array<std::int64_t, 7> by_weekday{};
   std::array<std::int64_t, 12> by_month{};
@@ -69,6 +75,7 @@ template <std::size_t N>
   return TemporalFeatures{detail::modal_index(by_hour), detail::modal_index(by_weekday),
                           detail::seasonality(by_month), detail::loyalty_trend(ctx)};
 }
+#endif
 
 /// Features 23–26 from a customer's interactions, sessions and attributions.
 template <class Interactions, class Sessions, class Attributions>
