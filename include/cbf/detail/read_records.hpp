@@ -624,6 +624,37 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
   if constexpr (std::ranges::sized_range<Range>) rows.resize(used);
 }
 
+/// After read_sessions' pass: of the used Session records with one session_id, keeps the first
+/// in input order (the others are duplicate_session), and counts the kept ones' end diagnostics.
+CBF_DETAIL_ENGINE void keep_first_sessions(CustomerContext& ctx,
+                                           std::vector<SessionCandidate>& out);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void keep_first_sessions(CustomerContext& ctx,
+                                           std::vector<SessionCandidate>& out) {
+  // Duplicates (same session_id among in-window records): the first in input order is kept.
+  // Ids are dense, so a flag per id finds them, and the kept records stay in input order.
+  std::vector<bool>& seen = ctx.scratch.seen_session_ids;
+  seen.assign(ctx.texts.session_ids.size() + 1, false);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const TextId id = out[i].row.session_id;
+    if (seen[id]) {
+      ++ctx.diagnostics.session.duplicate_session;
+      continue;
+    }
+    seen[id] = true;
+    out[kept++] = out[i];
+  }
+  out.resize(kept);
+  RecordCounts& c = ctx.diagnostics.session;
+  c.used += static_cast<std::int64_t>(kept);
+  for (const auto& s : out) {
+    if (s.end_time.state() == TimeField::State::invalid) ++c.bad_end_time;
+    if (s.end_time.is_valid() && s.end_time.value() < s.row.start) ++c.end_before_start;
+  }
+}
+#endif
+
 template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
@@ -650,27 +681,7 @@ void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Ran
         c.input_index = input_index;
         out.push_back(c);
       });
-  // Duplicates (same session_id among in-window records): the first in input order is kept.
-  // Ids are dense, so a flag per id finds them, and the kept records stay in input order.
-  std::vector<bool>& seen = ctx.scratch.seen_session_ids;
-  seen.assign(ctx.texts.session_ids.size() + 1, false);
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const TextId id = out[i].row.session_id;
-    if (seen[id]) {
-      ++ctx.diagnostics.session.duplicate_session;
-      continue;
-    }
-    seen[id] = true;
-    out[kept++] = out[i];
-  }
-  out.resize(kept);
-  RecordCounts& c = ctx.diagnostics.session;
-  c.used += static_cast<std::int64_t>(kept);
-  for (const auto& s : out) {
-    if (s.end_time.state() == TimeField::State::invalid) ++c.bad_end_time;
-    if (s.end_time.is_valid() && s.end_time.value() < s.row.start) ++c.end_before_start;
-  }
+  keep_first_sessions(ctx, out);
 }
 
 template <class Range>
