@@ -233,6 +233,8 @@ struct BatchInput {
                const Window& window) = nullptr;
   /// Sets the context's integer key bits from these records when none are set yet.
   void (*key_bits)(CustomerContext& ctx, std::span<const void* const> records) = nullptr;
+  /// Starts loading the text the reading of the first `limit` of these records will touch.
+  void (*prefetch_text)(std::span<const void* const> records, std::size_t limit) = nullptr;
 };
 
 /// The functions of a BatchInput over a range of type R (const or not) holding Kind's records.
@@ -307,6 +309,11 @@ struct InputOps {
   static void key_bits(CustomerContext& ctx, std::span<const void* const> records) {
     find_key_bits(ctx, ErasedRecords<Record>{records.data(), records.size()});
   }
+  static void prefetch_text(std::span<const void* const> records, std::size_t limit) {
+    const std::size_t n = std::min(limit, records.size());
+    for (std::size_t i = 0; i < n; ++i)
+      prefetch_record_text(*static_cast<const Record*>(records[i]));
+  }
 };
 
 /// The functions of a BatchInput of no records (no_records): none of them is ever called with
@@ -318,6 +325,7 @@ struct EmptyInputOps {
                       const std::uint32_t*, std::uint32_t*, const void**) {}
   static void read(CustomerContext&, std::span<const void* const>, const Window&) {}
   static void key_bits(CustomerContext&, std::span<const void* const>) {}
+  static void prefetch_text(std::span<const void* const>, std::size_t) {}
 };
 
 /// The BatchInput of `range`, which must outlive its use.
@@ -330,6 +338,7 @@ template <InputKind Kind, class R>
     input.scatter = &EmptyInputOps::scatter;
     input.read = &EmptyInputOps::read;
     input.key_bits = &EmptyInputOps::key_bits;
+    input.prefetch_text = &EmptyInputOps::prefetch_text;
   } else {
     using Ops = InputOps<Kind, R>;
     input.range = std::addressof(range);
@@ -343,6 +352,7 @@ template <InputKind Kind, class R>
     input.scatter = &Ops::scatter;
     input.read = &Ops::read;
     input.key_bits = &Ops::key_bits;
+    input.prefetch_text = &Ops::prefetch_text;
   }
   return input;
 }
@@ -386,6 +396,13 @@ struct GroupedBatch {
   void prefetch(std::size_t c) const noexcept {
     constexpr std::array<std::size_t, 4> limits{2, 16, 32, 16};
     for (std::size_t k = 0; k < 4; ++k) groups[k].prefetch(c, limits[k], inputs[k].record_bytes);
+  }
+  /// Starts loading the text the reading of customer c's first records touches. Called once
+  /// the records prefetch(c) asked for have arrived (after the customer before it is built),
+  /// so that the text arrives while that customer's features are computed.
+  void prefetch_text(std::size_t c) const noexcept {
+    constexpr std::array<std::size_t, 4> limits{2, 8, 32, 16};
+    for (std::size_t k = 0; k < 4; ++k) inputs[k].prefetch_text(groups[k].of(c), limits[k]);
   }
   /// Builds customer c's context: the reading of each input, in InputKind order, between the
   /// steps every build shares.
@@ -605,6 +622,7 @@ CBF_DETAIL_ENGINE Timestamp visit_batch(const BatchInputs& inputs, const Config&
   for (std::size_t c = 0; c < batch.size(); ++c) {
     if (c + 1 < batch.size()) batch.prefetch(c + 1);
     batch.build(ctx, c, config);
+    if (c + 1 < batch.size()) batch.prefetch_text(c + 1);
     visitor.call(visitor.object, std::as_const(ctx));
   }
   return batch.as_of;
@@ -645,6 +663,7 @@ CBF_DETAIL_ENGINE BatchResult run_batch(const BatchInputs& inputs, const Config&
         for (std::size_t c = begin; c < end; ++c) {
           if (c + 1 < end) batch.prefetch(c + 1);
           batch.build(ctx, c, config);
+          if (c + 1 < end) batch.prefetch_text(c + 1);
           diagnostics += ctx.diagnostics;
           records += batch.records_of(c);
           result.customers[c] = result_of(ctx, compute_features(ctx, scratch));

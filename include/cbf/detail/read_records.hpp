@@ -445,12 +445,35 @@ inline constexpr bool is_erased_records<ErasedRecords<Record>> = true;
   if (!text.empty()) __builtin_prefetch(text.data());
 }
 
+/// Starts loading the text record r's reading will touch: with text ids the two cache lines at
+/// its customer_id (where a host's row text usually lies); with integer ids its search query and
+/// labels, which lie anywhere.
+template <class Record>
+[[gnu::always_inline]] inline void prefetch_record_text(const Record& r) noexcept {
+  if constexpr (!number_id<decltype(raw_customer_id(r))>) {
+    const char* text = field::customer_id(r).data();
+    __builtin_prefetch(text);
+    __builtin_prefetch(text + 64);
+  } else {
+    if constexpr (has_search_query<Record>)
+      if constexpr (!owned_text<decltype(raw_search_query(r))>)
+        prefetch_text(field::search_query(r));
+    if constexpr (has_device_type<Record>)
+      if constexpr (!owned_text<decltype(raw_device_type(r))>)
+        prefetch_text(field::device_type(r));
+    if constexpr (has_referrer_type<Record>)
+      if constexpr (!owned_text<decltype(raw_referrer_type(r))>)
+        prefetch_text(field::referrer_type(r));
+    if constexpr (has_attribution_type<Record>)
+      if constexpr (!owned_text<decltype(raw_attribution_type(r))>)
+        prefetch_text(field::attribution_type(r));
+  }
+}
+
 /// Calls `f(record, input_index)` for each of the `n` records `at(i)` points to, prefetching
-/// each record and then its text a few records ahead: the two cache lines at its customer_id
-/// (where a host's row text usually lies), or with integer ids its search query and labels. A
-/// customer's records lie anywhere in the host's memory, and waiting for each in turn would cost
-/// more than all the feature arithmetic. Prefetching never faults, so the second line may lie
-/// past the text.
+/// each record and then its text (prefetch_record_text) a few records ahead. A customer's records
+/// lie anywhere in the host's memory, and waiting for each in turn would cost more than all the
+/// feature arithmetic. Prefetching never faults, so the second line may lie past the text.
 template <class Record, class At, class F>
 [[gnu::always_inline]] inline void for_each_pointed_record(std::size_t n, At at, F& f) {
   constexpr bool text_ids = !number_id<decltype(raw_customer_id(std::declval<const Record&>()))>;
@@ -458,30 +481,14 @@ template <class Record, class At, class F>
   // lines, and a shorter distance keeps the lines in flight within what the core tracks.
   constexpr std::size_t record_distance = text_ids ? 8 : 16;
   constexpr std::size_t text_distance = record_distance / 2;
+  // The first records' text too, before the first is read: the loop prefetches text_distance
+  // ahead, so without this a customer's first records (all of its few sessions and orders)
+  // would wait for theirs. Their own lines were prefetched while the previous customer was
+  // computed (GroupedBatch::prefetch).
+  for (std::size_t i = 0; i < std::min(n, text_distance); ++i) prefetch_record_text(*at(i));
   for (std::size_t i = 0; i < n; ++i) {
     if (i + record_distance < n) prefetch_object(at(i + record_distance));
-    if constexpr (text_ids) {
-      if (i + text_distance < n) {
-        const char* text = field::customer_id(*at(i + text_distance)).data();
-        __builtin_prefetch(text);
-        __builtin_prefetch(text + 64);
-      }
-    } else if (i + text_distance < n) {
-      // With integer ids the texts read are labels and queries, and they lie anywhere.
-      const Record& ahead = *at(i + text_distance);
-      if constexpr (has_search_query<Record>)
-        if constexpr (!owned_text<decltype(raw_search_query(ahead))>)
-          prefetch_text(field::search_query(ahead));
-      if constexpr (has_device_type<Record>)
-        if constexpr (!owned_text<decltype(raw_device_type(ahead))>)
-          prefetch_text(field::device_type(ahead));
-      if constexpr (has_referrer_type<Record>)
-        if constexpr (!owned_text<decltype(raw_referrer_type(ahead))>)
-          prefetch_text(field::referrer_type(ahead));
-      if constexpr (has_attribution_type<Record>)
-        if constexpr (!owned_text<decltype(raw_attribution_type(ahead))>)
-          prefetch_text(field::attribution_type(ahead));
-    }
+    if (i + text_distance < n) prefetch_record_text(*at(i + text_distance));
     f(*at(i), static_cast<std::uint32_t>(i));
   }
 }
