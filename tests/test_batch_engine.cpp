@@ -669,3 +669,33 @@ TEST_CASE("a batch large enough to split its grouping across workers gives the s
   for (std::size_t k = 0; k < some.customers.size(); ++k)
     CHECK(cbf_test::identical_rows(some.customers[k], one.customers[3 * k]));
 }
+
+TEST_CASE("an input given as no_records gives the rows an empty container of its type gives",
+          "[batch_engine]") {
+  // no_records is empty by its type, so the batch reads it with functions shared by every type
+  // (EmptyInputOps) instead of its type's own: the rows must not tell the two apart.
+  static_assert(cbf::detail::statically_empty<decltype(cbf::no_records<cbf::Session>)>);
+  static_assert(!cbf::detail::statically_empty<std::span<const cbf::Session>>);
+  static_assert(!cbf::detail::statically_empty<Sessions>);
+  const Records r = random_batch(7, 120, GeneratorOptions{});
+  const Customers no_customers;
+  const Sessions no_sessions;
+  const Attributions no_attributions;
+  for (const unsigned threads : {1U, 2U}) {
+    INFO("threads " << threads);
+    const cbf::BatchOptions options{.threads = threads};
+    const cbf::BatchResult with_containers = cbf::compute_batch(
+        no_customers, r.interactions, no_sessions, no_attributions, at_as_of, options);
+    REQUIRE(with_containers.customers.size() >= 100);
+    check_identical(cbf::compute_batch(cbf::no_records<cbf::Customer>, r.interactions,
+                                       cbf::no_records<cbf::Session>,
+                                       cbf::no_records<cbf::Attribution>, at_as_of, options),
+                    with_containers);
+    // And with the interactions empty by type, the other inputs still make the rows.
+    const Interactions no_interactions;
+    check_identical(cbf::compute_batch(r.customers, cbf::no_records<cbf::Interaction>,
+                                       r.sessions, r.attributions, at_as_of, options),
+                    cbf::compute_batch(r.customers, no_interactions, r.sessions, r.attributions,
+                                       at_as_of, options));
+  }
+}

@@ -81,6 +81,32 @@ TEST_CASE("a calculator gives compute_customer's result, call after call", "[cal
       expected(c, at_as_of)));
 }
 
+TEST_CASE("a calculator given no_records after a customer with records keeps none of them",
+          "[calculator]") {
+  // no_records is read by no code at all: what a previous call left in the calculator's
+  // buffers must still be gone.
+  cbf::Calculator calculator(at_as_of);
+  const OneCustomer before = shopper("before", 30);
+  (void)calculator.compute(before.customers, before.interactions, before.sessions,
+                           before.attributions);
+  const OneCustomer after = shopper("after", 4);
+  const Interactions no_interactions;
+  CHECK(cbf_test::identical_rows(
+      calculator.compute(after.customers, cbf::no_records<cbf::Interaction>, after.sessions,
+                         after.attributions),
+      cbf::compute_customer(after.customers, no_interactions, after.sessions, after.attributions,
+                            at_as_of)));
+  const Sessions no_sessions;
+  const Attributions no_attributions;
+  (void)calculator.compute(before.customers, before.interactions, before.sessions,
+                           before.attributions);
+  CHECK(cbf_test::identical_rows(
+      calculator.compute(after.customers, after.interactions, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>),
+      cbf::compute_customer(after.customers, after.interactions, no_sessions, no_attributions,
+                            at_as_of)));
+}
+
 TEST_CASE("a calculator without as_of takes each customer's latest stamp", "[calculator]") {
   cbf::Calculator calculator(cbf::Config{});
   const OneCustomer early = shopper("early", 3);

@@ -317,7 +317,9 @@ struct InputOps {
 };
 
 /// The functions of a BatchInput of no records (no_records): none of them is ever called with
-/// a record, and they are compiled once for every record type.
+/// a record, and they are compiled once for every record type. Reading nothing leaves the
+/// context's rows of that kind as begin_context left them: a batch's contexts only ever read
+/// this batch's inputs, so an input of none never had rows in them.
 struct EmptyInputOps {
   static void key_ids(const void*, std::size_t, std::size_t, KeyTable&, bool, std::int64_t&,
                       std::optional<Timestamp>&, std::uint32_t*) {}

@@ -181,6 +181,8 @@ void fill_context(CustomerContext& ctx, Customers&& customers, Interactions&& in
   if constexpr (!statically_empty<Customers>) detail::read_customers(ctx, customers, window);
   if constexpr (!statically_empty<Interactions>)
     detail::read_interactions(ctx, interactions, window);
+  else
+    ctx.interactions.clear();  // begin_context leaves them to read_interactions
   if constexpr (!statically_empty<Sessions>)
     detail::read_sessions(ctx, ctx.scratch.session_records, sessions, window);
   if constexpr (!statically_empty<Attributions>)
