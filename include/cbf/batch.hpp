@@ -147,11 +147,7 @@ struct Grouped {
   /// Starts loading the first `limit` records of a customer, of `bytes` each, into the cache.
   void prefetch(std::size_t customer, std::size_t limit, std::size_t bytes) const noexcept {
     const std::size_t end = std::min<std::size_t>(offsets[customer + 1], offsets[customer] + limit);
-    for (std::size_t i = offsets[customer]; i < end; ++i) {
-      const char* record = static_cast<const char*>(records[i]);
-      for (std::size_t offset = 0; offset < bytes; offset += 64)
-        __builtin_prefetch(record + offset);
-    }
+    for (std::size_t i = offsets[customer]; i < end; ++i) prefetch_bytes(records[i], bytes);
   }
 };
 

@@ -385,11 +385,16 @@ CBF_DETAIL_ENGINE void sort_by_time_order(std::vector<InteractionRow>& rows,
 }
 #endif
 
+/// Prefetches the cache lines of `size` bytes at `p` into the cache.
+[[gnu::always_inline]] inline void prefetch_bytes(const void* p, std::size_t size) noexcept {
+  const char* bytes = static_cast<const char*>(p);
+  for (std::size_t offset = 0; offset < size; offset += 64) __builtin_prefetch(bytes + offset);
+}
+
 /// Prefetches the cache lines of one object (a host record) into the cache.
 template <class T>
 [[gnu::always_inline]] inline void prefetch_object(const T* p) noexcept {
-  const char* bytes = reinterpret_cast<const char*>(p);
-  for (std::size_t offset = 0; offset < sizeof(T); offset += 64) __builtin_prefetch(bytes + offset);
+  prefetch_bytes(p, sizeof(T));
 }
 
 /// Whether a range is empty by its type, as no_records is: nothing needs compiling to read it.
@@ -459,8 +464,7 @@ template <class Record>
       if constexpr (!owned_text<decltype(raw_search_query(r))>)
         prefetch_text(field::search_query(r));
     if constexpr (has_device_type<Record>)
-      if constexpr (!owned_text<decltype(raw_device_type(r))>)
-        prefetch_text(field::device_type(r));
+      if constexpr (!owned_text<decltype(raw_device_type(r))>) prefetch_text(field::device_type(r));
     if constexpr (has_referrer_type<Record>)
       if constexpr (!owned_text<decltype(raw_referrer_type(r))>)
         prefetch_text(field::referrer_type(r));
