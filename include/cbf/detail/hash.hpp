@@ -89,8 +89,8 @@ namespace cbf::detail {
 }
 
 /// The hash of a (shop_id, customer_id) key for the key table.
-[[nodiscard]] inline std::uint64_t hash_key(std::string_view shop_id,
-                                            std::string_view customer_id) noexcept {
+[[nodiscard, gnu::always_inline]] inline std::uint64_t hash_key(
+    std::string_view shop_id, std::string_view customer_id) noexcept {
   return hash_bytes(customer_id, hash_bytes(shop_id, 0x243f6a8885a308d3ULL));
 }
 

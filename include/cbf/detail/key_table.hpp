@@ -18,12 +18,20 @@ class KeyTable {
  public:
   static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
-  /// The id of a key, adding it when new.
-  CBF_DETAIL_ENGINE std::uint32_t insert(std::string_view shop_id, std::string_view customer_id);
+  /// The id of a key, adding it when new. The lookup of a key seen before is inlined: it runs
+  /// once per record of the batch.
+  [[gnu::always_inline]] std::uint32_t insert(std::string_view shop_id,
+                                              std::string_view customer_id) {
+    const std::uint64_t h = hash_key(shop_id, customer_id);
+    if (const std::uint32_t id = find_hashed(shop_id, customer_id, h); id != none) return id;
+    return insert_new(shop_id, customer_id, h);
+  }
 
   /// The id of a key, or `none` when it was never inserted.
-  [[nodiscard]] CBF_DETAIL_ENGINE std::uint32_t find(std::string_view shop_id,
-                                                     std::string_view customer_id) const;
+  [[nodiscard, gnu::always_inline]] std::uint32_t find(std::string_view shop_id,
+                                                       std::string_view customer_id) const {
+    return find_hashed(shop_id, customer_id, hash_key(shop_id, customer_id));
+  }
 
   /// A key whose ids are integers: each id's 64 bits and sign; a missing shop_id is empty text.
   struct NumberKey {
@@ -36,8 +44,22 @@ class KeyTable {
   };
 
   /// The id of a key of integers, the id of their decimal texts, adding it when `add`; found by
-  /// value after the first time, so the digits are formatted once per key.
-  CBF_DETAIL_ENGINE std::uint32_t number(const NumberKey& key, bool add);
+  /// value after the first time, so the digits are formatted once per key. The lookup of a key
+  /// seen before is inlined: it runs once per record of the batch, and a call would cost more
+  /// than the probe (docs/benchmarks.md).
+  [[nodiscard, gnu::always_inline]] std::uint32_t number(const NumberKey& key, bool add) {
+    const std::uint32_t flags = number_flags(key);
+    const std::uint64_t h = hash_number(key.customer_bits, key.shop_bits, flags);
+    if (!number_slots_.empty())
+      for (std::size_t i = h & number_mask_;; i = (i + 1) & number_mask_) {
+        const NumberSlot& slot = number_slots_[i];
+        if (slot.id == none) break;
+        if (slot.customer_bits == key.customer_bits && slot.shop_bits == key.shop_bits &&
+            slot.flags == flags)
+          return slot.id;
+      }
+    return new_number(key, add);
+  }
 
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   [[nodiscard]] std::string_view shop_id(std::uint32_t id) const noexcept {
@@ -65,19 +87,47 @@ class KeyTable {
     std::uint64_t hash;
   };
 
+  /// A key of integers as one slot holds it: 24 bytes, so the table of 20 000 keys stays
+  /// within a core's L2 cache; compared as two words and the flags.
   struct NumberSlot {
-    NumberKey key;
+    std::uint64_t customer_bits = 0;
+    std::uint64_t shop_bits = 0;
     std::uint32_t id = none;
+    std::uint32_t flags = 0;  // number_flags
   };
 
-  [[nodiscard]] static std::uint64_t hash_number(const NumberKey& k) noexcept {
-    const std::uint64_t flags =
-        (k.shop_present ? 1u : 0u) | (k.shop_negative ? 2u : 0u) | (k.customer_negative ? 4u : 0u);
-    return fold_multiply(k.customer_bits ^ 0xa0761d6478bd642fULL,
-                         k.shop_bits ^ (flags << 61) ^ 0xe7037ed1a0b428dbULL);
+  [[nodiscard]] static constexpr std::uint32_t number_flags(const NumberKey& k) noexcept {
+    return (k.shop_present ? 1u : 0u) | (k.shop_negative ? 2u : 0u) |
+           (k.customer_negative ? 4u : 0u);
   }
 
+  [[nodiscard]] static std::uint64_t hash_number(std::uint64_t customer_bits,
+                                                 std::uint64_t shop_bits,
+                                                 std::uint32_t flags) noexcept {
+    return fold_multiply(customer_bits ^ 0xa0761d6478bd642fULL,
+                         shop_bits ^ (std::uint64_t{flags} << 61) ^ 0xe7037ed1a0b428dbULL);
+  }
+
+  /// number() for a key not in the number slots: found or added by its decimal texts.
+  CBF_DETAIL_ENGINE std::uint32_t new_number(const NumberKey& key, bool add);
+
   CBF_DETAIL_ENGINE void grow_numbers();
+
+  /// The id of a key of hash `h`, or `none`.
+  [[nodiscard, gnu::always_inline]] std::uint32_t find_hashed(std::string_view shop_id,
+                                                              std::string_view customer_id,
+                                                              std::uint64_t h) const {
+    if (slots_.empty()) return none;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.id == none) return none;
+      if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
+    }
+  }
+
+  /// Adds a key of hash `h` that the table does not hold; its new id.
+  CBF_DETAIL_ENGINE std::uint32_t insert_new(std::string_view shop_id, std::string_view customer_id,
+                                             std::uint64_t h);
 
   [[nodiscard]] bool equals(std::uint32_t id, std::string_view shop_id,
                             std::string_view customer_id) const noexcept {
@@ -100,44 +150,20 @@ class KeyTable {
 };
 
 #if CBF_DETAIL_ENGINE_DEFINITIONS
-CBF_DETAIL_ENGINE std::uint32_t KeyTable::insert(std::string_view shop_id,
-                                                 std::string_view customer_id) {
+CBF_DETAIL_ENGINE std::uint32_t KeyTable::insert_new(std::string_view shop_id,
+                                                     std::string_view customer_id,
+                                                     std::uint64_t h) {
   if ((keys_.size() + 1) * 2 > slots_.size()) grow();
-  const std::uint64_t h = hash_key(shop_id, customer_id);
   std::size_t i = h & mask_;
-  for (;; i = (i + 1) & mask_) {
-    Slot& slot = slots_[i];
-    if (slot.id == none) {
-      slot = Slot{h, static_cast<std::uint32_t>(keys_.size())};
-      keys_.push_back(Entry{arena_.size(), shop_id.size(), customer_id.size(), h});
-      arena_.insert(arena_.end(), shop_id.begin(), shop_id.end());
-      arena_.insert(arena_.end(), customer_id.begin(), customer_id.end());
-      return slot.id;
-    }
-    if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
-  }
+  while (slots_[i].id != none) i = (i + 1) & mask_;
+  slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size())};
+  keys_.push_back(Entry{arena_.size(), shop_id.size(), customer_id.size(), h});
+  arena_.insert(arena_.end(), shop_id.begin(), shop_id.end());
+  arena_.insert(arena_.end(), customer_id.begin(), customer_id.end());
+  return slots_[i].id;
 }
 
-CBF_DETAIL_ENGINE std::uint32_t KeyTable::find(std::string_view shop_id,
-                                               std::string_view customer_id) const {
-  if (slots_.empty()) return none;
-  const std::uint64_t h = hash_key(shop_id, customer_id);
-  for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-    const Slot& slot = slots_[i];
-    if (slot.id == none) return none;
-    if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
-  }
-}
-
-CBF_DETAIL_ENGINE std::uint32_t KeyTable::number(const NumberKey& key, bool add) {
-  if ((number_used_ + 1) * 2 > number_slots_.size()) grow_numbers();
-  const std::uint64_t h = hash_number(key);
-  std::size_t i = h & number_mask_;
-  for (;; i = (i + 1) & number_mask_) {
-    const NumberSlot& slot = number_slots_[i];
-    if (slot.id == none) break;
-    if (slot.key == key) return slot.id;
-  }
+CBF_DETAIL_ENGINE std::uint32_t KeyTable::new_number(const NumberKey& key, bool add) {
   char shop[24];
   char customer[24];
   const std::string_view shop_text(
@@ -145,10 +171,13 @@ CBF_DETAIL_ENGINE std::uint32_t KeyTable::number(const NumberKey& key, bool add)
   const std::string_view customer_text(
       customer, format_decimal(key.customer_bits, key.customer_negative, customer));
   const std::uint32_t id = add ? insert(shop_text, customer_text) : find(shop_text, customer_text);
-  if (id != none) {
-    number_slots_[i] = NumberSlot{key, id};
-    ++number_used_;
-  }
+  if (id == none) return id;
+  if ((number_used_ + 1) * 2 > number_slots_.size()) grow_numbers();
+  const std::uint32_t flags = number_flags(key);
+  std::size_t i = hash_number(key.customer_bits, key.shop_bits, flags) & number_mask_;
+  while (number_slots_[i].id != none) i = (i + 1) & number_mask_;
+  number_slots_[i] = NumberSlot{key.customer_bits, key.shop_bits, id, flags};
+  ++number_used_;
   return id;
 }
 
@@ -159,7 +188,7 @@ CBF_DETAIL_ENGINE void KeyTable::grow_numbers() {
   number_mask_ = size - 1;
   for (const NumberSlot& s : old) {
     if (s.id == none) continue;
-    std::size_t i = hash_number(s.key) & number_mask_;
+    std::size_t i = hash_number(s.customer_bits, s.shop_bits, s.flags) & number_mask_;
     while (number_slots_[i].id != none) i = (i + 1) & number_mask_;
     number_slots_[i] = s;
   }
