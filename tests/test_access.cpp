@@ -457,6 +457,35 @@ TEST_CASE("an optional EventKind that is empty makes the event miss its event_ty
   CHECK(r.features.total_sessions == 1);
 }
 
+TEST_CASE("an EventKind outside the enumeration reads as other, as an unknown event_type does") {
+  struct KindOnly {
+    std::string_view customer_id;
+    cbf::EventKind event_type;
+    sys_seconds created_at;
+    std::string_view product_id;
+  };
+  const auto unmapped = static_cast<cbf::EventKind>(200);  // a host's cast of a kind it never mapped
+  CHECK(cbf::detail::event_kind_of(KindOnly{"c", unmapped, t0, ""}) == cbf::EventKind::other);
+  const auto events_with = [&](cbf::EventKind middle) {
+    return std::vector<KindOnly>{{"c", cbf::EventKind::page_view, t0, ""},
+                                 {"c", middle, t0 + minutes{1}, ""},
+                                 {"c", cbf::EventKind::product_view, t0 + minutes{2}, "p1"}};
+  };
+  cbf::Config at;
+  at.as_of = t0 + days{1};
+  at.paired_page_views = false;
+  const auto compute = [&](const std::vector<KindOnly>& events) {
+    return cbf::compute_customer(cbf::no_records<cbf::Customer>, events,
+                                 cbf::no_records<cbf::Session>, cbf::no_records<cbf::Attribution>,
+                                 at);
+  };
+  const cbf::CustomerResult unmapped_kind = compute(events_with(unmapped));
+  CHECK(unmapped_kind.diagnostics.interaction.used == 3);
+  // The product view follows an `other` event: a vote for browse.
+  CHECK(unmapped_kind.features.product_discovery_method == std::optional<std::string>("browse"));
+  CHECK(cbf_test::identical_rows(unmapped_kind, compute(events_with(cbf::EventKind::other))));
+}
+
 // ---- fields tables: every form of getter, and what the concepts check -----------------------
 
 namespace {

@@ -363,7 +363,11 @@ template <class R>
   if constexpr (!usable_field<FieldTag<FieldId::event_type>, R>) {
     return std::nullopt;
   } else if constexpr (kind_event<decltype(raw_event_type(r))>) {
-    return raw_event_type(r);
+    const std::optional<EventKind> kind = raw_event_type(r);
+    // A value outside the enumeration (a host's cast of a kind it never mapped) reads as
+    // `other`, as an event_type text of no known name does.
+    if (kind && static_cast<std::size_t>(*kind) >= event_kind_count) return EventKind::other;
+    return kind;
   } else {
     const auto& raw = field::event_type(r);  // a view, or owned text kept alive by the reference
     const std::string_view text = trim(raw);

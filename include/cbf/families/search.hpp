@@ -90,17 +90,31 @@ CBF_DETAIL_ENGINE std::optional<std::string> discovery_winner(
 CBF_DETAIL_ENGINE std::optional<std::string> product_discovery_method(const CustomerContext& ctx,
                                                                       FeatureScratch& scratch) {
   std::array<std::int64_t, 5> fixed{};
+  // The label each kind before a product view votes for, and at `none` (nothing before it)
+  // discovery_label's: looked up, and every member counted with 0 or 1, so the loop does not
+  // branch on the kinds, which follow each other at random.
+  constexpr std::size_t none = event_kind_count;
+  constexpr auto label_after = [] {
+    std::array<std::uint8_t, event_kind_count + 1> labels{};
+    for (std::size_t k = 0; k < event_kind_count; ++k) {
+      const auto kind = static_cast<EventKind>(k);
+      labels[k] = static_cast<std::uint8_t>(discovery_label(&kind));
+    }
+    labels[none] = static_cast<std::uint8_t>(discovery_label(nullptr));
+    return labels;
+  }();
+  const bool paired = ctx.config->paired_page_views;
   for (const SessionRow& s : ctx.sessions) {
-    const auto members = ctx.members(s);
-    for (std::size_t j = 0; j < members.size(); ++j) {
-      if (ctx.interactions[members[j]].kind != EventKind::product_view) continue;
-      std::size_t before = j;  // members before this one
-      if (ctx.config->paired_page_views && before > 0 &&
-          ctx.interactions[members[before - 1]].kind == EventKind::page_view)
-        --before;  // the tracker's own page event for this product page
-      const EventKind* previous =
-          before > 0 ? &ctx.interactions[members[before - 1]].kind : nullptr;
-      ++fixed[static_cast<std::size_t>(discovery_label(previous))];
+    std::size_t last = none;         // the kind of the member before this one
+    std::size_t before_last = none;  // and of the one before that
+    for (const std::uint32_t m : ctx.members(s)) {
+      const auto kind = static_cast<std::size_t>(ctx.interactions[m].kind);
+      // The tracker's own page event for a product page is skipped (paired_page_views).
+      const bool skip = paired && last == static_cast<std::size_t>(EventKind::page_view);
+      const std::size_t previous = skip ? before_last : last;
+      fixed[label_after[previous]] += kind == static_cast<std::size_t>(EventKind::product_view);
+      before_last = last;
+      last = kind;
     }
   }
   // Each distinct type is compared with the fixed labels once (labels are normalised).
