@@ -45,6 +45,36 @@ struct InteractionRow {
   EventKind kind = EventKind::other;
 };
 
+/// What a session did, from its members: resolved once with the session (resolve_sessions).
+struct SessionActivity {
+  bool added_to_cart = false;      ///< ≥ 1 add_to_cart
+  bool started_checkout = false;   ///< ≥ 1 checkout_started
+  bool viewed_product = false;     ///< ≥ 1 product_view
+  bool compared_products = false;  ///< product views of ≥ 2 distinct product_ids
+};
+
+/// The fixed discovery labels, in the contract's tie-break order.
+enum class DiscoveryLabel : std::uint8_t { search, browse, related, direct, cart };
+
+inline constexpr std::size_t discovery_label_count = 5;
+
+/// The label a product_view votes for, given the kind of the interaction just before it.
+[[nodiscard]] constexpr DiscoveryLabel discovery_label(const EventKind* previous) noexcept {
+  if (previous == nullptr) return DiscoveryLabel::direct;
+  switch (*previous) {
+    case EventKind::search:
+      return DiscoveryLabel::search;
+    case EventKind::product_view:
+      return DiscoveryLabel::related;
+    case EventKind::add_to_cart:
+    case EventKind::remove_from_cart:
+    case EventKind::cart_view:
+      return DiscoveryLabel::cart;
+    default:
+      return DiscoveryLabel::browse;  // collection, page, checkout kinds and other
+  }
+}
+
 /// A session of S: a used Session record, or one derived from interactions.
 struct SessionRow {
   Timestamp start{};
@@ -56,6 +86,7 @@ struct SessionRow {
   std::uint32_t members_begin = 0;  ///< members in CustomerContext::session_members
   std::uint32_t members_end = 0;
   std::uint32_t page_views = 0;  ///< members whose kind is in page_view_kinds
+  SessionActivity activity;      ///< what its members did
 
   /// d(s) of the contract.
   [[nodiscard]] constexpr Duration duration() const noexcept { return end - start; }
@@ -199,6 +230,14 @@ struct TimeOrderKey {
   }
 };
 
+/// A session's walk through its members while they are resolved: the first product viewed and
+/// the kinds of the last two members (event_kind_count for none).
+struct SessionWalk {
+  TextId first_product = no_text;
+  std::uint8_t last = event_kind_count;
+  std::uint8_t before_last = event_kind_count;
+};
+
 /// Buffers of sort_by_time_order.
 struct TimeOrderScratch {
   std::vector<TimeOrderKey> keys;
@@ -228,6 +267,7 @@ struct ContextScratch {
   std::vector<bool> seen_session_ids;             ///< by session id: a Session record kept
   TimeOrderScratch time_order;                    ///< interactions being put in time order
   SessionIndex index;
+  std::vector<SessionWalk> walks;  ///< by session, while resolve_sessions walks the members
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> order_rows;
 };
@@ -248,6 +288,9 @@ struct CustomerContext {
   std::vector<std::uint32_t> session_members;  ///< interaction indices grouped by session
   std::vector<AttributionRow> attributions;    ///< used, in input order
   std::vector<OrderRow> orders;                ///< by time, then order_id
+  /// Product views (session members) by the DiscoveryLabel of the member before them in their
+  /// session (paired_page_views applied): product_discovery_method's votes from interactions.
+  std::array<std::int64_t, discovery_label_count> product_view_votes{};
   std::optional<Timestamp> first_seen;
   bool sessions_derived = false;  ///< no used Session records: S was derived
   Diagnostics diagnostics;

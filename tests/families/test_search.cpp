@@ -208,6 +208,37 @@ TEST_CASE("product_discovery_method counts the votes of all product views and at
   CHECK(discovery_of(e, s, votes({"email", " EMAIL ", "Email"})) == "email");
 }
 
+TEST_CASE("product_discovery_method counts thousands of product views in one session exactly",
+          "[search]") {
+  // One session: 3000 × (search, product_view) votes search 3000; then 4500 product views in a
+  // row vote related 4500 (each follows a product view). Votes are summed in 12-bit fields of a
+  // register, emptied every 4095 members: a field that overflowed would carry into the next
+  // label and turn related's 4500 into 404.
+  Interactions e;
+  cbf::Timestamp t = t0;
+  for (int i = 0; i < 3000; ++i) {
+    e.push_back(ev("search", t).session("s1"));
+    e.push_back(ev("product_view", t + sec(1)).session("s1"));
+    t += sec(2);
+  }
+  for (int i = 0; i < 4500; ++i) {
+    e.push_back(ev("product_view", t).session("s1"));
+    t += sec(1);
+  }
+  const Sessions s{sess("s1", t0)};
+  const cbf::Config config = config_at(t + days(1));
+  const Attributions no_orders;
+  const cbf::CustomerContext ctx =
+      cbf::make_context(cbf::no_records<cbf::Customer>, e, s, no_orders, config);
+  const auto& votes_by_label = ctx.product_view_votes;
+  CHECK(votes_by_label[static_cast<std::size_t>(cbf::DiscoveryLabel::search)] == 3000);
+  CHECK(votes_by_label[static_cast<std::size_t>(cbf::DiscoveryLabel::related)] == 4500);
+  CHECK(votes_by_label[static_cast<std::size_t>(cbf::DiscoveryLabel::browse)] == 0);
+  CHECK(votes_by_label[static_cast<std::size_t>(cbf::DiscoveryLabel::direct)] == 0);
+  CHECK(votes_by_label[static_cast<std::size_t>(cbf::DiscoveryLabel::cart)] == 0);
+  CHECK(discovery_of(e, s, {}, config) == "related");
+}
+
 TEST_CASE(
     "product_discovery_method breaks ties search, browse, related, direct, cart, then others "
     "in byte order",

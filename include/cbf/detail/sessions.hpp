@@ -7,6 +7,7 @@
 #include <cbf/rows.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -56,8 +57,38 @@ CBF_DETAIL_ENGINE void resolve_sessions(CustomerContext& ctx) {
     ctx.sessions[s].members_begin = offsets[s];
     ctx.sessions[s].members_end = offsets[s];
     ctx.sessions[s].end = ctx.sessions[s].start;  // the latest view_end of its members, below
+    ctx.sessions[s].activity = SessionActivity{};
   }
   ctx.session_members.assign(offsets.back(), 0);
+  // The walk of each session through its members, in time order: its activity and the votes
+  // of its product views (product_discovery_method), folded in with flags, selects and a table
+  // rather than branches on the kinds, which follow each other at random.
+  std::vector<SessionWalk>& walks = ctx.scratch.walks;
+  walks.assign(ctx.sessions.size(), SessionWalk{});
+  constexpr std::size_t none = event_kind_count;
+  constexpr auto label_after = [] {  // by the kind before a product view; `none`: nothing
+    std::array<std::uint8_t, event_kind_count + 1> labels{};
+    for (std::size_t k = 0; k < event_kind_count; ++k) {
+      const auto kind = static_cast<EventKind>(k);
+      labels[k] = static_cast<std::uint8_t>(discovery_label(&kind));
+    }
+    labels[none] = static_cast<std::uint8_t>(discovery_label(nullptr));
+    return labels;
+  }();
+  const bool paired = config.paired_page_views;
+  // Votes in 12-bit fields of one register, emptied into the array before any could overflow.
+  constexpr unsigned vote_bits = 12;
+  constexpr std::uint32_t votes_per_flush = (1u << vote_bits) - 1;
+  std::uint64_t packed_votes = 0;
+  std::uint32_t since_flush = 0;
+  ctx.product_view_votes = {};
+  const auto flush_votes = [&] {
+    for (std::size_t l = 0; l < discovery_label_count; ++l)
+      ctx.product_view_votes[l] +=
+          static_cast<std::int64_t>((packed_votes >> (vote_bits * l)) & votes_per_flush);
+    packed_votes = 0;
+    since_flush = 0;
+  };
   for (std::uint32_t i = 0; i < ctx.interactions.size(); ++i) {
     const InteractionRow& row = ctx.interactions[i];
     if (row.session == no_session) continue;
@@ -69,7 +100,26 @@ CBF_DETAIL_ENGINE void resolve_sessions(CustomerContext& ctx) {
     if (row.kind == EventKind::checkout_completed &&
         (!s.conversion_time || row.time < *s.conversion_time))
       s.conversion_time = row.time;
+
+    SessionWalk& walk = walks[row.session];
+    const bool product_view = row.kind == EventKind::product_view;
+    SessionActivity& a = s.activity;
+    a.added_to_cart |= row.kind == EventKind::add_to_cart;
+    a.started_checkout |= row.kind == EventKind::checkout_started;
+    a.viewed_product |= product_view;
+    const TextId product = product_view ? row.product_id : no_text;
+    a.compared_products |=
+        (product != no_text) & (walk.first_product != no_text) & (product != walk.first_product);
+    walk.first_product = walk.first_product != no_text ? walk.first_product : product;
+    // The tracker's own page event for a product page is skipped (paired_page_views).
+    const bool skip = paired && walk.last == static_cast<std::uint8_t>(EventKind::page_view);
+    const std::uint8_t previous = skip ? walk.before_last : walk.last;
+    packed_votes += std::uint64_t{product_view} << (vote_bits * label_after[previous]);
+    walk.before_last = walk.last;
+    walk.last = static_cast<std::uint8_t>(row.kind);
+    if (++since_flush == votes_per_flush) flush_votes();
   }
+  flush_votes();
   for (std::size_t k = 0; k < ctx.sessions.size(); ++k) {
     SessionRow& s = ctx.sessions[k];
     std::optional<Timestamp> end;

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <ranges>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -372,18 +373,29 @@ class IdCounter {
     // stale count behind.
     for (const TextId id : distinct_) counts_[id] = 0;
     distinct_.clear();
+    // First the non-zero ids, kept without a branch: whether an item has one (a search among
+    // events, a product or collection view) follows no pattern a predictor could learn. Then
+    // they are counted, where only a new id (rare) branches.
+    const std::size_t n = std::ranges::size(items);
+    if (ids_.size() < n + 1) ids_.resize(n + 1);
+    std::size_t kept = 0;
+    TextId largest = 0;
     for (const auto& item : items) {
       const TextId id = id_of(item);
-      if (id == no_text) continue;
-      if (id >= counts_.size()) counts_.resize(std::size_t{id} + 1, 0);
-      if (counts_[id]++ == 0) distinct_.push_back(id);
+      ids_[kept] = id;
+      kept += id != no_text;
+      largest = std::max(largest, id);
     }
+    if (largest >= counts_.size()) counts_.resize(std::size_t{largest} + 1, 0);
+    for (std::size_t k = 0; k < kept; ++k)
+      if (counts_[ids_[k]]++ == 0) distinct_.push_back(ids_[k]);
     for (const TextId id : distinct_) f(id, std::size_t{counts_[id]});
   }
 
  private:
   std::vector<std::uint32_t> counts_;  // by id; zero but for distinct_
   std::vector<TextId> distinct_;       // the ids counted last, in first-seen order
+  std::vector<TextId> ids_;            // the non-zero ids of the items, in their order
 };
 
 }  // namespace cbf::detail

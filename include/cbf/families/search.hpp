@@ -27,28 +27,9 @@ struct SearchFeatures {
   std::optional<double> category_exploration;
 };
 
-/// The fixed discovery labels, in the contract's tie-break order.
-enum class DiscoveryLabel : std::uint8_t { search, browse, related, direct, cart };
-
-inline constexpr std::array<std::string_view, 5> discovery_label_names{"search", "browse",
-                                                                       "related", "direct", "cart"};
-
-/// The label a product_view votes for, given the kind of the interaction just before it.
-[[nodiscard]] constexpr DiscoveryLabel discovery_label(const EventKind* previous) noexcept {
-  if (previous == nullptr) return DiscoveryLabel::direct;
-  switch (*previous) {
-    case EventKind::search:
-      return DiscoveryLabel::search;
-    case EventKind::product_view:
-      return DiscoveryLabel::related;
-    case EventKind::add_to_cart:
-    case EventKind::remove_from_cart:
-    case EventKind::cart_view:
-      return DiscoveryLabel::cart;
-    default:
-      return DiscoveryLabel::browse;  // collection, page, checkout kinds and other
-  }
-}
+/// The fixed discovery labels' names, in DiscoveryLabel order.
+inline constexpr std::array<std::string_view, discovery_label_count> discovery_label_names{
+    "search", "browse", "related", "direct", "cart"};
 
 namespace detail {
 
@@ -89,34 +70,8 @@ CBF_DETAIL_ENGINE std::optional<std::string> discovery_winner(
 #if CBF_DETAIL_ENGINE_DEFINITIONS
 CBF_DETAIL_ENGINE std::optional<std::string> product_discovery_method(const CustomerContext& ctx,
                                                                       FeatureScratch& scratch) {
-  std::array<std::int64_t, 5> fixed{};
-  // The label each kind before a product view votes for, and at `none` (nothing before it)
-  // discovery_label's: looked up, and every member counted with 0 or 1, so the loop does not
-  // branch on the kinds, which follow each other at random.
-  constexpr std::size_t none = event_kind_count;
-  constexpr auto label_after = [] {
-    std::array<std::uint8_t, event_kind_count + 1> labels{};
-    for (std::size_t k = 0; k < event_kind_count; ++k) {
-      const auto kind = static_cast<EventKind>(k);
-      labels[k] = static_cast<std::uint8_t>(discovery_label(&kind));
-    }
-    labels[none] = static_cast<std::uint8_t>(discovery_label(nullptr));
-    return labels;
-  }();
-  const bool paired = ctx.config->paired_page_views;
-  for (const SessionRow& s : ctx.sessions) {
-    std::size_t last = none;         // the kind of the member before this one
-    std::size_t before_last = none;  // and of the one before that
-    for (const std::uint32_t m : ctx.members(s)) {
-      const auto kind = static_cast<std::size_t>(ctx.interactions[m].kind);
-      // The tracker's own page event for a product page is skipped (paired_page_views).
-      const bool skip = paired && last == static_cast<std::size_t>(EventKind::page_view);
-      const std::size_t previous = skip ? before_last : last;
-      fixed[label_after[previous]] += kind == static_cast<std::size_t>(EventKind::product_view);
-      before_last = last;
-      last = kind;
-    }
-  }
+  // Product views voted when the sessions were resolved; attributions vote here.
+  std::array<std::int64_t, discovery_label_count> fixed = ctx.product_view_votes;
   // Each distinct type is compared with the fixed labels once (labels are normalised).
   std::vector<LabelCount>& others = scratch.other_labels;
   others.clear();

@@ -21,37 +21,12 @@ struct ShoppingFeatures {
   std::optional<double> impulse_purchase_tendency;
 };
 
-/// What a session did, from its members (one walk per session).
-struct SessionActivity {
-  bool added_to_cart = false;      ///< ≥ 1 add_to_cart
-  bool started_checkout = false;   ///< ≥ 1 checkout_started
-  bool viewed_product = false;     ///< ≥ 1 product_view
-  bool compared_products = false;  ///< product views of ≥ 2 distinct product_ids
-};
-
-/// The activity of session s.
-[[nodiscard]] CBF_DETAIL_ENGINE SessionActivity session_activity(const CustomerContext& ctx,
-                                                                 const SessionRow& s) noexcept;
-#if CBF_DETAIL_ENGINE_DEFINITIONS
-CBF_DETAIL_ENGINE SessionActivity session_activity(const CustomerContext& ctx,
-                                                   const SessionRow& s) noexcept {
-  SessionActivity a;
-  TextId first_product = detail::no_text;
-  for (std::uint32_t m : ctx.members(s)) {
-    const InteractionRow& row = ctx.interactions[m];
-    a.added_to_cart |= row.kind == EventKind::add_to_cart;
-    a.started_checkout |= row.kind == EventKind::checkout_started;
-    if (row.kind != EventKind::product_view) continue;
-    a.viewed_product = true;
-    if (row.product_id == detail::no_text) continue;
-    if (first_product == detail::no_text)
-      first_product = row.product_id;
-    else if (row.product_id != first_product)
-      a.compared_products = true;
-  }
-  return a;
+/// The activity of session s (resolved with the context's sessions).
+[[nodiscard]] inline SessionActivity session_activity(const CustomerContext& ctx,
+                                                      const SessionRow& s) noexcept {
+  (void)ctx;
+  return s.activity;
 }
-#endif
 
 /// Features 15–18 from a built context.
 [[nodiscard]] CBF_DETAIL_ENGINE ShoppingFeatures shopping_features(const CustomerContext& ctx);
@@ -62,7 +37,7 @@ CBF_DETAIL_ENGINE ShoppingFeatures shopping_features(const CustomerContext& ctx)
   std::int64_t viewing_sessions = 0, comparing = 0;
   std::int64_t converting = 0, impulsive = 0;
   for (const SessionRow& s : ctx.sessions) {
-    const SessionActivity a = session_activity(ctx, s);
+    const SessionActivity& a = s.activity;
     if (a.added_to_cart) {
       ++cart_sessions;
       if (!s.converts()) ++abandoned;
