@@ -205,6 +205,15 @@ class TextPool {
 
   [[nodiscard]] CBF_DETAIL_ENGINE TextId find_or_add_number(std::uint64_t bits, bool negative);
 
+  /// The id of an integer's decimal text among the kept texts, or 0. Out of line: pools given
+  /// integers only (the common case) never call it, and find_or_add_number stays small.
+  [[nodiscard, gnu::noinline]] TextId find_digits(std::uint64_t bits, bool negative) const {
+    char digits[24];
+    const std::string_view text(digits, format_decimal(bits, negative, digits));
+    std::size_t slot = 0;
+    return find_text(text, hash_bytes(text, 0x452821e638d01377ULL), slot);
+  }
+
   CBF_DETAIL_ENGINE void grow();
 
   CBF_DETAIL_ENGINE void grow_numbers();
@@ -293,13 +302,8 @@ CBF_DETAIL_ENGINE TextId TextPool::find_or_add_number(std::uint64_t bits, bool n
   if ((number_used_.size() + 1) * 2 > number_slots_.size()) grow_numbers();
   std::size_t number_slot = 0;
   if (const TextId id = find_number(bits, negative, number_slot); id != no_text) return id;
-  TextId id = no_text;
-  if (texts_ > 0) {  // the pool holds texts: this integer's digits may be one of them
-    char digits[24];
-    const std::string_view text(digits, format_decimal(bits, negative, digits));
-    std::size_t slot = 0;
-    id = find_text(text, hash_bytes(text, 0x452821e638d01377ULL), slot);
-  }
+  // The pool holds texts: this integer's digits may be one of them.
+  TextId id = texts_ > 0 ? find_digits(bits, negative) : no_text;
   if (id == no_text) {
     entries_.emplace_back();
     id = static_cast<TextId>(entries_.size());
