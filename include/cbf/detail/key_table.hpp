@@ -8,7 +8,9 @@
 #include <cbf/detail/text.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -63,29 +65,39 @@ class KeyTable {
 
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   [[nodiscard]] std::string_view shop_id(std::uint32_t id) const noexcept {
-    const Entry& e = keys_[id];
-    return std::string_view(arena_.data() + e.offset, e.shop_size);
+    const KeyHeader k = header(keys_[id]);
+    return std::string_view(arena_.data() + keys_[id] + sizeof(KeyHeader), k.shop_size);
   }
   [[nodiscard]] std::string_view customer_id(std::uint32_t id) const noexcept {
-    const Entry& e = keys_[id];
-    return std::string_view(arena_.data() + e.offset + e.shop_size, e.customer_size);
+    const KeyHeader k = header(keys_[id]);
+    return std::string_view(arena_.data() + keys_[id] + sizeof(KeyHeader) + k.shop_size,
+                            k.customer_size);
   }
   /// Memory held, in bytes.
   [[nodiscard]] std::size_t bytes() const noexcept {
-    return slots_.capacity() * sizeof(Slot) + keys_.capacity() * sizeof(Entry) + arena_.capacity();
+    return slots_.capacity() * sizeof(Slot) + keys_.capacity() * sizeof(std::uint32_t) +
+           arena_.capacity();
   }
 
  private:
+  /// A key's slot holds where its bytes are, so a probe compares them with one load from the
+  /// arena, not a second from a table of entries first.
   struct Slot {
     std::uint64_t hash = 0;
     std::uint32_t id = none;
+    std::uint32_t offset = 0;  // of the key in arena_
   };
-  struct Entry {
-    std::size_t offset;
-    std::size_t shop_size;
-    std::size_t customer_size;
-    std::uint64_t hash;
+  /// A key in the arena: this header, then the shop_id's bytes, then the customer_id's.
+  struct KeyHeader {
+    std::uint32_t shop_size;
+    std::uint32_t customer_size;
   };
+
+  [[nodiscard]] KeyHeader header(std::uint32_t offset) const noexcept {
+    KeyHeader k;
+    std::memcpy(&k, arena_.data() + offset, sizeof k);
+    return k;
+  }
 
   /// A key of integers as one slot holds it: 24 bytes, so the table of 20 000 keys stays
   /// within a core's L2 cache; compared as two words and the flags.
@@ -121,7 +133,7 @@ class KeyTable {
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       if (slot.id == none) return none;
-      if (slot.hash == h && equals(slot.id, shop_id, customer_id)) return slot.id;
+      if (slot.hash == h && equals(slot.offset, shop_id, customer_id)) return slot.id;
     }
   }
 
@@ -129,20 +141,21 @@ class KeyTable {
   CBF_DETAIL_ENGINE std::uint32_t insert_new(std::string_view shop_id, std::string_view customer_id,
                                              std::uint64_t h);
 
-  [[nodiscard]] bool equals(std::uint32_t id, std::string_view shop_id,
+  /// Whether the key at `offset` in the arena is (shop_id, customer_id).
+  [[nodiscard]] bool equals(std::uint32_t offset, std::string_view shop_id,
                             std::string_view customer_id) const noexcept {
-    const Entry& e = keys_[id];
-    return e.customer_size == customer_id.size() && e.shop_size == shop_id.size() &&
-           equal_bytes(arena_.data() + e.offset + e.shop_size, customer_id.data(),
-                       customer_id.size()) &&
-           equal_bytes(arena_.data() + e.offset, shop_id.data(), shop_id.size());
+    const KeyHeader k = header(offset);
+    const char* bytes = arena_.data() + offset + sizeof(KeyHeader);
+    return k.customer_size == customer_id.size() && k.shop_size == shop_id.size() &&
+           equal_bytes(bytes + k.shop_size, customer_id.data(), customer_id.size()) &&
+           equal_bytes(bytes, shop_id.data(), shop_id.size());
   }
 
   CBF_DETAIL_ENGINE void grow();
 
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
-  std::vector<Entry> keys_;
+  std::vector<std::uint32_t> keys_;       // by id: the key's offset in arena_
   std::vector<char> arena_;               // a vector, not a string: moving it keeps the views valid
   std::vector<NumberSlot> number_slots_;  // ids of keys of integers, by value
   std::size_t number_mask_ = 0;
@@ -156,8 +169,17 @@ CBF_DETAIL_ENGINE std::uint32_t KeyTable::insert_new(std::string_view shop_id,
   if ((keys_.size() + 1) * 2 > slots_.size()) grow();
   std::size_t i = h & mask_;
   while (slots_[i].id != none) i = (i + 1) & mask_;
-  slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size())};
-  keys_.push_back(Entry{arena_.size(), shop_id.size(), customer_id.size(), h});
+  constexpr std::size_t max_bytes = 0xffffffffu;  // offsets and sizes are 32-bit
+  const std::size_t bytes = sizeof(KeyHeader) + shop_id.size() + customer_id.size();
+  if (bytes > max_bytes - arena_.size())
+    throw std::length_error("cbf: the batch's distinct keys exceed 4 GiB of text");
+  const auto offset = static_cast<std::uint32_t>(arena_.size());
+  slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size()), offset};
+  keys_.push_back(offset);
+  const KeyHeader k{static_cast<std::uint32_t>(shop_id.size()),
+                    static_cast<std::uint32_t>(customer_id.size())};
+  const char* header_bytes = reinterpret_cast<const char*>(&k);
+  arena_.insert(arena_.end(), header_bytes, header_bytes + sizeof k);
   arena_.insert(arena_.end(), shop_id.begin(), shop_id.end());
   arena_.insert(arena_.end(), customer_id.begin(), customer_id.end());
   return slots_[i].id;
@@ -195,13 +217,15 @@ CBF_DETAIL_ENGINE void KeyTable::grow_numbers() {
 }
 
 CBF_DETAIL_ENGINE void KeyTable::grow() {
-  const std::size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
+  std::vector<Slot> old = std::move(slots_);
+  const std::size_t size = old.empty() ? 1024 : old.size() * 2;
   slots_.assign(size, Slot{});
   mask_ = size - 1;
-  for (std::uint32_t id = 0; id < keys_.size(); ++id) {
-    std::size_t i = keys_[id].hash & mask_;
+  for (const Slot& s : old) {
+    if (s.id == none) continue;
+    std::size_t i = s.hash & mask_;
     while (slots_[i].id != none) i = (i + 1) & mask_;
-    slots_[i] = Slot{keys_[id].hash, id};
+    slots_[i] = s;
   }
 }
 #endif
