@@ -152,6 +152,7 @@ CBF_DETAIL_ENGINE void finish_context(CustomerContext& ctx) {
     for (const auto& r : records) ctx.sessions.push_back(r.row);
     index.build(ctx.sessions, ctx.texts.session_ids.size());
     // Consecutive interactions mostly share a session: one comparison instead of a search.
+    // Each session's members are counted here (in members_end) for resolve_sessions.
     const InteractionRow* previous = nullptr;
     for (InteractionRow& row : ctx.interactions) {
       if (previous != nullptr && row.session_id == previous->session_id) {
@@ -159,6 +160,7 @@ CBF_DETAIL_ENGINE void finish_context(CustomerContext& ctx) {
       } else {
         index.for_each(row.session_id, [&](std::uint32_t k) { row.session = k; });
       }
+      if (row.session != no_session) ++ctx.sessions[row.session].members_end;
       previous = &row;
     }
   }

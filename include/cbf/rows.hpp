@@ -268,7 +268,6 @@ struct ContextScratch {
   TimeOrderScratch time_order;                    ///< interactions being put in time order
   SessionIndex index;
   std::vector<SessionWalk> walks;  ///< by session, while resolve_sessions walks the members
-  std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> order_rows;
 };
 

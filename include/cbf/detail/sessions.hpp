@@ -38,28 +38,29 @@ CBF_DETAIL_ENGINE void derive_sessions(CustomerContext& ctx) {
       ctx.sessions.push_back(s);
     }
     row.session = static_cast<std::uint32_t>(ctx.sessions.size() - 1);
+    ++ctx.sessions.back().members_end;  // counted here, laid out by resolve_sessions
   }
 }
 #endif
 
 /// Members grouped by session (stable, so each group keeps time order), and per-session facts.
+/// Each session's members_end holds its count of members on entry: the step that gave the
+/// interactions their sessions (derive_sessions, or the matching by id) counted them.
 CBF_DETAIL_ENGINE void resolve_sessions(CustomerContext& ctx);
 #if CBF_DETAIL_ENGINE_DEFINITIONS
 CBF_DETAIL_ENGINE void resolve_sessions(CustomerContext& ctx) {
   const Config& config = *ctx.config;
   const auto& records = ctx.scratch.session_records;
-  auto& offsets = ctx.scratch.offsets;
-  offsets.assign(ctx.sessions.size() + 1, 0);
-  for (const auto& row : ctx.interactions)
-    if (row.session != no_session) ++offsets[row.session + 1];
-  for (std::size_t s = 0; s < ctx.sessions.size(); ++s) {
-    offsets[s + 1] += offsets[s];
-    ctx.sessions[s].members_begin = offsets[s];
-    ctx.sessions[s].members_end = offsets[s];
-    ctx.sessions[s].end = ctx.sessions[s].start;  // the latest view_end of its members, below
-    ctx.sessions[s].activity = SessionActivity{};
+  std::uint32_t offset = 0;
+  for (SessionRow& s : ctx.sessions) {
+    const std::uint32_t members = s.members_end;
+    s.members_begin = offset;
+    s.members_end = offset;
+    offset += members;
+    s.end = s.start;  // the latest view_end of its members, below
+    s.activity = SessionActivity{};
   }
-  ctx.session_members.assign(offsets.back(), 0);
+  ctx.session_members.assign(offset, 0);
   // The walk of each session through its members, in time order: its activity and the votes
   // of its product views (product_discovery_method), folded in with flags, selects and a table
   // rather than branches on the kinds, which follow each other at random.
