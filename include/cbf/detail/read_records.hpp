@@ -217,13 +217,7 @@ CBF_DETAIL_ENGINE TextId intern_query(TextPool& pool, std::string& buffer, std::
   const std::string_view t = trim(raw);
   // The last query, kept normalised: equal bytes are already in normal form.
   if (const TextId id = pool.remembered(t, 0); id != no_text) return id;
-  bool normal = true;  // no upper case, and whitespace only as single spaces
-  for (std::size_t i = 0; i < t.size() && normal; ++i) {
-    const char c = t[i];
-    if (c >= 'A' && c <= 'Z') normal = false;
-    if (is_ascii_space(c) && (c != ' ' || is_ascii_space(t[i + 1]))) normal = false;  // trimmed
-  }
-  if (normal) return pool.intern(t);
+  if (is_normal_query(t)) return pool.intern(t);
   buffer.clear();
   QueryCursor cursor{t};
   for (int c = cursor.next(); c >= 0; c = cursor.next()) buffer.push_back(static_cast<char>(c));

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,6 +110,42 @@ class QueryCursor {
  private:
   std::string_view rest_;
 };
+
+/// Whether a trimmed search query is already in its normalised form (QueryCursor's): no byte in
+/// A–Z, and whitespace only as single spaces (no \t \n \v \f \r, no two spaces in a row).
+/// Eight bytes at a time where the bytes are little-endian words: most queries are normal, and a
+/// byte loop cost a search more than the rest of its reading.
+[[nodiscard]] inline bool is_normal_query(std::string_view t) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    constexpr std::uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
+    // The high bit of each byte b with lo < b < hi (0 ≤ lo ≤ 127, hi ≤ 128); exact per byte: no
+    // lane carries or borrows into the next (Bit Twiddling Hacks, "hasbetween").
+    const auto between = [](std::uint64_t x, std::uint64_t lo, std::uint64_t hi) {
+      return ((ones * (127 + hi) - (x & lows)) & ~x & ((x & lows) + ones * (127 - lo))) & highs;
+    };
+    std::uint64_t space_before = 0;  // the previous word's last byte was a space (bit 7)
+    for (std::size_t i = 0; i < t.size(); i += 8) {
+      std::uint64_t w = 0;  // a short tail is padded with zero bytes, which break no rule
+      std::memcpy(&w, t.data() + i, std::min<std::size_t>(8, t.size() - i));
+      if (between(w, 'A' - 1, 'Z' + 1) | between(w, '\t' - 1, '\r' + 1)) return false;
+      const std::uint64_t x = w ^ (ones * ' ');
+      const std::uint64_t spaces = ~(((x & lows) + lows) | x | lows);  // high bit where a space
+      if ((spaces & (spaces << 8)) | (spaces & space_before)) return false;
+      space_before = spaces >> 56;
+    }
+    return true;
+  } else {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const char c = t[i];
+      if (c >= 'A' && c <= 'Z') return false;
+      if (is_ascii_space(c) && (c != ' ' || (i + 1 < t.size() && is_ascii_space(t[i + 1]))))
+        return false;
+    }
+    return true;
+  }
+}
 
 /// Compares two search queries by their normalised forms, without building them.
 [[nodiscard]] constexpr std::strong_ordering compare_queries(std::string_view a,
