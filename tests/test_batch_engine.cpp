@@ -693,9 +693,68 @@ TEST_CASE("an input given as no_records gives the rows an empty container of its
                     with_containers);
     // And with the interactions empty by type, the other inputs still make the rows.
     const Interactions no_interactions;
-    check_identical(cbf::compute_batch(r.customers, cbf::no_records<cbf::Interaction>,
-                                       r.sessions, r.attributions, at_as_of, options),
+    check_identical(cbf::compute_batch(r.customers, cbf::no_records<cbf::Interaction>, r.sessions,
+                                       r.attributions, at_as_of, options),
                     cbf::compute_batch(r.customers, no_interactions, r.sessions, r.attributions,
                                        at_as_of, options));
   }
+}
+
+TEST_CASE("keys are ordered as byte strings also when their first eight bytes tie",
+          "[batch_engine]") {
+  // sort_keys compares the first eight bytes of each id as a number and the texts only on a tie:
+  // ids that share those bytes, end inside them, or hold zero and 0xff bytes must still come out
+  // in byte-string order, shop_id first.
+  using namespace std::string_literals;
+  const std::vector<std::pair<std::string, std::string>> hand{{"", "123456789"},
+                                                              {"", "12345678"},
+                                                              {"", "12345678\0"s},
+                                                              {"", "1234567"},
+                                                              {"", "12345678\xff"},
+                                                              {"", "2"},
+                                                              {"shop-0001b", "1"},
+                                                              {"shop-0001a", "9"},
+                                                              {"shop-0001", "5"},
+                                                              {"\0"s, "1"},
+                                                              {"", ""s},
+                                                              {"", "\0"s},
+                                                              {"", "\0\0\0\0\0\0\0\0\0"s},
+                                                              {"", "\0\0\0\0\0\0\0\0"s}};
+  std::mt19937_64 rng(7);
+  std::vector<std::pair<std::string, std::string>> keys = hand;
+  const std::string alphabet("\0a\xff", 3);
+  const auto random_text = [&] {
+    std::string text(rng() % 12, 'a');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    return text;
+  };
+  for (int i = 0; i < 3000; ++i) keys.emplace_back(random_text(), random_text());
+
+  cbf::detail::KeyTable table;
+  std::vector<std::uint32_t> ids;
+  for (const auto& [shop, customer] : keys) ids.push_back(table.insert(shop, customer));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::shuffle(ids.begin(), ids.end(), rng);
+  std::vector<std::uint32_t> expected = ids;
+  std::sort(expected.begin(), expected.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::pair(table.shop_id(a), table.customer_id(a)) <
+           std::pair(table.shop_id(b), table.customer_id(b));
+  });
+  cbf::detail::sort_keys(table, ids);
+  CHECK(ids == expected);
+
+  // The hand-made keys alone, in the order worked out by hand.
+  cbf::detail::KeyTable small;
+  std::vector<std::uint32_t> small_ids;
+  for (const auto& [shop, customer] : hand) small_ids.push_back(small.insert(shop, customer));
+  cbf::detail::sort_keys(small, small_ids);
+  std::vector<std::string> order;
+  for (const std::uint32_t id : small_ids)
+    order.push_back(std::string(small.shop_id(id)) + "|" + std::string(small.customer_id(id)));
+  const std::vector<std::string> by_hand{
+      "|"s,        "|\0"s,         "|\0\0\0\0\0\0\0\0"s, "|\0\0\0\0\0\0\0\0\0"s, "|1234567",
+      "|12345678", "|12345678\0"s, "|123456789",         "|12345678\xff",        "|2",
+      "\0|1"s,     "shop-0001|5",  "shop-0001a|9",       "shop-0001b|1"};
+  CHECK(order == by_hand);
 }

@@ -63,6 +63,14 @@ class KeyTable {
     return new_number(key, add);
   }
 
+  /// Starts loading the slot where a probe for `key` begins.
+  [[gnu::always_inline]] void prefetch_number(const NumberKey& key) const noexcept {
+    if (!number_slots_.empty())
+      __builtin_prefetch(
+          &number_slots_[hash_number(key.customer_bits, key.shop_bits, number_flags(key)) &
+                         number_mask_]);
+  }
+
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   [[nodiscard]] std::string_view shop_id(std::uint32_t id) const noexcept {
     const KeyHeader k = header(keys_[id]);

@@ -4,8 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <type_traits>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace cbf::detail {
 
@@ -17,8 +23,7 @@ class UninitializedArray {
  public:
   UninitializedArray() = default;
   /// `size` elements of indeterminate value: write each before reading it.
-  explicit UninitializedArray(std::size_t size)
-      : data_(size > 0 ? new T[size] : nullptr), size_(size) {}  // default-initialised: not zeroed
+  explicit UninitializedArray(std::size_t size) : data_(allocate(size)), size_(size) {}
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] T* data() noexcept { return data_.get(); }
@@ -31,7 +36,32 @@ class UninitializedArray {
   [[nodiscard]] const T* end() const noexcept { return data() + size_; }
 
  private:
-  std::unique_ptr<T[]> data_;
+  struct Free {
+    void operator()(T* p) const noexcept { std::free(p); }
+  };
+
+  /// Memory for `size` elements, not zeroed. Arrays of megabytes sit on huge pages where the
+  /// system has them: a first write then faults once per 2 MiB instead of once per 4 KiB, and
+  /// the batch writes each such array once, right after making it.
+  [[nodiscard]] static T* allocate(std::size_t size) {
+    if (size == 0) return nullptr;
+    if (size > std::size_t(-1) / sizeof(T)) throw std::bad_alloc();
+    const std::size_t bytes = size * sizeof(T);
+    constexpr std::size_t huge_page = std::size_t{2} << 20;
+    void* p = nullptr;
+    if (bytes >= 2 * huge_page) {
+      p = std::aligned_alloc(huge_page, (bytes + huge_page - 1) / huge_page * huge_page);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+      if (p != nullptr) (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    } else {
+      p = std::malloc(bytes);
+    }
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+
+  std::unique_ptr<T[], Free> data_;
   std::size_t size_ = 0;
 };
 
