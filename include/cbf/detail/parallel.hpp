@@ -57,12 +57,15 @@ CBF_DETAIL_ENGINE void run_tasks(std::size_t count, const std::function<void(std
   } else {
     std::vector<std::thread> threads;
     threads.reserve(count - 1);
+    std::size_t started = 1;  // tasks 1 .. started-1 run on threads of their own
     try {
-      for (std::size_t i = 1; i < count; ++i) threads.emplace_back(guarded, i);
+      for (; started < count; ++started) threads.emplace_back(guarded, started);
     } catch (const std::system_error&) {
-      // No more threads to be had: workers pull work until none is left, so fewer still finish it.
+      // No more threads to be had: the caller runs the tasks left, after its own. A task may be
+      // a fixed part of a pass (not a worker pulling work), so every one must run.
     }
     guarded(0);
+    for (std::size_t i = started; i < count; ++i) guarded(i);
     for (auto& t : threads) t.join();
   }
   if (failure) std::rethrow_exception(failure);
