@@ -152,11 +152,17 @@ class TextPool {
     bool negative = false;
   };
 
-  /// The id of an integer given as its bits and sign, trying the last one first.
-  [[nodiscard]] TextId intern_bits(std::uint64_t bits, bool negative) {
+  /// The id of an integer given as its bits and sign, trying the last one first. The comparison
+  /// with the last one is inlined (a session's events repeat its id); the rest is a call.
+  [[nodiscard, gnu::always_inline]] TextId intern_bits(std::uint64_t bits, bool negative) {
     if (last_number_.id != no_text && last_number_.bits == bits &&
         last_number_.negative == negative)
       return last_number_.id;
+    return intern_new_bits(bits, negative);
+  }
+
+  /// intern_bits past its memo.
+  [[nodiscard, gnu::noinline]] TextId intern_new_bits(std::uint64_t bits, bool negative) {
     last_number_ = NumberSlot{bits, find_or_add_number(bits, negative), negative};
     return last_number_.id;
   }
