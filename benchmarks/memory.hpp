@@ -32,6 +32,19 @@ inline void* counted_alloc(std::size_t size) {
   return p;
 }
 
+/// counted_alloc aligned to `align` (a power of two).
+inline void* counted_aligned_alloc(std::size_t size, std::align_val_t align) {
+  const auto a = static_cast<std::size_t>(align);
+  void* p = std::aligned_alloc(a, (size + a - 1) / a * a);  // a whole number of `align`
+  if (p == nullptr) throw std::bad_alloc();
+  const auto bytes = static_cast<std::int64_t>(malloc_usable_size(p));
+  const std::int64_t now = heap_now.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  std::int64_t peak = heap_peak.load(std::memory_order_relaxed);
+  while (now > peak && !heap_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+  return p;
+}
+
 inline void counted_free(void* p) noexcept {
   if (p == nullptr) return;
   heap_now.fetch_sub(static_cast<std::int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
@@ -46,3 +59,17 @@ void operator delete(void* p) noexcept { cbf::bench::counted_free(p); }
 void operator delete[](void* p) noexcept { cbf::bench::counted_free(p); }
 void operator delete(void* p, std::size_t) noexcept { cbf::bench::counted_free(p); }
 void operator delete[](void* p, std::size_t) noexcept { cbf::bench::counted_free(p); }
+void* operator new(std::size_t size, std::align_val_t align) {
+  return cbf::bench::counted_aligned_alloc(size, align);
+}
+void* operator new[](std::size_t size, std::align_val_t align) {
+  return cbf::bench::counted_aligned_alloc(size, align);
+}
+void operator delete(void* p, std::align_val_t) noexcept { cbf::bench::counted_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { cbf::bench::counted_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  cbf::bench::counted_free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  cbf::bench::counted_free(p);
+}

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cbf/detail/uninitialized_array.hpp>
 
+#include "../counting_heap.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -46,4 +48,23 @@ TEST_CASE("an uninitialized array of megabytes starts on a huge page boundary", 
 TEST_CASE("an uninitialized array too large to count in bytes throws bad_alloc", "[detail]") {
   CHECK_THROWS_AS(cbf::detail::UninitializedArray<std::uint64_t>(std::size_t(-1) / 4),
                   std::bad_alloc);
+}
+
+TEST_CASE("an uninitialized array takes its memory from the global operator new", "[detail]") {
+  // A host that replaces operator new to bound or count its heap sees the batch's arrays too.
+#if !CBF_TEST_COUNTS_HEAP
+  WARN("skipped: ThreadSanitizer owns operator new, so allocations are not counted");
+#else
+  for (const std::size_t bytes : {std::size_t{4096}, std::size_t{6} << 20}) {
+    INFO("bytes " << bytes);
+    const std::int64_t before = heap::now.load();
+    const std::int64_t blocks = heap::allocations.load();
+    {
+      const cbf::detail::UninitializedArray<std::uint64_t> array(bytes / 8);
+      CHECK(heap::allocations.load() == blocks + 1);
+      CHECK(heap::now.load() - before >= static_cast<std::int64_t>(bytes));
+    }
+    CHECK(heap::now.load() == before);
+  }
+#endif
 }

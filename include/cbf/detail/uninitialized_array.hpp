@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -42,7 +41,8 @@ class UninitializedArray {
  public:
   UninitializedArray() = default;
   /// `size` elements of indeterminate value: write each before reading it.
-  explicit UninitializedArray(std::size_t size) : data_(allocate(size)), size_(size) {}
+  explicit UninitializedArray(std::size_t size)
+      : data_(allocate(size), Free{size * sizeof(T) >= huge_bytes}), size_(size) {}
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] T* data() noexcept { return data_.get(); }
@@ -55,26 +55,33 @@ class UninitializedArray {
   [[nodiscard]] const T* end() const noexcept { return data() + size_; }
 
  private:
+  /// Arrays of at least this many bytes are made on huge pages.
+  static constexpr std::size_t huge_bytes = 2 * huge_page_bytes;
+
+  /// Returns memory to the operator new that made it (aligned to a huge page or not).
   struct Free {
-    void operator()(T* p) const noexcept { std::free(p); }
+    bool huge = false;
+    void operator()(T* p) const noexcept {
+      if (huge)
+        ::operator delete (p, std::align_val_t{huge_page_bytes});
+      else
+        ::operator delete(p);
+    }
   };
 
-  /// Memory for `size` elements, not zeroed. Arrays of megabytes sit on huge pages where the
-  /// system has them: a first write then faults once per 2 MiB instead of once per 4 KiB, and
-  /// the batch writes each such array once, right after making it.
+  /// Memory for `size` elements, not zeroed, from the global operator new, so a host that
+  /// replaces it counts this memory too. Arrays of megabytes sit on huge pages where the system
+  /// has them: a first write then faults once per 2 MiB instead of once per 4 KiB, and the batch
+  /// writes each such array once, right after making it.
   [[nodiscard]] static T* allocate(std::size_t size) {
     if (size == 0) return nullptr;
-    if (size > std::size_t(-1) / sizeof(T)) throw std::bad_alloc();
+    if (size > std::size_t(-1) / sizeof(T) - huge_page_bytes) throw std::bad_alloc();
     const std::size_t bytes = size * sizeof(T);
-    void* p = nullptr;
-    if (bytes >= 2 * huge_page_bytes) {
-      p = std::aligned_alloc(huge_page_bytes,
-                             (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes);
-      if (p != nullptr) advise_huge_pages(p, bytes);
-    } else {
-      p = std::malloc(bytes);
-    }
-    if (p == nullptr) throw std::bad_alloc();
+    if (bytes < huge_bytes) return static_cast<T*>(::operator new(bytes));
+    // A whole number of huge pages, so the advice covers the last one too.
+    void* p = ::operator new ((bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes,
+                              std::align_val_t{huge_page_bytes});
+    advise_huge_pages(p, bytes);
     return static_cast<T*>(p);
   }
 
