@@ -21,8 +21,8 @@ inline std::int64_t reset_heap_peak() {
   return now;
 }
 
-inline void* counted_alloc(std::size_t size) {
-  void* p = std::malloc(size == 0 ? 1 : size);
+/// Counts a block from malloc or aligned_alloc, throwing bad_alloc for null.
+inline void* counted(void* p) {
   if (p == nullptr) throw std::bad_alloc();
   const auto bytes = static_cast<std::int64_t>(malloc_usable_size(p));
   const std::int64_t now = heap_now.fetch_add(bytes, std::memory_order_relaxed) + bytes;
@@ -32,17 +32,12 @@ inline void* counted_alloc(std::size_t size) {
   return p;
 }
 
+inline void* counted_alloc(std::size_t size) { return counted(std::malloc(size == 0 ? 1 : size)); }
+
 /// counted_alloc aligned to `align` (a power of two).
 inline void* counted_aligned_alloc(std::size_t size, std::align_val_t align) {
   const auto a = static_cast<std::size_t>(align);
-  void* p = std::aligned_alloc(a, (size + a - 1) / a * a);  // a whole number of `align`
-  if (p == nullptr) throw std::bad_alloc();
-  const auto bytes = static_cast<std::int64_t>(malloc_usable_size(p));
-  const std::int64_t now = heap_now.fetch_add(bytes, std::memory_order_relaxed) + bytes;
-  std::int64_t peak = heap_peak.load(std::memory_order_relaxed);
-  while (now > peak && !heap_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
-  }
-  return p;
+  return counted(std::aligned_alloc(a, (size + a - 1) / a * a));  // a whole number of `align`
 }
 
 inline void counted_free(void* p) noexcept {
