@@ -79,9 +79,9 @@ class UninitializedArray {
     const std::size_t bytes = size * sizeof(T);
     if (bytes < huge_bytes) return static_cast<T*>(::operator new(bytes));
     // A whole number of huge pages, so the advice covers the last one too.
-    void* p = ::operator new ((bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes,
-                              std::align_val_t{huge_page_bytes});
-    advise_huge_pages(p, bytes);
+    const std::size_t rounded = (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
+    void* p = ::operator new (rounded, std::align_val_t{huge_page_bytes});
+    advise_huge_pages(p, rounded);
     return static_cast<T*>(p);
   }
 
