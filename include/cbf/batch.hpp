@@ -164,41 +164,42 @@ template <class Raw>
   }
 }
 
+/// A record's key of integers into `key`; false when it has no customer_id.
+template <class R>
+[[nodiscard, gnu::always_inline]] inline bool number_key_of(const R& r, KeyTable::NumberKey& key) {
+  if (!number_parts(raw_customer_id(r), key.customer_bits, key.customer_negative)) return false;
+  if constexpr (has_shop_id<R>)
+    key.shop_present = number_parts(raw_shop_id(r), key.shop_bits, key.shop_negative);
+  return true;
+}
+
 /// First pass over records [first, last) of one kind, into `out`: each record's key id in
 /// `table` (KeyTable::none without a customer_id), counting records without a customer_id, and
 /// the latest valid stamp (§4.1).
 template <class Iterator, class Stamp>
 void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std::int64_t& unkeyed,
                 Stamp stamp, std::optional<Timestamp>& latest, std::uint32_t* out) {
+  using R = std::remove_cvref_t<decltype(deref(*first))>;
+  // Integer ids are looked up by value: no digits, no text hash.
+  constexpr bool by_value = number_customer_id<R> && (number_shop_id<R> || !has_shop_id<R>);
   for (; first != last; ++first) {
     const auto& r = deref(*first);
-    using R = std::remove_cvref_t<decltype(r)>;
-    if constexpr (number_customer_id<R> &&
-                  (number_shop_id<R> || !has_shop_id<R>)&&std::random_access_iterator<Iterator>) {
+    if constexpr (by_value && std::random_access_iterator<Iterator>) {
       // A key's slot is loaded ahead: the table of every key lies outside the core's caches.
       constexpr std::ptrdiff_t distance = 16;
-      if (last - first > distance) {
-        const auto& ahead = deref(first[distance]);
-        KeyTable::NumberKey key;
-        if (number_parts(raw_customer_id(ahead), key.customer_bits, key.customer_negative)) {
-          if constexpr (has_shop_id<R>)
-            key.shop_present = number_parts(raw_shop_id(ahead), key.shop_bits, key.shop_negative);
-          table.prefetch_number(key);
-        }
-      }
+      if (KeyTable::NumberKey ahead;
+          last - first > distance && number_key_of(deref(first[distance]), ahead))
+        table.prefetch_number(ahead);
     }
     const TimeField t = stamp(r);
     if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
-    if constexpr (number_customer_id<R> && (number_shop_id<R> || !has_shop_id<R>)) {
-      // Integer ids are looked up by value: no digits, no text hash.
+    if constexpr (by_value) {
       KeyTable::NumberKey key;
-      if (!number_parts(raw_customer_id(r), key.customer_bits, key.customer_negative)) {
+      if (!number_key_of(r, key)) {
         ++unkeyed;
         *out++ = KeyTable::none;
         continue;
       }
-      if constexpr (has_shop_id<R>)
-        key.shop_present = number_parts(raw_shop_id(r), key.shop_bits, key.shop_negative);
       *out++ = table.number(key, insert);
     } else {
       IdDigits customer_digits;
