@@ -8,6 +8,7 @@
 #include <range/v3/view/concat.hpp>
 #include <range/v3/view/filter.hpp>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -210,6 +211,38 @@ TEST_CASE("interactions join the record session with exactly their session_id", 
   CHECK(member_inputs(ctx, 1) == Inputs{0, 4});
   CHECK(ctx.interactions.size() == 5);  // unmatched interactions are still used
   CHECK(ctx.sessions[1].page_views == 2);
+}
+
+TEST_CASE("a session's members interleaved with another's are folded as one walk", "[context]") {
+  // Record sessions A and B overlap in time. A's walk (its first product, the kind before each
+  // product view) goes on across B's members between its own.
+  const Sessions s{sess("A", t0), sess("B", t0 + sec(1))};
+  const Interactions e{ev("product_view", t0 + sec(1)).session("A").product("p1"),
+                       ev("search", t0 + sec(2)).session("B"),
+                       ev("page_view", t0 + sec(3)).session("A"),
+                       ev("product_view", t0 + sec(4)).session("B").product("p2"),
+                       ev("product_view", t0 + sec(5)).session("A").product("p3"),
+                       ev("add_to_cart", t0 + sec(6)).session("B"),
+                       ev("product_view", t0 + sec(7)).session("A").product("p1")};
+  const auto ctx = context_of(e, s);
+  REQUIRE(ctx.sessions.size() == 2);
+  CHECK(member_inputs(ctx, 0) == Inputs{0, 2, 4, 6});
+  CHECK(member_inputs(ctx, 1) == Inputs{1, 3, 5});
+  CHECK(ctx.sessions[0].page_views == 4);  // product and page views: default page-view kinds
+  CHECK(ctx.sessions[1].page_views == 2);  // the search and the product view
+  CHECK(ctx.sessions[0].activity.compared_products);  // p3 differs from A's first, p1
+  CHECK_FALSE(ctx.sessions[0].activity.added_to_cart);
+  CHECK(ctx.sessions[1].activity.added_to_cart);
+  CHECK_FALSE(ctx.sessions[1].activity.compared_products);             // p2 alone
+  using Votes = std::array<std::int64_t, cbf::discovery_label_count>;  // search, browse, related,
+                                                                       // direct, cart
+  // A's p1 direct; B's p2 after B's search; A's p3 after A's page_view, browse; A's second p1
+  // after p3, related.
+  CHECK(ctx.product_view_votes == Votes{1, 1, 1, 1, 0});
+  // With paired page views, A's page_view is skipped: p3 comes after A's p1, related.
+  cbf::Config paired = at_as_of;
+  paired.paired_page_views = true;
+  CHECK(context_of(e, s, {}, paired).product_view_votes == Votes{1, 0, 2, 1, 0});
 }
 
 TEST_CASE("when every Session record is filtered the sessions are derived", "[context]") {
