@@ -182,6 +182,10 @@ void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std
   using R = std::remove_cvref_t<decltype(deref(*first))>;
   // Integer ids are looked up by value: no digits, no text hash.
   constexpr bool by_value = number_customer_id<R> && (number_shop_id<R> || !has_shop_id<R>);
+  // The latest stamp and the count in locals: records logged in time order raise the stamp at
+  // almost every one, and through the references it was stored and loaded again each time.
+  std::optional<Timestamp> newest = latest;
+  std::int64_t without_key = 0;
   for (; first != last; ++first) {
     const auto& r = deref(*first);
     if constexpr (by_value && std::random_access_iterator<Iterator>) {
@@ -192,11 +196,11 @@ void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std
         table.prefetch_number(ahead);
     }
     const TimeField t = stamp(r);
-    if (t.is_valid() && (!latest || t.value() > *latest)) latest = t.value();
+    if (t.is_valid() && (!newest || t.value() > *newest)) newest = t.value();
     if constexpr (by_value) {
       KeyTable::NumberKey key;
       if (!number_key_of(r, key)) {
-        ++unkeyed;
+        ++without_key;
         *out++ = KeyTable::none;
         continue;
       }
@@ -205,7 +209,7 @@ void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std
       IdDigits customer_digits;
       const std::string_view customer_id = id_or_empty(id_text_customer_id(r, customer_digits));
       if (customer_id.empty()) {
-        ++unkeyed;  // no key: it can belong to no customer
+        ++without_key;  // no key: it can belong to no customer
         *out++ = KeyTable::none;
         continue;
       }
@@ -214,6 +218,8 @@ void key_ids_of(Iterator first, Iterator last, KeyTable& table, bool insert, std
       *out++ = insert ? table.insert(shop_id, customer_id) : table.find(shop_id, customer_id);
     }
   }
+  latest = newest;
+  unkeyed += without_key;
 }
 
 /// Records per part below which the first pass is not split across workers.
