@@ -397,8 +397,15 @@ class IdCounter {
       largest = std::max(largest, id);
     }
     if (largest >= counts_.size()) counts_.resize(std::size_t{largest} + 1, 0);
-    for (std::size_t k = 0; k < kept; ++k)
-      if (counts_[ids_[k]]++ == 0) distinct_.push_back(ids_[k]);
+    // A new id is kept without a branch too: whether the next one is new follows no pattern.
+    distinct_.resize(kept);
+    std::size_t distinct = 0;
+    for (std::size_t k = 0; k < kept; ++k) {
+      const TextId id = ids_[k];
+      distinct_[distinct] = id;
+      distinct += counts_[id]++ == 0 ? 1 : 0;
+    }
+    distinct_.resize(distinct);
     for (const TextId id : distinct_) f(id, std::size_t{counts_[id]});
   }
 

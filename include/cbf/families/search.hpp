@@ -103,8 +103,8 @@ CBF_DETAIL_ENGINE SearchFeatures search_features(const CustomerContext& ctx,
   scratch.id_counts.for_each(
       ctx.interactions,
       [&](const InteractionRow& row) {
-        if (row.kind != EventKind::search) return no_text;
-        ++searches;
+        // No branch on the kind, which follows no pattern: only searches have a query id.
+        searches += row.kind == EventKind::search ? 1 : 0;
         return row.search_query;
       },
       [&](TextId, std::size_t count) {
