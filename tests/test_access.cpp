@@ -373,6 +373,55 @@ TEST_CASE("integer ids and EventKind event types give the features of their deci
   }
 }
 
+TEST_CASE("searches of integer-id records whose queries are views keep their own queries") {
+  // Such records' queries are interned after the pass over the records (defers_search_query):
+  // each search must still get its own query, and the pool the ids of the text records' pass.
+  struct ViewedQueryEvent {
+    std::int64_t customer_id;
+    std::int64_t session_id;
+    cbf::EventKind event_type;
+    std::string_view search_query;
+    sys_seconds created_at;
+  };
+  static_assert(cbf::detail::defers_search_query<ViewedQueryEvent>);
+  static_assert(!cbf::detail::defers_search_query<cbf::Interaction>);
+  const std::array<std::string, 6> queries{"Shoes", " red  hat", "", "shoes", "mug", "MUG "};
+  std::vector<ViewedQueryEvent> events;
+  std::vector<cbf::Interaction> text_events;
+  for (int i = 0; i < 40; ++i) {
+    const cbf::EventKind kind = std::array{cbf::EventKind::search, cbf::EventKind::product_view,
+                                           cbf::EventKind::page_view}[i % 3];
+    const std::string_view query =
+        kind == cbf::EventKind::search ? std::string_view(queries[(i / 3) % 6]) : "";
+    // 17 and 40 are coprime: every second once, out of input order.
+    const sys_seconds at = t0 - hours{1} + seconds{(i * 17) % 40};
+    events.push_back({7, 100 + i / 10, kind, query, at});
+    text_events.push_back({"", "7", std::to_string(100 + i / 10), event_text(kind), "", "", "",
+                           std::string(query), std::nullopt, "", at});
+  }
+  cbf::Config at;
+  at.as_of = t0;
+  const auto numeric =
+      cbf::make_context(cbf::no_records<NumericCustomer>, events, cbf::no_records<NumericSession>,
+                        cbf::no_records<NumericOrderLine>, at);
+  const auto text =
+      cbf::make_context(cbf::no_records<cbf::Customer>, text_events, cbf::no_records<cbf::Session>,
+                        cbf::no_records<cbf::Attribution>, at);
+  REQUIRE(numeric.interactions.size() == 40);
+  REQUIRE(text.interactions.size() == 40);
+  for (std::size_t i = 0; i < 40; ++i) {
+    const cbf::InteractionRow& a = numeric.interactions[i];
+    const cbf::InteractionRow& b = text.interactions[i];
+    INFO("row " << i << ", input " << a.input_index);
+    CHECK(a.input_index == b.input_index);
+    CHECK(a.search_query == b.search_query);
+    CHECK(numeric.texts.queries.text(a.search_query) == text.texts.queries.text(b.search_query));
+  }
+  CHECK(numeric.texts.queries.text(numeric.interactions[0].search_query) == "shoes");
+  CHECK(cbf::compute_features(numeric).search_query_diversity ==
+        cbf::compute_features(text).search_query_diversity);
+}
+
 TEST_CASE("one customer's integer records give the row of the batch") {
   const TwinShops t = make_twin_shops(4);
   cbf::Config at;
@@ -464,7 +513,8 @@ TEST_CASE("an EventKind outside the enumeration reads as other, as an unknown ev
     sys_seconds created_at;
     std::string_view product_id;
   };
-  const auto unmapped = static_cast<cbf::EventKind>(200);  // a host's cast of a kind it never mapped
+  const auto unmapped =
+      static_cast<cbf::EventKind>(200);  // a host's cast of a kind it never mapped
   CHECK(cbf::detail::event_kind_of(KindOnly{"c", unmapped, t0, ""}) == cbf::EventKind::other);
   const auto events_with = [&](cbf::EventKind middle) {
     return std::vector<KindOnly>{{"c", cbf::EventKind::page_view, t0, ""},

@@ -238,6 +238,12 @@ struct SessionWalk {
   std::uint8_t before_last = event_kind_count;
 };
 
+/// A search whose query is interned after the pass over the records (defers_search_query).
+struct DeferredQuery {
+  std::uint32_t row;      ///< in CustomerContext::interactions
+  std::string_view text;  ///< the record's search_query, raw
+};
+
 /// Buffers of sort_by_time_order.
 struct TimeOrderScratch {
   std::vector<TimeOrderKey> keys;
@@ -269,6 +275,7 @@ struct ContextScratch {
   SessionIndex index;
   std::vector<SessionWalk> walks;  ///< by session, while resolve_sessions walks the members
   std::vector<std::uint32_t> order_rows;
+  std::vector<DeferredQuery> deferred_queries;  ///< read_interactions' searches, when deferred
 };
 
 }  // namespace detail

@@ -448,6 +448,20 @@ inline constexpr bool is_erased_records<ErasedRecords<Record>> = true;
   if (!text.empty()) __builtin_prefetch(text.data());
 }
 
+/// Whether read_interactions interns the search queries of records of this type after its pass
+/// over them, from their views kept in order, with each text prefetched a few queries ahead. With
+/// integer ids the query is mostly the only text a record has: prefetching it from the record
+/// eight ahead made the pass wait for that record's lines, which prefetch_record_text then
+/// loaded while they were still on their way (docs/benchmarks.md, seventh session).
+template <class Record>
+inline constexpr bool defers_search_query = [] {
+  if constexpr (has_search_query<Record>)
+    return number_id<decltype(raw_customer_id(std::declval<const Record&>()))> &&
+           !owned_text<decltype(raw_search_query(std::declval<const Record&>()))>;
+  else
+    return false;
+}();
+
 /// Starts loading the text record r's reading will touch: with text ids the two cache lines at
 /// its customer_id (where a host's row text usually lies); with integer ids its search query and
 /// labels, which lie anywhere. Two fixed lines, not prefetch_bytes over the row: measured, 64 or
@@ -460,9 +474,7 @@ template <class Record>
     __builtin_prefetch(text);
     __builtin_prefetch(text + 64);
   } else {
-    if constexpr (has_search_query<Record>)
-      if constexpr (!owned_text<decltype(raw_search_query(r))>)
-        prefetch_text(field::search_query(r));
+    // Not the search query: read_interactions interns it after its pass (defers_search_query).
     if constexpr (has_device_type<Record>)
       if constexpr (!owned_text<decltype(raw_device_type(r))>) prefetch_text(field::device_type(r));
     if constexpr (has_referrer_type<Record>)
@@ -584,6 +596,23 @@ void read_customers(CustomerContext& ctx, Range&& customers, const Window& windo
   }
 }
 
+/// Interns the queries read_interactions deferred, in their rows' order, so the pool gives them
+/// the ids it would have in the pass; each text is prefetched a few queries ahead.
+CBF_DETAIL_ENGINE void intern_deferred_queries(CustomerContext& ctx);
+#if CBF_DETAIL_ENGINE_DEFINITIONS
+CBF_DETAIL_ENGINE void intern_deferred_queries(CustomerContext& ctx) {
+  const std::vector<DeferredQuery>& queries = ctx.scratch.deferred_queries;
+  constexpr std::size_t distance = 8;
+  const std::size_t n = queries.size();
+  for (std::size_t i = 0; i < std::min(n, distance); ++i) prefetch_text(queries[i].text);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + distance < n) prefetch_text(queries[i + distance].text);
+    ctx.interactions[queries[i].row].search_query =
+        intern_query(ctx.texts.queries, ctx.scratch.normalised, queries[i].text);
+  }
+}
+#endif
+
 // The per-record lambdas below are inlined into for_each_record's loop: as calls, their
 // prologues cost more than some of the fields they read.
 template <class Range>
@@ -594,6 +623,7 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
   // constructed again.
   std::vector<InteractionRow>& rows = ctx.interactions;
   std::size_t used = 0;
+  ctx.scratch.deferred_queries.clear();
   if constexpr (std::ranges::sized_range<Range>)
     rows.resize(std::ranges::size(interactions));
   else
@@ -611,28 +641,49 @@ void read_interactions(CustomerContext& ctx, Range&& interactions, const Window&
         bool bad_duration = false;
         const auto duration = read_view_duration(field::view_duration(r), bad_duration);
         if (bad_duration) ++ctx.diagnostics.interaction.bad_view_duration;
-        InteractionRow row;
-        row.time = created.value();
-        row.view_end = row.time + duration.value_or(Duration::zero());
-        row.input_index = input_index;
-        row.kind = *kind;
+        const Timestamp time = created.value();
+        const EventKind k = *kind;
         TextPools& texts = ctx.texts;
-        row.session_id = intern_session_id(texts.session_ids, r);
-        if (row.kind == EventKind::product_view)
-          row.product_id = intern_product_id(texts.product_ids, r);
-        if (row.kind == EventKind::product_view || row.kind == EventKind::collection_view)
-          row.category_id = intern_category_id(texts.category_ids, r);
-        if (row.kind == EventKind::search)
-          row.search_query =
-              intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
-        row.device_type = intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r),
-                                       interaction_device);
+        const TextId session_id = intern_session_id(texts.session_ids, r);
+        const TextId product_id =
+            k == EventKind::product_view ? intern_product_id(texts.product_ids, r) : no_text;
+        const TextId category_id = k == EventKind::product_view || k == EventKind::collection_view
+                                       ? intern_category_id(texts.category_ids, r)
+                                       : no_text;
+        TextId search_query = no_text;
+        if (k == EventKind::search) {
+          if constexpr (defers_search_query<std::remove_cvref_t<decltype(r)>>) {
+            // The row's index: the next row, written below.
+            const std::size_t index = std::ranges::sized_range<Range> ? used : rows.size();
+            ctx.scratch.deferred_queries.push_back(
+                DeferredQuery{static_cast<std::uint32_t>(index), field::search_query(r)});
+          } else {
+            search_query =
+                intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
+          }
+        }
+        const TextId device_type = intern_label(texts.labels, ctx.scratch.normalised,
+                                                field::device_type(r), interaction_device);
+        // Each field is stored into the row in place: a row built on the stack and then copied
+        // is read back in wide loads from narrower stores, which the core cannot forward.
+        InteractionRow* row = nullptr;
         if constexpr (std::ranges::sized_range<Range>)
-          rows[used++] = row;
+          row = &rows[used++];
         else
-          rows.push_back(row);
+          row = &rows.emplace_back();
+        row->time = time;
+        row->view_end = time + duration.value_or(Duration::zero());
+        row->input_index = input_index;
+        row->session = no_session;
+        row->session_id = session_id;
+        row->product_id = product_id;
+        row->category_id = category_id;
+        row->search_query = search_query;
+        row->device_type = device_type;
+        row->kind = k;
       });
   if constexpr (std::ranges::sized_range<Range>) rows.resize(used);
+  if (!ctx.scratch.deferred_queries.empty()) intern_deferred_queries(ctx);
 }
 
 /// After read_sessions' pass: of the used Session records with one session_id, keeps the first
