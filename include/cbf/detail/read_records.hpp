@@ -450,9 +450,9 @@ inline constexpr bool is_erased_records<ErasedRecords<Record>> = true;
 
 /// Whether read_interactions interns the search queries of records of this type after its pass
 /// over them, from their views kept in order, with each text prefetched a few queries ahead. With
-/// integer ids the query is mostly the only text a record has: prefetching it from the record
-/// eight ahead made the pass wait for that record's lines, which prefetch_record_text then
-/// loaded while they were still on their way (docs/benchmarks.md, seventh session).
+/// integer ids the query is mostly the only text a record has: a loop that reads every record
+/// to prefetch the text of the few that are searches waits for their lines for little, and
+/// 2–6 % of the batch went there (docs/benchmarks.md, seventh session).
 template <class Record>
 inline constexpr bool defers_search_query = [] {
   if constexpr (has_search_query<Record>)
@@ -486,26 +486,24 @@ template <class Record>
   }
 }
 
-/// Calls `f(record, input_index)` for each of the `n` records `at(i)` points to, prefetching
-/// each record and then its text (prefetch_record_text) a few records ahead. A customer's records
-/// lie anywhere in the host's memory, and waiting for each in turn would cost more than all the
-/// feature arithmetic. Prefetching never faults, so the second line may lie past the text.
+/// Calls `f(record, input_index)` for each of the `n` records `at(i)` points to, in chunks: the
+/// chunk's records are prefetched, then their text (prefetch_record_text), then read. A
+/// customer's records lie anywhere in the host's memory, and waiting for each in turn would cost
+/// more than all the feature arithmetic. Prefetching never faults, so the second line may lie
+/// past the text.
 template <class Record, class At, class F>
 [[gnu::always_inline]] inline void for_each_pointed_record(std::size_t n, At at, F& f) {
-  // Measured on the peers' data (docs/benchmarks.md): 16 records ahead for text ids as for
-  // integer ones, now that a record's every line is prefetched (a shorter distance for text ids
-  // paid only while the record's last line was not, and waited anyway).
-  constexpr std::size_t record_distance = 16;
-  constexpr std::size_t text_distance = record_distance / 2;
-  // The first records' text too, before the first is read: the loop prefetches text_distance
-  // ahead, so without this a customer's first records (all of its few sessions and orders)
-  // would wait for theirs. Their own lines were prefetched while the previous customer was
-  // computed (GroupedBatch::prefetch).
-  for (std::size_t i = 0; i < std::min(n, text_distance); ++i) prefetch_record_text(*at(i));
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + record_distance < n) prefetch_object(at(i + record_distance));
-    if (i + text_distance < n) prefetch_record_text(*at(i + text_distance));
-    f(*at(i), static_cast<std::uint32_t>(i));
+  // Loops that only prefetch keep many more lines on their way than the reading, whose
+  // iterations are long, would with a prefetch a fixed distance ahead: the core runs far ahead
+  // through them. Measured on the peers' data (docs/benchmarks.md, seventh session): chunks of 48
+  // records beat 16 records ahead by 2–7 %; 32 to 96 are within noise of each other. A chunk's
+  // text loop reads each record to find its text, by then mostly arrived.
+  constexpr std::size_t chunk = 48;
+  for (std::size_t begin = 0; begin < n; begin += chunk) {
+    const std::size_t end = std::min(n, begin + chunk);
+    for (std::size_t i = begin; i < end; ++i) prefetch_object(at(i));
+    for (std::size_t i = begin; i < end; ++i) prefetch_record_text(*at(i));
+    for (std::size_t i = begin; i < end; ++i) f(*at(i), static_cast<std::uint32_t>(i));
   }
 }
 
