@@ -463,10 +463,11 @@ inline constexpr bool defers_search_query = [] {
 }();
 
 /// Starts loading the text record r's reading will touch: with text ids the two cache lines at
-/// its customer_id (where a host's row text usually lies); with integer ids its search query and
-/// labels, which lie anywhere. Two fixed lines, not prefetch_bytes over the row: measured, 64 or
-/// 96 bytes from customer_id were slower (docs/benchmarks.md, fifth session), as the core's
-/// misses in flight, not the distance, bound this reading.
+/// its customer_id (where a host's row text usually lies); with integer ids its labels, which lie
+/// anywhere (its search query is read after the records: defers_search_query). Two fixed lines, not
+/// prefetch_bytes over the row: measured, 64 or 96 bytes from customer_id were slower
+/// (docs/benchmarks.md, fifth session), as the core's misses in flight, not the distance, bound
+/// this reading.
 template <class Record>
 [[gnu::always_inline]] inline void prefetch_record_text(const Record& r) noexcept {
   if constexpr (!number_id<decltype(raw_customer_id(r))>) {
