@@ -398,14 +398,14 @@ class IdCounter {
     }
     if (largest >= counts_.size()) counts_.resize(std::size_t{largest} + 1, 0);
     // A new id is kept without a branch too: whether the next one is new follows no pattern.
-    distinct_.resize(kept);
+    // The new ids are gathered in place, at the front of ids_ (never ahead of the one read).
     std::size_t distinct = 0;
     for (std::size_t k = 0; k < kept; ++k) {
       const TextId id = ids_[k];
-      distinct_[distinct] = id;
+      ids_[distinct] = id;
       distinct += counts_[id]++ == 0 ? 1 : 0;
     }
-    distinct_.resize(distinct);
+    distinct_.assign(ids_.begin(), ids_.begin() + static_cast<std::ptrdiff_t>(distinct));
     for (const TextId id : distinct_) f(id, std::size_t{counts_[id]});
   }
 

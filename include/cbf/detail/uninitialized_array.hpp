@@ -42,7 +42,7 @@ class UninitializedArray {
   UninitializedArray() = default;
   /// `size` elements of indeterminate value: write each before reading it.
   explicit UninitializedArray(std::size_t size)
-      : data_(allocate(size), Free{size * sizeof(T) >= huge_bytes}), size_(size) {}
+      : data_(allocate(size), Free{huge(size)}), size_(size) {}
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] T* data() noexcept { return data_.get(); }
@@ -55,8 +55,10 @@ class UninitializedArray {
   [[nodiscard]] const T* end() const noexcept { return data() + size_; }
 
  private:
-  /// Arrays of at least this many bytes are made on huge pages.
-  static constexpr std::size_t huge_bytes = 2 * huge_page_bytes;
+  /// Whether an array of `size` elements is made on huge pages: from 4 MiB.
+  [[nodiscard]] static constexpr bool huge(std::size_t size) noexcept {
+    return size * sizeof(T) >= 2 * huge_page_bytes;
+  }
 
   /// Returns memory to the operator new that made it (aligned to a huge page or not).
   struct Free {
@@ -77,7 +79,7 @@ class UninitializedArray {
     if (size == 0) return nullptr;
     if (size > std::size_t(-1) / sizeof(T) - huge_page_bytes) throw std::bad_alloc();
     const std::size_t bytes = size * sizeof(T);
-    if (bytes < huge_bytes) return static_cast<T*>(::operator new(bytes));
+    if (!huge(size)) return static_cast<T*>(::operator new(bytes));
     // A whole number of huge pages, so the advice covers the last one too.
     const std::size_t rounded = (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
     void* p = ::operator new (rounded, std::align_val_t{huge_page_bytes});
