@@ -15,6 +15,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -757,4 +758,274 @@ TEST_CASE("keys are ordered as byte strings also when their first eight bytes ti
       "|12345678", "|12345678\0"s, "|123456789",         "|12345678\xff",        "|2",
       "\0|1"s,     "shop-0001|5",  "shop-0001a|9",       "shop-0001b|1"};
   CHECK(order == by_hand);
+}
+
+// ---- packed interactions ---------------------------------------------------------------------
+
+namespace {
+
+/// An interaction type that packs (no view_duration, no device_type): its text ids are packed
+/// when they are an integer's decimal digits that fit 32 bits.
+struct LeanInteraction {
+  std::string shop_id, customer_id, session_id, event_type, product_id, category_id, search_query;
+  cbf::TimeField created_at;
+};
+
+/// The same with integer ids and the event kind as cbf::EventKind (missing when empty).
+struct NumericLeanInteraction {
+  std::int64_t customer_id;
+  std::optional<std::int64_t> session_id, product_id, category_id;
+  std::optional<cbf::EventKind> event_type;
+  std::string_view search_query;
+  cbf::TimeField created_at;
+};
+
+/// `text` with a mix of ids the packed rows keep ("s3" → "3", "p5" → "5", "A" → "1") and ids they
+/// cannot keep ("s3" → "03", a number past 32 bits, text), chosen by `roll` in [0, 8).
+std::string lean_id(const std::string& text, std::int64_t roll) {
+  std::string digits;
+  for (const char c : text)
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  if (cbf::detail::trim(text).empty()) return text;  // blank: no id
+  if (digits.empty()) digits = std::to_string(static_cast<unsigned char>(text[0]) - 'A' + 1);
+  if (roll == 0) return "0" + digits;  // not an integer's digits
+  if (roll == 1) return std::to_string(4294967296LL + std::stoll(digits));  // past 32 bits
+  if (roll == 2) return "-" + digits;  // fits, negative ("-0" does not)
+  if (roll == 3) return text;          // text
+  return digits;
+}
+
+/// The interactions of `r` as LeanInteraction, each field's id packed or not by a roll of `seed`;
+/// two stamps in three rounded to whole seconds (a stamp finer than a second is not packed).
+std::vector<LeanInteraction> lean_interactions(const Records& r, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const auto roll = [&] { return static_cast<std::int64_t>(rng() % 8); };
+  std::vector<LeanInteraction> out;
+  for (const cbf::Interaction& e : r.interactions) {
+    LeanInteraction l{e.shop_id,
+                      e.customer_id,
+                      lean_id(e.session_id, roll()),
+                      e.event_type,
+                      lean_id(e.product_id, roll()),
+                      lean_id(e.category_id, roll()),
+                      e.search_query,
+                      e.created_at};
+    if (l.created_at.is_valid() && rng() % 3 != 0)
+      l.created_at = cbf::TimeField{std::chrono::floor<std::chrono::seconds>(l.created_at.value())};
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a batch packs the interactions of a lean type held in a contiguous range",
+          "[batch_engine]") {
+  using cbf::detail::InputKind;
+  using cbf::detail::InputOps;
+  static_assert(cbf::detail::packs_interactions<LeanInteraction>);
+  static_assert(cbf::detail::packs_interactions<NumericLeanInteraction>);
+  static_assert(!cbf::detail::packs_interactions<cbf::Interaction>);  // view_duration, device_type
+  static_assert(InputOps<InputKind::interactions, const std::vector<LeanInteraction>>::packs);
+  static_assert(InputOps<InputKind::interactions, std::span<const LeanInteraction>>::packs);
+  static_assert(!InputOps<InputKind::interactions, const std::deque<LeanInteraction>>::packs);
+  static_assert(
+      !InputOps<InputKind::interactions, const std::vector<const LeanInteraction*>>::packs);
+  static_assert(!InputOps<InputKind::sessions, const Sessions>::packs);
+
+  std::vector<LeanInteraction> lean{{"", "c", "12", "search", "", "", "Shoes", {}}};
+  const cbf::detail::BatchInput input =
+      cbf::detail::batch_input<InputKind::interactions>(std::as_const(lean));
+  CHECK(input.packs);
+}
+
+TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and its query",
+          "[batch_engine]") {
+  using cbf::detail::PackedInteraction;
+  cbf::detail::EventKindCache kinds;
+  const cbf::Timestamp base = as_of;
+  const auto pack = [&](const auto& r) { return cbf::detail::pack_interaction(r, 7, base, kinds); };
+  const auto escaped = [](const PackedInteraction& p) {
+    return (p.flags & PackedInteraction::escaped) != 0;
+  };
+
+  // A product view 5 seconds before the base: every field kept by value.
+  LeanInteraction view{"", "c", "42", "product_viewed", "2147483647", "-2147483648", "", {}};
+  view.created_at = cbf::TimeField{base - sec(5)};
+  PackedInteraction p = pack(view);
+  CHECK_FALSE(escaped(p));
+  CHECK(p.record == 7);
+  CHECK(p.seconds == -5);
+  CHECK(p.kind == cbf::EventKind::product_view);
+  CHECK(p.session_id == 42);
+  CHECK(p.product_id() == 2147483647);
+  CHECK(p.category_id() == -2147483648);
+  CHECK((p.flags & PackedInteraction::time_state) ==
+        static_cast<std::uint8_t>(cbf::TimeField::State::valid));
+  CHECK((p.flags & PackedInteraction::has_session));
+  CHECK((p.flags & PackedInteraction::has_product));
+  CHECK((p.flags & PackedInteraction::has_category));
+
+  // Escaped: a stamp finer than a second, an id past 32 bits, digits that are not an integer's.
+  LeanInteraction fine = view;
+  fine.created_at = cbf::TimeField{base + us(1)};
+  CHECK(escaped(pack(fine)));
+  LeanInteraction wide = view;
+  wide.product_id = "2147483648";
+  CHECK(escaped(pack(wide)));
+  LeanInteraction zero_led = view;
+  zero_led.session_id = "042";
+  CHECK(escaped(pack(zero_led)));
+  LeanInteraction minus_zero = view;
+  minus_zero.category_id = "-0";
+  CHECK(escaped(pack(minus_zero)));
+  LeanInteraction far = view;
+  far.created_at = cbf::TimeField{base - sec(std::int64_t{1} << 31) - sec(1)};
+  CHECK(escaped(pack(far)));
+
+  // A page view's product and category are not read, so they need not fit.
+  LeanInteraction page = wide;
+  page.event_type = "page_viewed";
+  page.category_id = "A";
+  p = pack(page);
+  CHECK_FALSE(escaped(p));
+  CHECK_FALSE((p.flags & PackedInteraction::has_product));
+  CHECK_FALSE((p.flags & PackedInteraction::has_category));
+
+  // A search keeps a view of its query; a blank session id is absent, not escaped.
+  LeanInteraction search{"", "c", "  ", "search_submitted", "", "", " Red  Hat ", {}};
+  search.created_at = cbf::TimeField{base};
+  p = pack(search);
+  CHECK_FALSE(escaped(p));
+  CHECK_FALSE((p.flags & PackedInteraction::has_session));
+  CHECK(p.query() == " Red  Hat ");
+  CHECK(p.query().data() == search.search_query.data());
+  LeanInteraction huge = search;
+  huge.search_query.assign(70000, 'x');
+  CHECK(escaped(pack(huge)));
+
+  // Missing and unreadable stamps and kinds are kept as such, for the diagnostics.
+  LeanInteraction odd = view;
+  odd.created_at = cbf::TimeField::invalid();
+  odd.event_type = "";
+  p = pack(odd);
+  CHECK_FALSE(escaped(p));
+  CHECK((p.flags & PackedInteraction::time_state) ==
+        static_cast<std::uint8_t>(cbf::TimeField::State::invalid));
+  CHECK_FALSE((p.flags & PackedInteraction::has_kind));
+
+  // Integer ids: the same limits, by value; an unsigned id past INT64_MAX never fits.
+  NumericLeanInteraction n{1,  3000000000LL,        5, std::nullopt, cbf::EventKind::product_view,
+                           "", cbf::TimeField{base}};
+  CHECK(escaped(pack(n)));
+  n.session_id = -3;
+  p = pack(n);
+  CHECK_FALSE(escaped(p));
+  CHECK(p.session_id == -3);
+  CHECK(p.product_id() == 5);
+  CHECK_FALSE((p.flags & PackedInteraction::has_category));
+  n.event_type = std::nullopt;
+  CHECK_FALSE((pack(n).flags & PackedInteraction::has_kind));
+  struct UnsignedIds {
+    std::uint64_t customer_id = 1;
+    std::uint64_t session_id = std::numeric_limits<std::uint64_t>::max();
+    cbf::EventKind event_type = cbf::EventKind::page_view;
+    cbf::TimeField created_at;
+  };
+  CHECK(escaped(pack(UnsignedIds{.created_at = cbf::TimeField{base}})));
+}
+
+TEST_CASE("packed interactions give the rows of the same records read one by one",
+          "[batch_engine]") {
+  // A deque is not contiguous, so its records are read through pointers, not packed: the two runs
+  // must agree cell for cell, diagnostics included, with ids and stamps that pack and that do not.
+  for (const std::uint64_t seed : {31U, 32U, 33U}) {
+    INFO("seed " << seed);
+    const Records r = random_batch(seed, 400, GeneratorOptions{seed != 31, seed != 32, true});
+    const std::vector<LeanInteraction> packed = lean_interactions(r, seed);
+    const std::deque<LeanInteraction> pointed(packed.begin(), packed.end());
+    REQUIRE(packed.size() >= 2 * cbf::detail::min_part_records);
+    const cbf::BatchResult want = cbf::compute_batch(r.customers, pointed, r.sessions,
+                                                     r.attributions, at_as_of, {.threads = 1});
+    REQUIRE(want.customers.size() >= 300);
+    REQUIRE(want.diagnostics.interaction.used > 1000);
+    for (const unsigned threads : {1U, 2U}) {
+      INFO("threads " << threads);
+      check_identical(cbf::compute_batch(r.customers, packed, r.sessions, r.attributions, at_as_of,
+                                         {.threads = threads}),
+                      want);
+    }
+    // The default as_of (the latest stamp) is the packed stamps' base.
+    check_identical(
+        cbf::compute_batch(r.customers, packed, r.sessions, r.attributions, cbf::Config{}),
+        cbf::compute_batch(r.customers, pointed, r.sessions, r.attributions, cbf::Config{}));
+  }
+}
+
+TEST_CASE("packed interactions with integer ids give the rows of their records read one by one",
+          "[batch_engine]") {
+  std::mt19937_64 rng(5);
+  const auto pick = [&](std::int64_t n) { return static_cast<std::int64_t>(rng() % n); };
+  static constexpr std::array<const char*, 4> queries{"", "Shoes", " shoes ", "red  hat"};
+  std::vector<NumericLeanInteraction> packed;
+  for (int i = 0; i < 6000; ++i) {
+    NumericLeanInteraction e{};
+    e.customer_id = pick(300) - 20;
+    // 32-bit edges, numbers past them, and missing ids.
+    static constexpr std::array<std::int64_t, 6> sessions{
+        0, 7, -7, 2147483647, -2147483648LL, 2147483648LL};
+    if (pick(8) != 0) e.session_id = sessions[static_cast<std::size_t>(pick(6))] + pick(3);
+    if (pick(6) != 0) e.product_id = pick(5) == 0 ? (std::int64_t{1} << 40) + pick(3) : pick(9);
+    if (pick(6) != 0) e.category_id = pick(4);
+    if (pick(30) != 0) e.event_type = static_cast<cbf::EventKind>(pick(cbf::event_kind_count));
+    e.search_query = queries[static_cast<std::size_t>(pick(4))];
+    const std::int64_t roll = pick(30);
+    e.created_at = roll == 0   ? cbf::TimeField::invalid()
+                   : roll == 1 ? cbf::TimeField{}
+                   : roll == 2 ? cbf::TimeField{as_of - us(1 + pick(999999))}
+                               : cbf::TimeField{as_of - sec(pick(300LL * 86400) - 86400)};
+    packed.push_back(e);
+  }
+  const std::deque<NumericLeanInteraction> pointed(packed.begin(), packed.end());
+  const cbf::BatchResult want =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, pointed, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  REQUIRE(want.customers.size() == 300);
+  REQUIRE(want.diagnostics.interaction.after_as_of > 0);
+  REQUIRE(want.diagnostics.interaction.bad_timestamp > 0);
+  for (const unsigned threads : {1U, 2U}) {
+    INFO("threads " << threads);
+    check_identical(
+        cbf::compute_batch(cbf::no_records<cbf::Customer>, packed, cbf::no_records<cbf::Session>,
+                           cbf::no_records<cbf::Attribution>, at_as_of, {.threads = threads}),
+        want);
+  }
+}
+
+TEST_CASE("a customer's packed searches, views and sessions give the hand-computed features",
+          "[batch_engine]") {
+  // One session "1" of five events and one session "2" of one, both in the window:
+  // three searches ("Shoes", " shoes ", "hat": two distinct queries once normalised), views of
+  // products 10 and 11 after searches (a comparison in session 1, two "search" votes).
+  const auto at = [](std::int64_t minutes) { return cbf::TimeField{t0 + sec(60 * minutes)}; };
+  const std::vector<NumericLeanInteraction> lean{
+      {9, 1, std::nullopt, std::nullopt, cbf::EventKind::search, "Shoes", at(0)},
+      {9, 1, 10, 4, cbf::EventKind::product_view, "", at(1)},
+      {9, 1, std::nullopt, std::nullopt, cbf::EventKind::search, " shoes ", at(2)},
+      {9, 1, 11, 4, cbf::EventKind::product_view, "", at(3)},
+      {9, 1, std::nullopt, std::nullopt, cbf::EventKind::page_view, "", at(4)},
+      {9, 2, std::nullopt, std::nullopt, cbf::EventKind::search, "hat", at(600)},
+  };
+  const cbf::BatchResult result =
+      cbf::compute_batch(cbf::no_records<cbf::Customer>, lean, cbf::no_records<cbf::Session>,
+                         cbf::no_records<cbf::Attribution>, at_as_of);
+  REQUIRE(result.customers.size() == 1);
+  const cbf::CustomerBehaviorFeatures& f = result.customers[0].features;
+  CHECK(result.customers[0].customer_id == "9");
+  CHECK(result.diagnostics.interaction.used == 6);
+  CHECK(f.search_frequency == Approx(1.5));              // 3 searches / 2 sessions
+  CHECK(f.search_query_diversity == Approx(2.0 / 3.0));  // {shoes, hat} / 3
+  CHECK(f.product_comparison_behavior == Approx(1.0));   // the one session with views compared
+  CHECK(f.product_discovery_method == std::optional<std::string>("search"));
+  CHECK(f.avg_session_duration == Approx(2.0));  // (4 + 0) / 2 minutes
 }

@@ -133,36 +133,43 @@ inline void check_shard(const Shard& shard) {
                        " is not below the shard count " + std::to_string(shard.count));
 }
 
-/// One kind's records grouped by customer: `records[offsets[c] .. offsets[c+1])` are customer c's,
-/// customers in key order, each customer's records in input order. The pointers are untyped: the
-/// kind's BatchInput reads them back as its record type.
+/// One kind's records grouped by customer: customer c's are `[offsets[c], offsets[c+1])`,
+/// customers in key order, each customer's records in input order. They are pointers to the
+/// records, untyped (the kind's BatchInput reads them back as its record type), or, for
+/// interactions whose type packs (packs_interactions), packed rows of them.
 struct Grouped {
-  UninitializedArray<const void*> records;
+  UninitializedArray<const void*> records;  ///< empty when packed
+  UninitializedArray<PackedInteraction> packed;
+  bool is_packed = false;
+  Timestamp packed_base{};  ///< PackedInteraction::seconds count from it: the batch's as_of
   std::vector<std::uint32_t> offsets;
 
   [[nodiscard]] std::span<const void* const> of(std::size_t customer) const noexcept {
     return std::span<const void* const>(records.data() + offsets[customer],
                                         offsets[customer + 1] - offsets[customer]);
   }
-  /// Starts loading the first `limit` records of a customer, of `bytes` each, into the cache.
+  [[nodiscard]] std::span<const PackedInteraction> packed_of(std::size_t customer) const noexcept {
+    return std::span<const PackedInteraction>(packed.data() + offsets[customer],
+                                              offsets[customer + 1] - offsets[customer]);
+  }
+  /// Customer c's records.
+  [[nodiscard]] std::size_t count(std::size_t customer) const noexcept {
+    return offsets[customer + 1] - offsets[customer];
+  }
+  /// Every grouped record.
+  [[nodiscard]] std::size_t count() const noexcept { return offsets.empty() ? 0 : offsets.back(); }
+  /// Starts loading the first `limit` records of a customer, of `bytes` each, into the cache
+  /// (their packed rows when packed).
   void prefetch(std::size_t customer, std::size_t limit, std::size_t bytes) const noexcept {
-    const std::size_t end = std::min<std::size_t>(offsets[customer + 1], offsets[customer] + limit);
-    for (std::size_t i = offsets[customer]; i < end; ++i) prefetch_bytes(records[i], bytes);
+    const std::size_t n = std::min<std::size_t>(count(customer), limit);
+    if (is_packed) {
+      if (n > 0) prefetch_bytes(packed.data() + offsets[customer], n * sizeof(PackedInteraction));
+      return;
+    }
+    for (std::size_t i = offsets[customer]; i < offsets[customer] + n; ++i)
+      prefetch_bytes(records[i], bytes);
   }
 };
-
-/// An integer id's 64 bits and sign; false for an empty optional.
-template <class Raw>
-[[nodiscard]] constexpr bool number_parts(const Raw& raw, std::uint64_t& bits,
-                                          bool& negative) noexcept {
-  if constexpr (is_optional<std::remove_cvref_t<Raw>>::value) {
-    return raw ? number_parts(*raw, bits, negative) : false;
-  } else {
-    negative = raw < std::remove_cvref_t<Raw>{0};
-    bits = static_cast<std::uint64_t>(raw);
-    return true;
-  }
-}
 
 /// A record's key of integers into `key`; false when it has no customer_id.
 template <class R>
@@ -242,16 +249,20 @@ struct BatchInput {
   void (*key_ids)(const void* range, std::size_t begin, std::size_t end, KeyTable& table,
                   bool insert, std::int64_t& unkeyed, std::optional<Timestamp>& latest,
                   std::uint32_t* out) = nullptr;
-  /// Second pass over records [begin, end): each record of a ranked key to out[slot[rank]++].
+  bool packs = false;  ///< the second pass writes packed rows (PackedInteraction), not pointers
+  /// Second pass over records [begin, end): each record of a ranked key to out[slot[rank]++],
+  /// or, when the input packs, its packed row (against `base`) to packed[slot[rank]++].
   void (*scatter)(const void* range, std::size_t begin, std::size_t end, const std::uint32_t* ids,
-                  const std::uint32_t* rank, std::uint32_t* slot, const void** out) = nullptr;
-  /// Reads one customer's grouped records into its context (read_records.hpp).
-  void (*read)(CustomerContext& ctx, std::span<const void* const> records,
+                  const std::uint32_t* rank, std::uint32_t* slot, const void** out,
+                  PackedInteraction* packed, Timestamp base) = nullptr;
+  /// Reads customer c's grouped records into its context (read_records.hpp).
+  void (*read)(CustomerContext& ctx, const void* range, const Grouped& group, std::size_t c,
                const Window& window) = nullptr;
-  /// Sets the context's integer key bits from these records when none are set yet.
-  void (*key_bits)(CustomerContext& ctx, std::span<const void* const> records) = nullptr;
-  /// Starts loading the text the reading of the first `limit` of these records will touch.
-  void (*prefetch_text)(std::span<const void* const> records, std::size_t limit) = nullptr;
+  /// Sets the context's integer key bits from customer c's records when none are set yet.
+  void (*key_bits)(CustomerContext& ctx, const void* range, const Grouped& group,
+                   std::size_t c) = nullptr;
+  /// Starts loading the text the reading of customer c's first `limit` records will touch.
+  void (*prefetch_text)(const Grouped& group, std::size_t c, std::size_t limit) = nullptr;
 };
 
 /// The functions of a BatchInput over a range of type R (const or not) holding Kind's records.
@@ -291,11 +302,31 @@ struct InputOps {
         key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp_of, latest, out++);
     }
   }
+  /// Whether this input's records are packed by the second pass: interactions of a type that
+  /// packs, in a contiguous range (a packed row finds its record by index).
+  static constexpr bool packs =
+      Kind == InputKind::interactions && std::ranges::contiguous_range<R&> && indexable &&
+      std::is_same_v<std::ranges::range_value_t<R&>, Record> && packs_interactions<Record>;
+
   static void scatter(const void* range, std::size_t begin, std::size_t end,
                       const std::uint32_t* ids, const std::uint32_t* rank, std::uint32_t* slot,
-                      const void** out) {
+                      const void** out, PackedInteraction* packed, Timestamp base) {
     R& records = range_of(range);
-    if constexpr (indexable) {
+    if constexpr (packs) {
+      // In input order, so the records are read once, in order; each customer's rows are then
+      // read in order too (docs/design.md, "Packed interactions").
+      (void)out;
+      EventKindCache kinds;
+      const Record* first = std::ranges::data(records);
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint32_t id = ids[i];
+        if (id != KeyTable::none && rank[id] != KeyTable::none)
+          packed[slot[rank[id]]++] =
+              pack_interaction(first[i], static_cast<std::uint32_t>(i), base, kinds);
+      }
+    } else if constexpr (indexable) {
+      (void)packed;
+      (void)base;
       const auto first = std::ranges::begin(records);
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint32_t id = ids[i];
@@ -303,6 +334,8 @@ struct InputOps {
           out[slot[rank[id]]++] = std::addressof(deref(first[static_cast<std::ptrdiff_t>(i)]));
       }
     } else {
+      (void)packed;
+      (void)base;
       std::size_t i = begin;
       for (const auto& item : records) {
         const std::uint32_t id = ids[i++];
@@ -311,8 +344,18 @@ struct InputOps {
       }
     }
   }
-  static void read(CustomerContext& ctx, std::span<const void* const> records,
+  static void read(CustomerContext& ctx, const void* range, const Grouped& group, std::size_t c,
                    const Window& window) {
+    if constexpr (packs) {
+      if (group.is_packed) {
+        read_packed_interactions(ctx, group.packed_of(c), std::ranges::data(range_of(range)),
+                                 group.packed_base, window);
+        return;
+      }
+    } else {
+      (void)range;
+    }
+    const std::span<const void* const> records = group.of(c);
     const ErasedRecords<Record> typed{records.data(), records.size()};
     if constexpr (Kind == InputKind::customers)
       read_customers(ctx, typed, window);
@@ -323,10 +366,26 @@ struct InputOps {
     else
       read_attributions(ctx, typed, window);
   }
-  static void key_bits(CustomerContext& ctx, std::span<const void* const> records) {
+  static void key_bits(CustomerContext& ctx, const void* range, const Grouped& group,
+                       std::size_t c) {
+    if constexpr (packs) {
+      if (group.is_packed) {
+        // Every record of a group has its key: the first one's is the customer's.
+        const std::span<const PackedInteraction> packed = group.packed_of(c);
+        if (packed.empty()) return;
+        const void* first = std::ranges::data(range_of(range)) + packed.front().record;
+        find_key_bits(ctx, ErasedRecords<Record>{&first, 1});
+        return;
+      }
+    } else {
+      (void)range;
+    }
+    const std::span<const void* const> records = group.of(c);
     find_key_bits(ctx, ErasedRecords<Record>{records.data(), records.size()});
   }
-  static void prefetch_text(std::span<const void* const> records, std::size_t limit) {
+  static void prefetch_text(const Grouped& group, std::size_t c, std::size_t limit) {
+    if (group.is_packed) return;  // a packed row's only text, the search query, is read later
+    const std::span<const void* const> records = group.of(c);
     const std::size_t n = std::min(limit, records.size());
     for (std::size_t i = 0; i < n; ++i)
       prefetch_record_text(*static_cast<const Record*>(records[i]));
@@ -341,10 +400,11 @@ struct EmptyInputOps {
   static void key_ids(const void*, std::size_t, std::size_t, KeyTable&, bool, std::int64_t&,
                       std::optional<Timestamp>&, std::uint32_t*) {}
   static void scatter(const void*, std::size_t, std::size_t, const std::uint32_t*,
-                      const std::uint32_t*, std::uint32_t*, const void**) {}
-  static void read(CustomerContext&, std::span<const void* const>, const Window&) {}
-  static void key_bits(CustomerContext&, std::span<const void* const>) {}
-  static void prefetch_text(std::span<const void* const>, std::size_t) {}
+                      const std::uint32_t*, std::uint32_t*, const void**, PackedInteraction*,
+                      Timestamp) {}
+  static void read(CustomerContext&, const void*, const Grouped&, std::size_t, const Window&) {}
+  static void key_bits(CustomerContext&, const void*, const Grouped&, std::size_t) {}
+  static void prefetch_text(const Grouped&, std::size_t, std::size_t) {}
 };
 
 /// The BatchInput of `range`, which must outlive its use.
@@ -366,6 +426,8 @@ template <InputKind Kind, class R>
     else
       input.size = static_cast<std::size_t>(std::ranges::distance(range));  // a forward range
     input.indexable = Ops::indexable;
+    // A packed row holds its record's index in 32 bits.
+    input.packs = Ops::packs && input.size <= std::numeric_limits<std::uint32_t>::max();
     input.record_bytes = sizeof(typename Ops::Record);
     input.key_ids = &Ops::key_ids;
     input.scatter = &Ops::scatter;
@@ -400,12 +462,12 @@ struct GroupedBatch {
   [[nodiscard]] std::size_t size() const noexcept { return keys.size(); }
   [[nodiscard]] std::int64_t records_of(std::size_t c) const noexcept {
     std::size_t n = 0;
-    for (const Grouped& g : groups) n += g.of(c).size();
+    for (const Grouped& g : groups) n += g.count(c);
     return static_cast<std::int64_t>(n);
   }
   [[nodiscard]] std::int64_t records() const noexcept {
     std::size_t n = 0;
-    for (const Grouped& g : groups) n += g.records.size();
+    for (const Grouped& g : groups) n += g.count();
     return static_cast<std::int64_t>(n);
   }
   /// Starts loading the records a build of customer c reads first: while the customer before it
@@ -421,16 +483,16 @@ struct GroupedBatch {
   /// so that the text arrives while that customer's features are computed.
   void prefetch_text(std::size_t c) const noexcept {
     constexpr std::array<std::size_t, 4> limits{2, 8, 32, 16};
-    for (std::size_t k = 0; k < 4; ++k) inputs[k].prefetch_text(groups[k].of(c), limits[k]);
+    for (std::size_t k = 0; k < 4; ++k) inputs[k].prefetch_text(groups[k], c, limits[k]);
   }
   /// Builds customer c's context: the reading of each input, in InputKind order, between the
   /// steps every build shares.
   void build(CustomerContext& ctx, std::size_t c, const Config& config) const {
     begin_context(ctx, config, as_of, KnownKey{keys[c].shop_id, keys[c].customer_id});
     const Window window = make_window(config, as_of);
-    for (std::size_t k = 0; k < 4; ++k) inputs[k].read(ctx, groups[k].of(c), window);
+    for (std::size_t k = 0; k < 4; ++k) inputs[k].read(ctx, inputs[k].range, groups[k], c, window);
     finish_context(ctx);
-    for (std::size_t k = 0; k < 4; ++k) inputs[k].key_bits(ctx, groups[k].of(c));
+    for (std::size_t k = 0; k < 4; ++k) inputs[k].key_bits(ctx, inputs[k].range, groups[k], c);
   }
 };
 
@@ -468,7 +530,7 @@ CBF_DETAIL_ENGINE UninitializedArray<std::uint32_t> key_ids(
 CBF_DETAIL_ENGINE Grouped group(const BatchInput& input,
                                 const UninitializedArray<std::uint32_t>& ids,
                                 const std::vector<std::uint32_t>& rank, std::size_t customers,
-                                std::size_t workers, const Executor& executor);
+                                Timestamp base, std::size_t workers, const Executor& executor);
 
 /// Groups a batch by key in linear time: two passes over each input, no comparison sort of
 /// records. The default as_of is the latest valid stamp of every record, filtered out or not.
@@ -567,7 +629,7 @@ CBF_DETAIL_ENGINE UninitializedArray<std::uint32_t> key_ids(
 CBF_DETAIL_ENGINE Grouped group(const BatchInput& input,
                                 const UninitializedArray<std::uint32_t>& ids,
                                 const std::vector<std::uint32_t>& rank, std::size_t customers,
-                                std::size_t workers, const Executor& executor) {
+                                Timestamp base, std::size_t workers, const Executor& executor) {
   Grouped g;
   g.offsets.assign(customers + 1, 0);
   const std::size_t n = ids.size();
@@ -596,10 +658,16 @@ CBF_DETAIL_ENGINE Grouped group(const BatchInput& input,
     }
   }
   g.offsets[customers] = offset;
-  g.records = UninitializedArray<const void*>(offset);  // every slot is written below
+  // Every slot is written below.
+  g.is_packed = input.packs;
+  g.packed_base = base;
+  if (g.is_packed)
+    g.packed = UninitializedArray<PackedInteraction>(offset);
+  else
+    g.records = UninitializedArray<const void*>(offset);
   const auto scatter_part = [&](std::size_t k) {
     input.scatter(input.range, bounds(k), bounds(k + 1), ids.data(), rank.data(), next[k].data(),
-                  g.records.data());
+                  g.records.data(), g.packed.data(), base);
   };
   if (parts > 1) {
     run_tasks(parts, scatter_part, executor);
@@ -657,7 +725,7 @@ CBF_DETAIL_ENGINE GroupedBatch group_batch(const BatchInputs& inputs, const Conf
         CustomerKey{batch.table.shop_id(order[r]), batch.table.customer_id(order[r])});
   }
   for (std::size_t k = 0; k < 4; ++k) {
-    batch.groups[k] = group(inputs[k], ids[k], rank, order.size(), workers, executor);
+    batch.groups[k] = group(inputs[k], ids[k], rank, order.size(), batch.as_of, workers, executor);
     ids[k] = {};
   }
   return batch;

@@ -612,76 +612,306 @@ CBF_DETAIL_ENGINE void intern_deferred_queries(CustomerContext& ctx) {
 }
 #endif
 
-// The per-record lambdas below are inlined into for_each_record's loop: as calls, their
-// prologues cost more than some of the fields they read.
+/// Where read_interactions writes its rows: in place in rows sized to the records beforehand, or
+/// appended when the records' count is not known.
+struct InteractionRowSink {
+  std::vector<InteractionRow>& rows;
+  bool sized;
+  std::size_t used = 0;
+
+  /// The next row and its index.
+  [[nodiscard, gnu::always_inline]] std::pair<InteractionRow*, std::uint32_t> next() {
+    if (sized) {
+      const std::size_t index = used++;
+      return {&rows[index], static_cast<std::uint32_t>(index)};
+    }
+    rows.emplace_back();
+    return {&rows.back(), static_cast<std::uint32_t>(rows.size() - 1)};
+  }
+  /// Drops the rows of records that were not used.
+  void finish() {
+    if (sized) rows.resize(used);
+  }
+};
+
+/// Writes a used interaction's row, every field in place: a row built on the stack and then
+/// copied is read back in wide loads from narrower stores, which the core cannot forward.
+[[gnu::always_inline]] inline void write_interaction_row(InteractionRow& row, Timestamp time,
+                                                         Duration duration,
+                                                         std::uint32_t input_index, EventKind k,
+                                                         TextId session_id, TextId product_id,
+                                                         TextId category_id, TextId search_query,
+                                                         TextId device_type) noexcept {
+  row.time = time;
+  row.view_end = time + duration;
+  row.input_index = input_index;
+  row.session = no_session;
+  row.session_id = session_id;
+  row.product_id = product_id;
+  row.category_id = category_id;
+  row.search_query = search_query;
+  row.device_type = device_type;
+  row.kind = k;
+}
+
+/// Reads one interaction record into the next row when it is used (contract §1), counting why
+/// when not. Its search query is interned at once, or deferred (intern_deferred_queries) when
+/// `Defer`. Inlined into the loop over the records: as a call, its prologue would cost more than
+/// some of the fields it reads.
+template <bool Defer, class R>
+[[gnu::always_inline]] inline void read_interaction(CustomerContext& ctx, const Window& window,
+                                                    bool key_known, InteractionRowSink& sink,
+                                                    const R& r, std::uint32_t input_index) {
+  const bool keyed = key_known || has_key(ctx, r);
+  const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
+  const TimeField created = field::created_at(r);
+  Reason reason = Reason::missing_field;
+  if (keyed && kind && !created.is_missing()) reason = window.check(created);
+  count(ctx.diagnostics.interaction, reason);
+  if (reason != Reason::used) return;
+
+  bool bad_duration = false;
+  const auto duration = read_view_duration(field::view_duration(r), bad_duration);
+  if (bad_duration) ++ctx.diagnostics.interaction.bad_view_duration;
+  const EventKind k = *kind;
+  TextPools& texts = ctx.texts;
+  const TextId session_id = intern_session_id(texts.session_ids, r);
+  const TextId product_id =
+      k == EventKind::product_view ? intern_product_id(texts.product_ids, r) : no_text;
+  const TextId category_id = k == EventKind::product_view || k == EventKind::collection_view
+                                 ? intern_category_id(texts.category_ids, r)
+                                 : no_text;
+  const TextId device_type =
+      intern_label(texts.labels, ctx.scratch.normalised, field::device_type(r), interaction_device);
+  const auto [row, index] = sink.next();
+  TextId search_query = no_text;
+  if (k == EventKind::search) {
+    if constexpr (Defer)
+      ctx.scratch.deferred_queries.push_back(DeferredQuery{index, field::search_query(r)});
+    else
+      search_query = intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
+  }
+  write_interaction_row(*row, created.value(), duration.value_or(Duration::zero()), input_index, k,
+                        session_id, product_id, category_id, search_query, device_type);
+}
+
 template <class Range>
 void read_interactions(CustomerContext& ctx, Range&& interactions, const Window& window) {
+  using Record = record_of<Range>;
   const bool key_known = ctx.scratch.key_known;
-  // Rows are written in place: a push_back the compiler does not inline costs more than a row.
   // Sized without clearing first: the rows a previous customer left are overwritten, not
   // constructed again.
-  std::vector<InteractionRow>& rows = ctx.interactions;
-  std::size_t used = 0;
+  InteractionRowSink sink{ctx.interactions, std::ranges::sized_range<Range>};
   ctx.scratch.deferred_queries.clear();
   if constexpr (std::ranges::sized_range<Range>)
-    rows.resize(std::ranges::size(interactions));
+    sink.rows.resize(std::ranges::size(interactions));
   else
-    rows.clear();
+    sink.rows.clear();
   for_each_record(
       interactions, [&](const auto& r, std::uint32_t input_index) __attribute__((always_inline)) {
-        const bool keyed = key_known || has_key(ctx, r);
-        const std::optional<EventKind> kind = read_event_kind(ctx.scratch.event_kinds, r);
-        const TimeField created = field::created_at(r);
-        Reason reason = Reason::missing_field;
-        if (keyed && kind && !created.is_missing()) reason = window.check(created);
-        count(ctx.diagnostics.interaction, reason);
-        if (reason != Reason::used) return;
-
-        bool bad_duration = false;
-        const auto duration = read_view_duration(field::view_duration(r), bad_duration);
-        if (bad_duration) ++ctx.diagnostics.interaction.bad_view_duration;
-        const Timestamp time = created.value();
-        const EventKind k = *kind;
-        TextPools& texts = ctx.texts;
-        const TextId session_id = intern_session_id(texts.session_ids, r);
-        const TextId product_id =
-            k == EventKind::product_view ? intern_product_id(texts.product_ids, r) : no_text;
-        const TextId category_id = k == EventKind::product_view || k == EventKind::collection_view
-                                       ? intern_category_id(texts.category_ids, r)
-                                       : no_text;
-        TextId search_query = no_text;
-        if (k == EventKind::search) {
-          if constexpr (defers_search_query<std::remove_cvref_t<decltype(r)>>) {
-            // The row's index: the next row, written below.
-            const std::size_t index = std::ranges::sized_range<Range> ? used : rows.size();
-            ctx.scratch.deferred_queries.push_back(
-                DeferredQuery{static_cast<std::uint32_t>(index), field::search_query(r)});
-          } else {
-            search_query =
-                intern_query(texts.queries, ctx.scratch.normalised, field::search_query(r));
-          }
-        }
-        const TextId device_type = intern_label(texts.labels, ctx.scratch.normalised,
-                                                field::device_type(r), interaction_device);
-        // Each field is stored into the row in place: a row built on the stack and then copied
-        // is read back in wide loads from narrower stores, which the core cannot forward.
-        InteractionRow* row = nullptr;
-        if constexpr (std::ranges::sized_range<Range>)
-          row = &rows[used++];
-        else
-          row = &rows.emplace_back();
-        row->time = time;
-        row->view_end = time + duration.value_or(Duration::zero());
-        row->input_index = input_index;
-        row->session = no_session;
-        row->session_id = session_id;
-        row->product_id = product_id;
-        row->category_id = category_id;
-        row->search_query = search_query;
-        row->device_type = device_type;
-        row->kind = k;
+        read_interaction<defers_search_query<Record>>(ctx, window, key_known, sink, r, input_index);
       });
-  if constexpr (std::ranges::sized_range<Range>) rows.resize(used);
+  sink.finish();
+  if (!ctx.scratch.deferred_queries.empty()) intern_deferred_queries(ctx);
+}
+
+/// An interaction as a batch's second pass reads it, in input order, into its customer's place
+/// (Grouped::packed): the fields read_interactions needs, in 24 bytes, so that a customer's
+/// reading walks its own rows in order instead of records that lie anywhere in the host's memory.
+/// Ids are kept by value when they are integers (or an integer's decimal text) that fit 32 bits,
+/// the stamp as whole seconds from a base, a search's query as a view of the record's text. A
+/// record that does not fit is `escaped`, and read again from the host's range.
+struct PackedInteraction {
+  // No member initialisers: a batch holds them in an UninitializedArray, which needs a trivial
+  // type; pack_interaction value-initialises each.
+  std::int32_t seconds;  ///< created_at - base, when valid
+  std::uint32_t record;  ///< index of the record in its range
+  std::int32_t session_id;
+  std::uint16_t query_size;  ///< a search's
+  EventKind kind;
+  std::uint8_t flags;
+  /// product_id in the low and category_id in the high 32 bits, or a search's query text.
+  std::uint64_t payload;
+
+  static constexpr std::uint8_t time_state = 3;  ///< bits of created_at's TimeField::State
+  static constexpr std::uint8_t has_kind = 4;    ///< an event kind was read
+  static constexpr std::uint8_t has_session = 8;
+  static constexpr std::uint8_t has_product = 16;
+  static constexpr std::uint8_t has_category = 32;
+  static constexpr std::uint8_t escaped = 64;  ///< read the record instead
+
+  [[nodiscard]] std::int32_t product_id() const noexcept {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(payload));
+  }
+  [[nodiscard]] std::int32_t category_id() const noexcept {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(payload >> 32));
+  }
+  [[nodiscard]] std::string_view query() const noexcept {
+    return {reinterpret_cast<const char*>(static_cast<std::uintptr_t>(payload)), query_size};
+  }
+};
+static_assert(sizeof(PackedInteraction) == 24 && std::is_trivial_v<PackedInteraction>);
+
+/// Whether interaction records of this type are packed by a batch: every field they hold can be
+/// (no view_duration or device_type, which packed rows leave out), and the search query is text
+/// the record holds (a view of it outlives the read).
+template <class Record>
+inline constexpr bool packs_interactions = [] {
+  if constexpr (has_view_duration<Record> || has_device_type<Record>)
+    return false;
+  else if constexpr (has_search_query<Record>)
+    return !owned_text<decltype(raw_search_query(std::declval<const Record&>()))>;
+  else
+    return true;
+}();
+
+/// An integer id's 64 bits and sign; false for an empty optional.
+template <class Raw>
+[[nodiscard]] constexpr bool number_parts(const Raw& raw, std::uint64_t& bits,
+                                          bool& negative) noexcept {
+  if constexpr (is_optional<std::remove_cvref_t<Raw>>::value) {
+    return raw ? number_parts(*raw, bits, negative) : false;
+  } else {
+    negative = raw < std::remove_cvref_t<Raw>{0};
+    bits = static_cast<std::uint64_t>(raw);
+    return true;
+  }
+}
+
+/// Packs an id (an integer, or text that may hold an integer's decimal digits) into `out`; false
+/// when it cannot be (text that is not an integer, or an integer beyond 32 bits). `present` is
+/// false for an empty id, which interns as no_text.
+template <class Raw>
+[[nodiscard, gnu::always_inline]] inline bool pack_id(const Raw& raw, std::int32_t& out,
+                                                      bool& present) noexcept {
+  std::uint64_t bits = 0;
+  bool negative = false;
+  if constexpr (number_id<std::remove_cvref_t<Raw>>) {
+    present = number_parts(raw, bits, negative);
+  } else {
+    const std::string_view text = id_or_empty(as_text(raw));
+    present = !text.empty();
+    if (present && !TextPool::parse_decimal(text, bits, negative)) return false;
+  }
+  if (!present) return true;
+  const auto value = static_cast<std::int64_t>(bits);
+  // The pool keys an integer by its bits and sign: an unsigned value past INT64_MAX has bits
+  // that read as negative and does not fit.
+  if (negative != (value < 0) || value < std::numeric_limits<std::int32_t>::min() ||
+      value > std::numeric_limits<std::int32_t>::max())
+    return false;
+  out = static_cast<std::int32_t>(value);
+  return true;
+}
+
+/// The pool id of a packed id, as intern_NAME gives it for the record's own.
+[[nodiscard, gnu::always_inline]] inline TextId intern_packed_id(TextPool& pool,
+                                                                 std::int32_t value) {
+  return pool.intern_number(static_cast<std::int64_t>(value));
+}
+
+/// Record r, the `index`th of its range, packed against `base` (PackedInteraction).
+template <class Record>
+[[nodiscard, gnu::always_inline]] inline PackedInteraction pack_interaction(
+    const Record& r, std::uint32_t index, Timestamp base, EventKindCache& kinds) noexcept {
+  PackedInteraction p{};
+  p.record = index;
+  const std::optional<EventKind> kind = read_event_kind(kinds, r);
+  const TimeField created = field::created_at(r);
+  bool fits = true;
+  if (created.is_valid()) {
+    const std::int64_t us = (created.value() - base).count();
+    const std::int64_t seconds = us / 1'000'000;
+    fits = us % 1'000'000 == 0 && seconds >= std::numeric_limits<std::int32_t>::min() &&
+           seconds <= std::numeric_limits<std::int32_t>::max();
+    p.seconds = static_cast<std::int32_t>(seconds);
+  }
+  p.flags = static_cast<std::uint8_t>(created.state());
+  if (kind) {
+    p.kind = *kind;
+    p.flags |= PackedInteraction::has_kind;
+    bool present = false;
+    if constexpr (has_session_id<Record>) {
+      fits &= pack_id(raw_session_id(r), p.session_id, present);
+      if (present) p.flags |= PackedInteraction::has_session;
+    }
+    std::int32_t product = 0;
+    std::int32_t category = 0;
+    if constexpr (has_product_id<Record>)
+      if (*kind == EventKind::product_view) {
+        fits &= pack_id(raw_product_id(r), product, present);
+        if (present) p.flags |= PackedInteraction::has_product;
+      }
+    if constexpr (has_category_id<Record>)
+      if (*kind == EventKind::product_view || *kind == EventKind::collection_view) {
+        fits &= pack_id(raw_category_id(r), category, present);
+        if (present) p.flags |= PackedInteraction::has_category;
+      }
+    p.payload = std::uint64_t{static_cast<std::uint32_t>(product)} |
+                std::uint64_t{static_cast<std::uint32_t>(category)} << 32;
+    if (*kind == EventKind::search) {
+      const std::string_view query = field::search_query(r);
+      fits &= query.size() <= std::numeric_limits<std::uint16_t>::max();
+      p.query_size = static_cast<std::uint16_t>(query.size());
+      p.payload = reinterpret_cast<std::uintptr_t>(query.data());
+    }
+  }
+  if (!fits) p.flags |= PackedInteraction::escaped;
+  return p;
+}
+
+/// Reads one packed interaction into the next row when it is used, as read_interaction reads its
+/// record (the customer's key is known: packed rows are a batch's); its search query is deferred.
+[[gnu::always_inline]] inline void read_packed_interaction(CustomerContext& ctx,
+                                                           const Window& window, Timestamp base,
+                                                           InteractionRowSink& sink,
+                                                           const PackedInteraction& p,
+                                                           std::uint32_t input_index) {
+  const auto state = static_cast<TimeField::State>(p.flags & PackedInteraction::time_state);
+  Reason reason = Reason::missing_field;
+  const Timestamp time = base + std::chrono::seconds(p.seconds);
+  if ((p.flags & PackedInteraction::has_kind) && state != TimeField::State::missing)
+    reason =
+        state == TimeField::State::valid ? window.check(TimeField(time)) : Reason::bad_timestamp;
+  count(ctx.diagnostics.interaction, reason);
+  if (reason != Reason::used) return;
+
+  const EventKind k = p.kind;
+  TextPools& texts = ctx.texts;
+  const TextId session_id = (p.flags & PackedInteraction::has_session)
+                                ? intern_packed_id(texts.session_ids, p.session_id)
+                                : no_text;
+  const TextId product_id = (p.flags & PackedInteraction::has_product)
+                                ? intern_packed_id(texts.product_ids, p.product_id())
+                                : no_text;
+  const TextId category_id = (p.flags & PackedInteraction::has_category)
+                                 ? intern_packed_id(texts.category_ids, p.category_id())
+                                 : no_text;
+  const auto [row, index] = sink.next();
+  if (k == EventKind::search)
+    ctx.scratch.deferred_queries.push_back(DeferredQuery{index, p.query()});
+  write_interaction_row(*row, time, Duration::zero(), input_index, k, session_id, product_id,
+                        category_id, no_text, no_text);
+}
+
+/// read_interactions over one customer's packed rows of `records` (a contiguous range of the
+/// batch): escaped rows are read from their records. Every search query is interned after the
+/// pass (intern_deferred_queries), as the pool would give ids in it.
+template <class Record>
+void read_packed_interactions(CustomerContext& ctx, std::span<const PackedInteraction> packed,
+                              const Record* records, Timestamp base, const Window& window) {
+  InteractionRowSink sink{ctx.interactions, true};
+  ctx.scratch.deferred_queries.clear();
+  sink.rows.resize(packed.size());
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    const PackedInteraction& p = packed[i];
+    const auto input_index = static_cast<std::uint32_t>(i);
+    if (p.flags & PackedInteraction::escaped) [[unlikely]]
+      read_interaction<true>(ctx, window, true, sink, records[p.record], input_index);
+    else
+      read_packed_interaction(ctx, window, base, sink, p, input_index);
+  }
+  sink.finish();
   if (!ctx.scratch.deferred_queries.empty()) intern_deferred_queries(ctx);
 }
 

@@ -51,6 +51,10 @@ struct NumberText {
 /// find its text among them) or when its text is asked for.
 class TextPool {
  public:
+  /// Whether `text` is exactly what format_decimal writes for some 64-bit integer, and which.
+  CBF_DETAIL_ENGINE static bool parse_decimal(std::string_view text, std::uint64_t& bits,
+                                              bool& negative) noexcept;
+
   /// Forgets every value, keeping the memory for the next customer.
   CBF_DETAIL_ENGINE void clear() noexcept;
 
@@ -170,10 +174,6 @@ class TextPool {
   [[nodiscard]] static std::uint64_t number_hash(std::uint64_t bits, bool negative) noexcept {
     return mix64(bits ^ (negative ? 0x9e3779b97f4a7c15ULL : 0));
   }
-
-  /// Whether `text` is exactly what format_decimal writes for some 64-bit integer, and which.
-  CBF_DETAIL_ENGINE static bool parse_decimal(std::string_view text, std::uint64_t& bits,
-                                              bool& negative) noexcept;
 
   /// The id of a text in slots_, or the slot where it would go. Inlined: a call costs a third of
   /// a short text's probe.
