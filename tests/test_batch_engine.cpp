@@ -795,31 +795,54 @@ std::string lean_id(const std::string& text, std::int64_t roll) {
   return digits;
 }
 
-/// The interactions of `r` as LeanInteraction, each field's id packed or not by a roll of `seed`;
-/// two stamps in three rounded to whole seconds (a stamp finer than a second is not packed).
-std::vector<LeanInteraction> lean_interactions(const Records& r, std::uint64_t seed) {
+/// The interactions of `r` as LeanInteraction and its sessions with the same ids: each id text is
+/// kept or not by a roll of its text and `seed` (so an interaction and its Session record agree),
+/// and two stamps in three rounded to whole seconds (a stamp finer than a second is not packed).
+struct LeanRecords {
+  std::vector<LeanInteraction> interactions;
+  Sessions sessions;
+};
+LeanRecords lean_records(const Records& r, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  const auto roll = [&] { return static_cast<std::int64_t>(rng() % 8); };
-  std::vector<LeanInteraction> out;
-  for (const cbf::Interaction& e : r.interactions) {
-    LeanInteraction l{e.shop_id,
-                      e.customer_id,
-                      lean_id(e.session_id, roll()),
-                      e.event_type,
-                      lean_id(e.product_id, roll()),
-                      lean_id(e.category_id, roll()),
-                      e.search_query,
-                      e.created_at};
-    if (l.created_at.is_valid() && rng() % 3 != 0)
-      l.created_at = cbf::TimeField{std::chrono::floor<std::chrono::seconds>(l.created_at.value())};
-    out.push_back(std::move(l));
+  const auto id = [&](const std::string& text) {
+    return lean_id(text, static_cast<std::int64_t>((std::hash<std::string>{}(text) ^ seed) % 8));
+  };
+  const auto stamp = [&](cbf::TimeField t) {
+    if (t.is_valid() && rng() % 3 != 0)
+      t = cbf::TimeField{std::chrono::floor<std::chrono::seconds>(t.value())};
+    return t;
+  };
+  LeanRecords out;
+  for (const cbf::Interaction& e : r.interactions)
+    out.interactions.push_back(LeanInteraction{e.shop_id, e.customer_id, id(e.session_id),
+                                               e.event_type, id(e.product_id), id(e.category_id),
+                                               e.search_query, stamp(e.created_at)});
+  for (cbf::Session s : r.sessions) {
+    s.session_id = id(s.session_id);
+    s.start_time = stamp(s.start_time);
+    s.end_time = stamp(s.end_time);
+    out.sessions.push_back(std::move(s));
   }
   return out;
 }
 
+/// A Session type whose device_type is made on each read: a view of it would not outlive the read.
+struct SessionWithOwnedLabel {
+  std::string customer_id, session_id, platform;
+  cbf::TimeField start_time;
+};
+
 }  // namespace
 
-TEST_CASE("a batch packs the interactions of a lean type held in a contiguous range",
+template <>
+struct cbf::record_traits<SessionWithOwnedLabel> {
+  static constexpr auto fields =
+      cbf::fields(cbf::field::device_type = [](const SessionWithOwnedLabel& s) {
+        return std::string(s.platform);
+      });
+};
+
+TEST_CASE("a batch packs lean interactions and sessions held in a contiguous range",
           "[batch_engine]") {
   using cbf::detail::InputKind;
   using cbf::detail::InputOps;
@@ -831,7 +854,11 @@ TEST_CASE("a batch packs the interactions of a lean type held in a contiguous ra
   static_assert(!InputOps<InputKind::interactions, const std::deque<LeanInteraction>>::packs);
   static_assert(
       !InputOps<InputKind::interactions, const std::vector<const LeanInteraction*>>::packs);
-  static_assert(!InputOps<InputKind::sessions, const Sessions>::packs);
+  static_assert(InputOps<InputKind::sessions, const Sessions>::packs);  // labels held as strings
+  static_assert(!InputOps<InputKind::sessions, const std::deque<cbf::Session>>::packs);
+  static_assert(!InputOps<InputKind::attributions, const Attributions>::packs);
+  static_assert(!cbf::detail::packs_sessions<SessionWithOwnedLabel>);
+  static_assert(cbf::detail::packs_sessions<cbf::Session>);
 
   std::vector<LeanInteraction> lean{{"", "c", "12", "search", "", "", "Shoes", {}}};
   const cbf::detail::BatchInput input =
@@ -879,6 +906,27 @@ TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and 
   LeanInteraction minus_zero = view;
   minus_zero.category_id = "-0";
   CHECK(escaped(pack(minus_zero)));
+  // Digits parsed inline (up to nine) and past them agree with the pool's reading of ids.
+  for (const auto& [text, value] :
+       std::vector<std::pair<std::string, std::int32_t>>{{"0", 0},
+                                                         {"-5", -5},
+                                                         {"999999999", 999999999},
+                                                         {"-999999999", -999999999},
+                                                         {"1000000000", 1000000000},
+                                                         {"-2147483647", -2147483647}}) {
+    LeanInteraction v = view;
+    v.session_id = text;
+    INFO(text);
+    p = pack(v);
+    CHECK_FALSE(escaped(p));
+    CHECK(p.session_id == value);
+  }
+  for (const char* text : {"-", "+5", "5 ", "00", "-05", "0x1", "12345678901"}) {
+    LeanInteraction v = view;
+    v.session_id = text;
+    INFO(text);
+    CHECK(escaped(pack(v)));
+  }
   LeanInteraction far = view;
   far.created_at = cbf::TimeField{base - sec(std::int64_t{1} << 31) - sec(1)};
   CHECK(escaped(pack(far)));
@@ -935,30 +983,87 @@ TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and 
   CHECK(escaped(pack(UnsignedIds{.created_at = cbf::TimeField{base}})));
 }
 
-TEST_CASE("packed interactions give the rows of the same records read one by one",
+TEST_CASE("a packed session keeps its id, both stamps and views of labels met before",
+          "[batch_engine]") {
+  using cbf::detail::PackedSession;
+  cbf::detail::LabelViews labels;
+  const cbf::Timestamp base = as_of;
+  const auto pack = [&](const cbf::Session& s) {
+    return cbf::detail::pack_session(s, 3, base, labels);
+  };
+  const auto state = [](cbf::TimeField::State st) { return static_cast<unsigned>(st); };
+
+  cbf::Session first;
+  first.session_id = "12";
+  first.start_time = cbf::TimeField{base - sec(60)};
+  first.end_time = cbf::TimeField{base - sec(30)};
+  first.device_type = " Mobile";
+  first.referrer_type = "organic";
+  PackedSession p = pack(first);
+  CHECK((p.flags & PackedSession::escaped) == 0);
+  CHECK(p.record == 3);
+  CHECK(p.session_id == 12);
+  CHECK((p.flags & PackedSession::has_session));
+  CHECK(p.start_seconds == -60);
+  CHECK(p.end_seconds == -30);
+  CHECK((p.flags & PackedSession::start_state) == state(cbf::TimeField::State::valid));
+  CHECK((p.flags >> PackedSession::end_shift & 3) == state(cbf::TimeField::State::valid));
+  CHECK(p.device_type() == " Mobile");
+  CHECK(p.device_type().data() == first.device_type.data());
+
+  // Equal labels of another record are given the first one's view; others keep their own.
+  cbf::Session second = first;
+  second.end_time = cbf::TimeField::invalid();
+  second.referrer_type = "email";
+  p = pack(second);
+  CHECK(p.device_type().data() == first.device_type.data());
+  CHECK(p.referrer_type().data() == second.referrer_type.data());
+  CHECK((p.flags >> PackedSession::end_shift & 3) == state(cbf::TimeField::State::invalid));
+
+  // A missing end and a blank session id are kept as such; an id that is not an integer's
+  // digits or a stamp finer than a second is escaped.
+  cbf::Session third = first;
+  third.end_time = cbf::TimeField{};
+  third.session_id = " ";
+  p = pack(third);
+  CHECK((p.flags & PackedSession::escaped) == 0);
+  CHECK_FALSE((p.flags & PackedSession::has_session));
+  CHECK((p.flags >> PackedSession::end_shift & 3) == state(cbf::TimeField::State::missing));
+  cbf::Session text_id = first;
+  text_id.session_id = "s12";
+  CHECK((pack(text_id).flags & PackedSession::escaped));
+  cbf::Session fine = first;
+  fine.end_time = cbf::TimeField{base - us(1)};
+  CHECK((pack(fine).flags & PackedSession::escaped));
+}
+
+TEST_CASE("packed interactions and sessions give the rows of the same records read one by one",
           "[batch_engine]") {
   // A deque is not contiguous, so its records are read through pointers, not packed: the two runs
   // must agree cell for cell, diagnostics included, with ids and stamps that pack and that do not.
   for (const std::uint64_t seed : {31U, 32U, 33U}) {
     INFO("seed " << seed);
     const Records r = random_batch(seed, 400, GeneratorOptions{seed != 31, seed != 32, true});
-    const std::vector<LeanInteraction> packed = lean_interactions(r, seed);
+    const LeanRecords lean = lean_records(r, seed);
+    const std::vector<LeanInteraction>& packed = lean.interactions;
     const std::deque<LeanInteraction> pointed(packed.begin(), packed.end());
+    const std::deque<cbf::Session> pointed_sessions(lean.sessions.begin(), lean.sessions.end());
     REQUIRE(packed.size() >= 2 * cbf::detail::min_part_records);
-    const cbf::BatchResult want = cbf::compute_batch(r.customers, pointed, r.sessions,
+    const cbf::BatchResult want = cbf::compute_batch(r.customers, pointed, pointed_sessions,
                                                      r.attributions, at_as_of, {.threads = 1});
     REQUIRE(want.customers.size() >= 300);
     REQUIRE(want.diagnostics.interaction.used > 1000);
+    REQUIRE(want.diagnostics.session.used > 100);
     for (const unsigned threads : {1U, 2U}) {
       INFO("threads " << threads);
-      check_identical(cbf::compute_batch(r.customers, packed, r.sessions, r.attributions, at_as_of,
-                                         {.threads = threads}),
+      check_identical(cbf::compute_batch(r.customers, packed, lean.sessions, r.attributions,
+                                         at_as_of, {.threads = threads}),
                       want);
     }
     // The default as_of (the latest stamp) is the packed stamps' base.
     check_identical(
-        cbf::compute_batch(r.customers, packed, r.sessions, r.attributions, cbf::Config{}),
-        cbf::compute_batch(r.customers, pointed, r.sessions, r.attributions, cbf::Config{}));
+        cbf::compute_batch(r.customers, packed, lean.sessions, r.attributions, cbf::Config{}),
+        cbf::compute_batch(r.customers, pointed, pointed_sessions, r.attributions, cbf::Config{}));
   }
 }
 

@@ -136,21 +136,26 @@ inline void check_shard(const Shard& shard) {
 /// One kind's records grouped by customer: customer c's are `[offsets[c], offsets[c+1])`,
 /// customers in key order, each customer's records in input order. They are pointers to the
 /// records, untyped (the kind's BatchInput reads them back as its record type), or, for
-/// interactions whose type packs (packs_interactions), packed rows of them.
+/// interactions and sessions of types that pack (packs_interactions, packs_sessions), packed rows
+/// of them.
 struct Grouped {
   UninitializedArray<const void*> records;  ///< empty when packed
-  UninitializedArray<PackedInteraction> packed;
+  UninitializedArray<PackedInteraction> packed_interactions;
+  UninitializedArray<PackedSession> packed_sessions;
   bool is_packed = false;
-  Timestamp packed_base{};  ///< PackedInteraction::seconds count from it: the batch's as_of
+  Timestamp packed_base{};  ///< packed stamps count seconds from it: the batch's as_of
   std::vector<std::uint32_t> offsets;
 
   [[nodiscard]] std::span<const void* const> of(std::size_t customer) const noexcept {
-    return std::span<const void* const>(records.data() + offsets[customer],
-                                        offsets[customer + 1] - offsets[customer]);
+    return std::span<const void* const>(records.data() + offsets[customer], count(customer));
   }
-  [[nodiscard]] std::span<const PackedInteraction> packed_of(std::size_t customer) const noexcept {
-    return std::span<const PackedInteraction>(packed.data() + offsets[customer],
-                                              offsets[customer + 1] - offsets[customer]);
+  /// Customer c's packed rows of type Row.
+  template <class Row>
+  [[nodiscard]] std::span<const Row> packed_of(std::size_t customer) const noexcept {
+    if constexpr (std::is_same_v<Row, PackedInteraction>)
+      return {packed_interactions.data() + offsets[customer], count(customer)};
+    else
+      return {packed_sessions.data() + offsets[customer], count(customer)};
   }
   /// Customer c's records.
   [[nodiscard]] std::size_t count(std::size_t customer) const noexcept {
@@ -163,7 +168,12 @@ struct Grouped {
   void prefetch(std::size_t customer, std::size_t limit, std::size_t bytes) const noexcept {
     const std::size_t n = std::min<std::size_t>(count(customer), limit);
     if (is_packed) {
-      if (n > 0) prefetch_bytes(packed.data() + offsets[customer], n * sizeof(PackedInteraction));
+      if (n == 0) return;
+      if (packed_interactions.size() > 0)
+        prefetch_bytes(packed_interactions.data() + offsets[customer],
+                       n * sizeof(PackedInteraction));
+      else
+        prefetch_bytes(packed_sessions.data() + offsets[customer], n * sizeof(PackedSession));
       return;
     }
     for (std::size_t i = offsets[customer]; i < offsets[customer] + n; ++i)
@@ -239,6 +249,7 @@ enum class InputKind : std::uint8_t { customers, interactions, sessions, attribu
 /// only code compiled for each record type; grouping, threads and every step after the reading
 /// are compiled once (with CBF_COMPILED_LIB, once in the cbf_compiled library).
 struct BatchInput {
+  InputKind kind = InputKind::customers;
   const void* range = nullptr;   ///< the host's range, which outlives the batch's call
   std::size_t size = 0;          ///< its records
   bool indexable = false;        ///< random access and sized: the passes may split it into parts
@@ -249,12 +260,12 @@ struct BatchInput {
   void (*key_ids)(const void* range, std::size_t begin, std::size_t end, KeyTable& table,
                   bool insert, std::int64_t& unkeyed, std::optional<Timestamp>& latest,
                   std::uint32_t* out) = nullptr;
-  bool packs = false;  ///< the second pass writes packed rows (PackedInteraction), not pointers
+  bool packs = false;  ///< the second pass writes packed rows, not pointers (Grouped)
   /// Second pass over records [begin, end): each record of a ranked key to out[slot[rank]++],
   /// or, when the input packs, its packed row (against `base`) to packed[slot[rank]++].
   void (*scatter)(const void* range, std::size_t begin, std::size_t end, const std::uint32_t* ids,
-                  const std::uint32_t* rank, std::uint32_t* slot, const void** out,
-                  PackedInteraction* packed, Timestamp base) = nullptr;
+                  const std::uint32_t* rank, std::uint32_t* slot, Grouped& out,
+                  Timestamp base) = nullptr;
   /// Reads customer c's grouped records into its context (read_records.hpp).
   void (*read)(CustomerContext& ctx, const void* range, const Grouped& group, std::size_t c,
                const Window& window) = nullptr;
@@ -262,7 +273,8 @@ struct BatchInput {
   void (*key_bits)(CustomerContext& ctx, const void* range, const Grouped& group,
                    std::size_t c) = nullptr;
   /// Starts loading the text the reading of customer c's first `limit` records will touch.
-  void (*prefetch_text)(const Grouped& group, std::size_t c, std::size_t limit) = nullptr;
+  void (*prefetch_text)(const void* range, const Grouped& group, std::size_t c,
+                        std::size_t limit) = nullptr;
 };
 
 /// The functions of a BatchInput over a range of type R (const or not) holding Kind's records.
@@ -302,45 +314,71 @@ struct InputOps {
         key_ids_of(&item, &item + 1, table, insert, unkeyed, stamp_of, latest, out++);
     }
   }
-  /// Whether this input's records are packed by the second pass: interactions of a type that
-  /// packs, in a contiguous range (a packed row finds its record by index).
-  static constexpr bool packs =
-      Kind == InputKind::interactions && std::ranges::contiguous_range<R&> && indexable &&
-      std::is_same_v<std::ranges::range_value_t<R&>, Record> && packs_interactions<Record>;
+  /// The packed row of this input's records: interactions and sessions of types that pack.
+  using PackedRow =
+      std::conditional_t<Kind == InputKind::interactions, PackedInteraction, PackedSession>;
+  /// Whether this input's records are packed by the second pass: interactions or sessions of a
+  /// type that packs, in a contiguous range (a packed row finds its record by index).
+  static constexpr bool packs = [] {
+    if constexpr (!std::ranges::contiguous_range<R&> || !indexable ||
+                  !std::is_same_v<std::ranges::range_value_t<R&>, Record>)
+      return false;
+    else if constexpr (Kind == InputKind::interactions)
+      return packs_interactions<Record>;
+    else if constexpr (Kind == InputKind::sessions)
+      return packs_sessions<Record>;
+    else
+      return false;
+  }();
 
   static void scatter(const void* range, std::size_t begin, std::size_t end,
                       const std::uint32_t* ids, const std::uint32_t* rank, std::uint32_t* slot,
-                      const void** out, PackedInteraction* packed, Timestamp base) {
+                      Grouped& out, Timestamp base) {
     R& records = range_of(range);
     if constexpr (packs) {
       // In input order, so the records are read once, in order; each customer's rows are then
-      // read in order too (docs/design.md, "Packed interactions").
-      (void)out;
-      EventKindCache kinds;
+      // read in order too (docs/design.md, "Packed rows").
+      PackedRow* packed = nullptr;
+      if constexpr (Kind == InputKind::interactions)
+        packed = out.packed_interactions.data();
+      else
+        packed = out.packed_sessions.data();
+      [[maybe_unused]] EventKindCache kinds;
+      [[maybe_unused]] LabelViews labels;
       const Record* first = std::ranges::data(records);
+      // A row's slot is loaded for writing a few records ahead: the slots of thousands of
+      // customers are written in turn, and each write would otherwise wait for its line.
+      constexpr std::size_t distance = 16;
       for (std::size_t i = begin; i < end; ++i) {
+        if (i + distance < end) {
+          const std::uint32_t ahead = ids[i + distance];
+          if (ahead != KeyTable::none && rank[ahead] != KeyTable::none)
+            __builtin_prefetch(packed + slot[rank[ahead]], 1);
+        }
         const std::uint32_t id = ids[i];
-        if (id != KeyTable::none && rank[id] != KeyTable::none)
-          packed[slot[rank[id]]++] =
-              pack_interaction(first[i], static_cast<std::uint32_t>(i), base, kinds);
+        if (id == KeyTable::none || rank[id] == KeyTable::none) continue;
+        const auto index = static_cast<std::uint32_t>(i);
+        if constexpr (Kind == InputKind::interactions)
+          packed[slot[rank[id]]++] = pack_interaction(first[i], index, base, kinds);
+        else
+          packed[slot[rank[id]]++] = pack_session(first[i], index, base, labels);
       }
     } else if constexpr (indexable) {
-      (void)packed;
       (void)base;
       const auto first = std::ranges::begin(records);
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint32_t id = ids[i];
         if (id != KeyTable::none && rank[id] != KeyTable::none)
-          out[slot[rank[id]]++] = std::addressof(deref(first[static_cast<std::ptrdiff_t>(i)]));
+          out.records[slot[rank[id]]++] =
+              std::addressof(deref(first[static_cast<std::ptrdiff_t>(i)]));
       }
     } else {
-      (void)packed;
       (void)base;
       std::size_t i = begin;
       for (const auto& item : records) {
         const std::uint32_t id = ids[i++];
         if (id != KeyTable::none && rank[id] != KeyTable::none)
-          out[slot[rank[id]]++] = std::addressof(deref(item));
+          out.records[slot[rank[id]]++] = std::addressof(deref(item));
       }
     }
   }
@@ -348,8 +386,13 @@ struct InputOps {
                    const Window& window) {
     if constexpr (packs) {
       if (group.is_packed) {
-        read_packed_interactions(ctx, group.packed_of(c), std::ranges::data(range_of(range)),
-                                 group.packed_base, window);
+        const Record* records = std::ranges::data(range_of(range));
+        if constexpr (Kind == InputKind::interactions)
+          read_packed_interactions(ctx, group.packed_of<PackedRow>(c), records, group.packed_base,
+                                   window);
+        else
+          read_packed_sessions(ctx, ctx.scratch.session_records, group.packed_of<PackedRow>(c),
+                               records, group.packed_base, window);
         return;
       }
     } else {
@@ -371,7 +414,7 @@ struct InputOps {
     if constexpr (packs) {
       if (group.is_packed) {
         // Every record of a group has its key: the first one's is the customer's.
-        const std::span<const PackedInteraction> packed = group.packed_of(c);
+        const std::span<const PackedRow> packed = group.packed_of<PackedRow>(c);
         if (packed.empty()) return;
         const void* first = std::ranges::data(range_of(range)) + packed.front().record;
         find_key_bits(ctx, ErasedRecords<Record>{&first, 1});
@@ -383,8 +426,21 @@ struct InputOps {
     const std::span<const void* const> records = group.of(c);
     find_key_bits(ctx, ErasedRecords<Record>{records.data(), records.size()});
   }
-  static void prefetch_text(const Grouped& group, std::size_t c, std::size_t limit) {
-    if (group.is_packed) return;  // a packed row's only text, the search query, is read later
+  static void prefetch_text(const void* range, const Grouped& group, std::size_t c,
+                            std::size_t limit) {
+    if constexpr (packs) {
+      if (group.is_packed) {
+        // A packed row's text is read after the pass (a search's query) or was made hot in the
+        // scatter (LabelViews); the first record is read for the key's integer bits (key_bits).
+        const std::span<const PackedRow> packed = group.packed_of<PackedRow>(c);
+        if (!packed.empty())
+          prefetch_object(std::ranges::data(range_of(range)) + packed.front().record);
+        (void)limit;
+        return;
+      }
+    } else {
+      (void)range;
+    }
     const std::span<const void* const> records = group.of(c);
     const std::size_t n = std::min(limit, records.size());
     for (std::size_t i = 0; i < n; ++i)
@@ -400,17 +456,17 @@ struct EmptyInputOps {
   static void key_ids(const void*, std::size_t, std::size_t, KeyTable&, bool, std::int64_t&,
                       std::optional<Timestamp>&, std::uint32_t*) {}
   static void scatter(const void*, std::size_t, std::size_t, const std::uint32_t*,
-                      const std::uint32_t*, std::uint32_t*, const void**, PackedInteraction*,
-                      Timestamp) {}
+                      const std::uint32_t*, std::uint32_t*, Grouped&, Timestamp) {}
   static void read(CustomerContext&, const void*, const Grouped&, std::size_t, const Window&) {}
   static void key_bits(CustomerContext&, const void*, const Grouped&, std::size_t) {}
-  static void prefetch_text(const Grouped&, std::size_t, std::size_t) {}
+  static void prefetch_text(const void*, const Grouped&, std::size_t, std::size_t) {}
 };
 
 /// The BatchInput of `range`, which must outlive its use.
 template <InputKind Kind, class R>
 [[nodiscard]] BatchInput batch_input(R& range) {
   BatchInput input;
+  input.kind = Kind;
   if constexpr (statically_empty<R>) {
     input.range = std::addressof(range);
     input.key_ids = &EmptyInputOps::key_ids;
@@ -483,7 +539,8 @@ struct GroupedBatch {
   /// so that the text arrives while that customer's features are computed.
   void prefetch_text(std::size_t c) const noexcept {
     constexpr std::array<std::size_t, 4> limits{2, 8, 32, 16};
-    for (std::size_t k = 0; k < 4; ++k) inputs[k].prefetch_text(groups[k], c, limits[k]);
+    for (std::size_t k = 0; k < 4; ++k)
+      inputs[k].prefetch_text(inputs[k].range, groups[k], c, limits[k]);
   }
   /// Builds customer c's context: the reading of each input, in InputKind order, between the
   /// steps every build shares.
@@ -661,13 +718,15 @@ CBF_DETAIL_ENGINE Grouped group(const BatchInput& input,
   // Every slot is written below.
   g.is_packed = input.packs;
   g.packed_base = base;
-  if (g.is_packed)
-    g.packed = UninitializedArray<PackedInteraction>(offset);
-  else
+  if (!g.is_packed)
     g.records = UninitializedArray<const void*>(offset);
+  else if (input.kind == InputKind::interactions)
+    g.packed_interactions = UninitializedArray<PackedInteraction>(offset);
+  else
+    g.packed_sessions = UninitializedArray<PackedSession>(offset);
   const auto scatter_part = [&](std::size_t k) {
-    input.scatter(input.range, bounds(k), bounds(k + 1), ids.data(), rank.data(), next[k].data(),
-                  g.records.data(), g.packed.data(), base);
+    input.scatter(input.range, bounds(k), bounds(k + 1), ids.data(), rank.data(), next[k].data(), g,
+                  base);
   };
   if (parts > 1) {
     run_tasks(parts, scatter_part, executor);

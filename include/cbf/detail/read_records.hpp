@@ -8,6 +8,7 @@
 #include <cbf/rows.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -778,6 +779,25 @@ template <class Raw>
   }
 }
 
+/// The value of `text` when it is an integer's canonical decimal digits of at most nine (so it
+/// fits 32 bits), optionally after a '-': the ids most texts hold, parsed inline. False for any
+/// other text, which TextPool::parse_decimal then decides on.
+[[nodiscard, gnu::always_inline]] inline bool parse_short_decimal(std::string_view text,
+                                                                  std::int32_t& out) noexcept {
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.size() > 9 || (digits[0] == '0' && digits.size() > 1)) return false;
+  std::int32_t value = 0;
+  for (const char c : digits) {
+    const auto d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
+    if (d > 9) return false;
+    value = value * 10 + static_cast<std::int32_t>(d);
+  }
+  if (negative && value == 0) return false;  // "-0" is not an integer's digits
+  out = negative ? -value : value;
+  return true;
+}
+
 /// Packs an id (an integer, or text that may hold an integer's decimal digits) into `out`; false
 /// when it cannot be (text that is not an integer, or an integer beyond 32 bits). `present` is
 /// false for an empty id, which interns as no_text.
@@ -791,7 +811,9 @@ template <class Raw>
   } else {
     const std::string_view text = id_or_empty(as_text(raw));
     present = !text.empty();
-    if (present && !TextPool::parse_decimal(text, bits, negative)) return false;
+    if (!present) return true;
+    if (parse_short_decimal(text, out)) return true;
+    if (!TextPool::parse_decimal(text, bits, negative)) return false;
   }
   if (!present) return true;
   const auto value = static_cast<std::int64_t>(bits);
@@ -810,6 +832,26 @@ template <class Raw>
   return pool.intern_number(static_cast<std::int64_t>(value));
 }
 
+/// The state of `t` packed as whole seconds from `base` into `seconds`; false when valid but not
+/// whole seconds within 32 bits of it.
+[[nodiscard, gnu::always_inline]] inline bool pack_time(const TimeField& t, Timestamp base,
+                                                        std::int32_t& seconds) noexcept {
+  if (!t.is_valid()) return true;
+  const std::int64_t us = (t.value() - base).count();
+  const std::int64_t whole = us / 1'000'000;
+  seconds = static_cast<std::int32_t>(whole);
+  return us % 1'000'000 == 0 && whole >= std::numeric_limits<std::int32_t>::min() &&
+         whole <= std::numeric_limits<std::int32_t>::max();
+}
+
+/// The TimeField a packed stamp stands for.
+[[nodiscard, gnu::always_inline]] inline TimeField packed_time(TimeField::State state,
+                                                               Timestamp base,
+                                                               std::int32_t seconds) noexcept {
+  if (state == TimeField::State::valid) return TimeField(base + std::chrono::seconds(seconds));
+  return state == TimeField::State::invalid ? TimeField::invalid() : TimeField{};
+}
+
 /// Record r, the `index`th of its range, packed against `base` (PackedInteraction).
 template <class Record>
 [[nodiscard, gnu::always_inline]] inline PackedInteraction pack_interaction(
@@ -818,14 +860,7 @@ template <class Record>
   p.record = index;
   const std::optional<EventKind> kind = read_event_kind(kinds, r);
   const TimeField created = field::created_at(r);
-  bool fits = true;
-  if (created.is_valid()) {
-    const std::int64_t us = (created.value() - base).count();
-    const std::int64_t seconds = us / 1'000'000;
-    fits = us % 1'000'000 == 0 && seconds >= std::numeric_limits<std::int32_t>::min() &&
-           seconds <= std::numeric_limits<std::int32_t>::max();
-    p.seconds = static_cast<std::int32_t>(seconds);
-  }
+  bool fits = pack_time(created, base, p.seconds);
   p.flags = static_cast<std::uint8_t>(created.state());
   if (kind) {
     p.kind = *kind;
@@ -946,32 +981,171 @@ CBF_DETAIL_ENGINE void keep_first_sessions(CustomerContext& ctx,
 }
 #endif
 
+/// Adds a Session to `out` when it is used (contract §3: keyed, with an id, its start in the
+/// window), counting why when not: what read_session and read_packed_sessions share.
+[[gnu::always_inline]] inline void add_session(CustomerContext& ctx,
+                                               std::vector<SessionCandidate>& out,
+                                               const Window& window, bool keyed, TextId session_id,
+                                               const TimeField& start, std::string_view device,
+                                               std::string_view referrer, const TimeField& end,
+                                               std::uint32_t input_index) {
+  Reason reason = Reason::missing_field;
+  if (keyed && session_id != no_text && !start.is_missing()) reason = window.check(start);
+  if (reason != Reason::used) {
+    count(ctx.diagnostics.session, reason);
+    return;
+  }
+  SessionCandidate c{};
+  c.row.start = start.value();
+  c.row.session_id = session_id;
+  c.row.device_type =
+      intern_label(ctx.texts.labels, ctx.scratch.normalised, device, session_device);
+  c.row.referrer_type =
+      intern_label(ctx.texts.labels, ctx.scratch.normalised, referrer, session_referrer);
+  c.end_time = end;
+  c.input_index = input_index;
+  out.push_back(c);
+}
+
+/// Reads one Session record into `out` when it is used. Inlined into the loop over the records,
+/// as read_interaction is.
+template <class R>
+[[gnu::always_inline]] inline void read_session(CustomerContext& ctx,
+                                                std::vector<SessionCandidate>& out,
+                                                const Window& window, bool key_known, const R& r,
+                                                std::uint32_t input_index) {
+  const bool keyed = key_known || has_key(ctx, r);
+  // The id is interned whether or not the record is used, as the pool's ids depend on it.
+  const TextId session_id = intern_session_id(ctx.texts.session_ids, r);
+  add_session(ctx, out, window, keyed, session_id, field::start_time(r), field::device_type(r),
+              field::referrer_type(r), field::end_time(r), input_index);
+}
+
 template <class Range>
 void read_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out, Range&& sessions,
                    const Window& window) {
   const bool key_known = ctx.scratch.key_known;
   for_each_record(
       sessions, [&](const auto& r, std::uint32_t input_index) __attribute__((always_inline)) {
-        const bool keyed = key_known || has_key(ctx, r);
-        const TextId session_id = intern_session_id(ctx.texts.session_ids, r);
-        const TimeField start = field::start_time(r);
-        Reason reason = Reason::missing_field;
-        if (keyed && session_id != no_text && !start.is_missing()) reason = window.check(start);
-        if (reason != Reason::used) {
-          count(ctx.diagnostics.session, reason);
-          return;
-        }
-        SessionCandidate c{};
-        c.row.start = start.value();
-        c.row.session_id = session_id;
-        c.row.device_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
-                                         field::device_type(r), session_device);
-        c.row.referrer_type = intern_label(ctx.texts.labels, ctx.scratch.normalised,
-                                           field::referrer_type(r), session_referrer);
-        c.end_time = field::end_time(r);
-        c.input_index = input_index;
-        out.push_back(c);
+        read_session(ctx, out, window, key_known, r, input_index);
       });
+  keep_first_sessions(ctx, out);
+}
+
+/// A Session record as a batch's second pass reads it (PackedInteraction says why): the session
+/// id by value, both stamps in whole seconds from a base, and views of its labels, each the
+/// first view of equal bytes in its part of the pass (LabelViews), so the few labels a batch
+/// has stay in the cache. A record that does not fit is `escaped`.
+struct PackedSession {
+  // No member initialisers: see PackedInteraction.
+  std::int32_t start_seconds;  ///< start_time - base, when valid
+  std::int32_t end_seconds;    ///< end_time - base, when valid
+  std::uint32_t record;        ///< index of the record in its range
+  std::int32_t session_id;
+  std::uint16_t device_size;
+  std::uint16_t referrer_size;
+  std::uint8_t flags;
+  const char* device;
+  const char* referrer;
+
+  static constexpr std::uint8_t start_state = 3;  ///< bits of start_time's TimeField::State
+  static constexpr std::uint8_t end_shift = 2;    ///< end_time's TimeField::State, shifted
+  static constexpr std::uint8_t has_session = 16;
+  static constexpr std::uint8_t escaped = 32;  ///< read the record instead
+
+  [[nodiscard]] std::string_view device_type() const noexcept { return {device, device_size}; }
+  [[nodiscard]] std::string_view referrer_type() const noexcept {
+    return {referrer, referrer_size};
+  }
+};
+static_assert(sizeof(PackedSession) == 40 && std::is_trivial_v<PackedSession>);
+
+/// Whether Session records of this type are packed by a batch: their labels are text the record
+/// holds (a view of it outlives the read).
+template <class Record>
+inline constexpr bool packs_sessions = [] {
+  bool views = true;
+  if constexpr (has_device_type<Record>)
+    views = views && !owned_text<decltype(raw_device_type(std::declval<const Record&>()))>;
+  if constexpr (has_referrer_type<Record>)
+    views = views && !owned_text<decltype(raw_referrer_type(std::declval<const Record&>()))>;
+  return views;
+}();
+
+/// The first view of each of a few label texts met in a pass: a later label of equal bytes is
+/// given that view, whose text is then read from the cache instead of wherever the record's lies.
+class LabelViews {
+ public:
+  /// The kept view of `text`'s bytes, else `text` (kept when there is room).
+  [[nodiscard, gnu::always_inline]] std::string_view of(std::string_view text) noexcept {
+    if (text.empty()) return text;
+    for (std::size_t i = 0; i < size_; ++i)
+      if (views_[i].size() == text.size() &&
+          equal_bytes(views_[i].data(), text.data(), text.size()))
+        return views_[i];
+    if (size_ < views_.size()) views_[size_++] = text;
+    return text;
+  }
+
+ private:
+  std::array<std::string_view, 16> views_{};
+  std::size_t size_ = 0;
+};
+
+/// Session record r, the `index`th of its range, packed against `base` (PackedSession).
+template <class Record>
+[[nodiscard, gnu::always_inline]] inline PackedSession pack_session(const Record& r,
+                                                                    std::uint32_t index,
+                                                                    Timestamp base,
+                                                                    LabelViews& labels) noexcept {
+  PackedSession p{};
+  p.record = index;
+  const TimeField start = field::start_time(r);
+  const TimeField end = field::end_time(r);
+  bool fits = pack_time(start, base, p.start_seconds);
+  fits &= pack_time(end, base, p.end_seconds);
+  p.flags =
+      static_cast<std::uint8_t>(static_cast<unsigned>(start.state()) |
+                                static_cast<unsigned>(end.state()) << PackedSession::end_shift);
+  bool present = false;
+  if constexpr (has_session_id<Record>) {
+    fits &= pack_id(raw_session_id(r), p.session_id, present);
+    if (present) p.flags |= PackedSession::has_session;
+  }
+  const std::string_view device = labels.of(field::device_type(r));
+  const std::string_view referrer = labels.of(field::referrer_type(r));
+  fits &= device.size() <= std::numeric_limits<std::uint16_t>::max() &&
+          referrer.size() <= std::numeric_limits<std::uint16_t>::max();
+  p.device = device.data();
+  p.device_size = static_cast<std::uint16_t>(device.size());
+  p.referrer = referrer.data();
+  p.referrer_size = static_cast<std::uint16_t>(referrer.size());
+  if (!fits) p.flags |= PackedSession::escaped;
+  return p;
+}
+
+/// read_sessions over one customer's packed rows of `records` (a contiguous range of the batch),
+/// the customer's key known: escaped rows are read from their records.
+template <class Record>
+void read_packed_sessions(CustomerContext& ctx, std::vector<SessionCandidate>& out,
+                          std::span<const PackedSession> packed, const Record* records,
+                          Timestamp base, const Window& window) {
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    const PackedSession& p = packed[i];
+    const auto input_index = static_cast<std::uint32_t>(i);
+    if (p.flags & PackedSession::escaped) [[unlikely]] {
+      read_session(ctx, out, window, true, records[p.record], input_index);
+      continue;
+    }
+    const TextId session_id = (p.flags & PackedSession::has_session)
+                                  ? intern_packed_id(ctx.texts.session_ids, p.session_id)
+                                  : no_text;
+    const auto start_state = static_cast<TimeField::State>(p.flags & PackedSession::start_state);
+    const auto end_state = static_cast<TimeField::State>(p.flags >> PackedSession::end_shift & 3);
+    add_session(ctx, out, window, true, session_id, packed_time(start_state, base, p.start_seconds),
+                p.device_type(), p.referrer_type(), packed_time(end_state, base, p.end_seconds),
+                input_index);
+  }
   keep_first_sessions(ctx, out);
 }
 
