@@ -864,6 +864,22 @@ TEST_CASE("a batch packs lean interactions and sessions held in a contiguous ran
   const cbf::detail::BatchInput input =
       cbf::detail::batch_input<InputKind::interactions>(std::as_const(lean));
   CHECK(input.packs);
+
+  // A range the engine declines to pack at run time (one of more than 2³² records, whose index
+  // a packed row cannot hold) is grouped through pointers by the same functions, with the same
+  // rows.
+  const Records r = random_batch(41, 200, GeneratorOptions{});
+  const LeanRecords l = lean_records(r, 41);
+  cbf::detail::BatchInputs inputs =
+      cbf::detail::batch_inputs(r.customers, l.interactions, l.sessions, r.attributions);
+  REQUIRE(inputs[1].packs);
+  REQUIRE(inputs[2].packs);
+  const cbf::BatchResult packed = cbf::detail::run_batch(inputs, at_as_of, {});
+  inputs[1].packs = false;
+  inputs[2].packs = false;
+  const cbf::BatchResult pointed = cbf::detail::run_batch(inputs, at_as_of, {});
+  REQUIRE(pointed.customers.size() >= 150);
+  check_identical(pointed, packed);
 }
 
 TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and its query",

@@ -336,35 +336,13 @@ struct InputOps {
                       Grouped& out, Timestamp base) {
     R& records = range_of(range);
     if constexpr (packs) {
-      // In input order, so the records are read once, in order; each customer's rows are then
-      // read in order too (docs/design.md, "Packed rows").
-      PackedRow* packed = nullptr;
-      if constexpr (Kind == InputKind::interactions)
-        packed = out.packed_interactions.data();
-      else
-        packed = out.packed_sessions.data();
-      [[maybe_unused]] EventKindCache kinds;
-      [[maybe_unused]] LabelViews labels;
-      const Record* first = std::ranges::data(records);
-      // A row's slot is loaded for writing a few records ahead: the slots of thousands of
-      // customers are written in turn, and each write would otherwise wait for its line.
-      constexpr std::size_t distance = 16;
-      for (std::size_t i = begin; i < end; ++i) {
-        if (i + distance < end) {
-          const std::uint32_t ahead = ids[i + distance];
-          if (ahead != KeyTable::none && rank[ahead] != KeyTable::none)
-            __builtin_prefetch(packed + slot[rank[ahead]], 1);
-        }
-        const std::uint32_t id = ids[i];
-        if (id == KeyTable::none || rank[id] == KeyTable::none) continue;
-        const auto index = static_cast<std::uint32_t>(i);
-        if constexpr (Kind == InputKind::interactions)
-          packed[slot[rank[id]]++] = pack_interaction(first[i], index, base, kinds);
-        else
-          packed[slot[rank[id]]++] = pack_session(first[i], index, base, labels);
+      if (out.is_packed) {
+        scatter_packed(records, begin, end, ids, rank, slot, out, base);
+        return;
       }
-    } else if constexpr (indexable) {
-      (void)base;
+    }
+    (void)base;
+    if constexpr (indexable) {
       const auto first = std::ranges::begin(records);
       for (std::size_t i = begin; i < end; ++i) {
         const std::uint32_t id = ids[i];
@@ -373,13 +351,44 @@ struct InputOps {
               std::addressof(deref(first[static_cast<std::ptrdiff_t>(i)]));
       }
     } else {
-      (void)base;
       std::size_t i = begin;
       for (const auto& item : records) {
         const std::uint32_t id = ids[i++];
         if (id != KeyTable::none && rank[id] != KeyTable::none)
           out.records[slot[rank[id]]++] = std::addressof(deref(item));
       }
+    }
+  }
+  /// scatter's packing: each record of a ranked key packed (against `base`) into its place.
+  static void scatter_packed(R& records, std::size_t begin, std::size_t end,
+                             const std::uint32_t* ids, const std::uint32_t* rank,
+                             std::uint32_t* slot, Grouped& out, Timestamp base) {
+    // In input order, so the records are read once, in order; each customer's rows are then
+    // read in order too (docs/design.md, "Packed rows").
+    PackedRow* packed = nullptr;
+    if constexpr (Kind == InputKind::interactions)
+      packed = out.packed_interactions.data();
+    else
+      packed = out.packed_sessions.data();
+    [[maybe_unused]] EventKindCache kinds;
+    [[maybe_unused]] LabelViews labels;
+    const Record* first = std::ranges::data(records);
+    // A row's slot is loaded for writing a few records ahead: the slots of thousands of
+    // customers are written in turn, and each write would otherwise wait for its line.
+    constexpr std::size_t distance = 16;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i + distance < end) {
+        const std::uint32_t ahead = ids[i + distance];
+        if (ahead != KeyTable::none && rank[ahead] != KeyTable::none)
+          __builtin_prefetch(packed + slot[rank[ahead]], 1);
+      }
+      const std::uint32_t id = ids[i];
+      if (id == KeyTable::none || rank[id] == KeyTable::none) continue;
+      const auto index = static_cast<std::uint32_t>(i);
+      if constexpr (Kind == InputKind::interactions)
+        packed[slot[rank[id]]++] = pack_interaction(first[i], index, base, kinds);
+      else
+        packed[slot[rank[id]]++] = pack_session(first[i], index, base, labels);
     }
   }
   static void read(CustomerContext& ctx, const void* range, const Grouped& group, std::size_t c,
