@@ -929,7 +929,9 @@ TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and 
                                                          {"999999999", 999999999},
                                                          {"-999999999", -999999999},
                                                          {"1000000000", 1000000000},
-                                                         {"-2147483647", -2147483647}}) {
+                                                         {"-2147483647", -2147483647},
+                                                         {"2147483647", 2147483647},
+                                                         {"-2147483648", -2147483647 - 1}}) {
     LeanInteraction v = view;
     v.session_id = text;
     INFO(text);
@@ -937,12 +939,23 @@ TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and 
     CHECK_FALSE(escaped(p));
     CHECK(p.session_id == value);
   }
-  for (const char* text : {"-", "+5", "5 ", "00", "-05", "0x1", "12345678901"}) {
+  for (const char* text : {"-", "+5", "5 ", "00", "-05", "0x1", "12345678901", "2147483648",
+                           "-2147483649", "9999999999", "-9999999999"}) {
     LeanInteraction v = view;
     v.session_id = text;
     INFO(text);
     CHECK(escaped(pack(v)));
   }
+  // Up to ten digits that fit 32 bits are parsed inline; the rest are left to the pool's reading.
+  std::int32_t parsed = 0;
+  CHECK(cbf::detail::parse_short_decimal("1000381886", parsed));
+  CHECK(parsed == 1000381886);
+  CHECK(cbf::detail::parse_short_decimal("-2147483648", parsed));
+  CHECK(parsed == -2147483647 - 1);
+  CHECK(cbf::detail::parse_short_decimal("2147483647", parsed));
+  CHECK(parsed == 2147483647);
+  for (const char* text : {"2147483648", "-2147483649", "9999999999", "12345678901", "0123", "-0"})
+    CHECK_FALSE(cbf::detail::parse_short_decimal(text, parsed));
   LeanInteraction far = view;
   far.created_at = cbf::TimeField{base - sec(std::int64_t{1} << 31) - sec(1)};
   CHECK(escaped(pack(far)));

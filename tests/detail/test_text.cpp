@@ -1,11 +1,13 @@
-// The text rules of include/cbf/detail/text.hpp: here, the normal-form test of search queries,
-// which reads eight bytes at a time and must agree with the byte rule everywhere.
+// The text rules of include/cbf/detail/text.hpp: here, the normal-form test of search queries and
+// the parsing of decimal digits, which read eight bytes at a time and must agree with the byte
+// rules everywhere.
 #include <cbf/detail/text.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
@@ -82,5 +84,61 @@ TEST_CASE("the normal-form test agrees with the byte rule on random queries", "[
     for (char& c : query) c = alphabet[random() % alphabet.size()];
     INFO("query: " << query);
     CHECK(is_normal_query(query) == normal_by_bytes(query));
+  }
+}
+
+TEST_CASE("digits parse to their value at every length from one to sixteen", "[detail][text]") {
+  const std::string digits = "9876543210123456";
+  for (std::size_t n = 1; n <= 16; ++n) {
+    INFO(n);
+    // In the middle of a buffer of non-digits: nothing outside the n bytes may be read as one.
+    const std::string buffer = "::::" + digits.substr(0, n) + "////";
+    std::uint64_t value = 0;
+    REQUIRE(cbf::detail::parse_digits(buffer.data() + 4, n, value));
+    CHECK(value == std::stoull(digits.substr(0, n)));
+  }
+  std::uint64_t value = 0;
+  CHECK(cbf::detail::parse_digits("0000000000000000", 16, value));
+  CHECK(value == 0);
+  CHECK(cbf::detail::parse_digits("9999999999999999", 16, value));
+  CHECK(value == 9999999999999999ULL);
+  CHECK(cbf::detail::parse_digits("00000042", 8, value));
+  CHECK(value == 42);
+  CHECK_FALSE(cbf::detail::parse_digits("", 0, value));
+  CHECK_FALSE(cbf::detail::parse_digits("12345678901234567", 17, value));
+}
+
+TEST_CASE("a byte that is no digit at any place of any length fails the parse", "[detail][text]") {
+  // The bytes next to '0'-'9', and others whose nibbles or carries could fool a word-wide test.
+  constexpr std::array<char, 9> others{'/', ':', ' ', '\0', '\x7f', '\x80', '\xfa', '\xff', 'a'};
+  for (std::size_t n = 1; n <= 16; ++n)
+    for (std::size_t at = 0; at < n; ++at)
+      for (const char c : others) {
+        std::string text(n, '7');
+        text[at] = c;
+        INFO(n << " " << at << " " << static_cast<int>(static_cast<unsigned char>(c)));
+        std::uint64_t value = 0;
+        CHECK_FALSE(cbf::detail::parse_digits(text.data(), n, value));
+      }
+}
+
+TEST_CASE("digits parse as the byte loop reads them on random texts", "[detail][text]") {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t n = 1 + rng() % 16;
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i)
+      text.push_back(rng() % 20 == 0 ? static_cast<char>(rng() % 256)
+                                     : static_cast<char>('0' + rng() % 10));
+    bool digits = true;
+    std::uint64_t want = 0;
+    for (const char c : text) {
+      digits = digits && c >= '0' && c <= '9';
+      want = want * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    std::uint64_t value = 0;
+    INFO(text);
+    REQUIRE(cbf::detail::parse_digits(text.data(), n, value) == digits);
+    if (digits) CHECK(value == want);
   }
 }

@@ -779,22 +779,21 @@ template <class Raw>
   }
 }
 
-/// The value of `text` when it is an integer's canonical decimal digits of at most nine (so it
-/// fits 32 bits), optionally after a '-': the ids most texts hold, parsed inline. False for any
-/// other text, which TextPool::parse_decimal then decides on.
+/// The value of `text` when it is an integer's canonical decimal digits (optionally after a '-')
+/// of at most ten that fit 32 bits: the ids most texts hold (a session id such as "1000381886"
+/// too), parsed inline. False for any other text, which TextPool::parse_decimal then decides on.
 [[nodiscard, gnu::always_inline]] inline bool parse_short_decimal(std::string_view text,
                                                                   std::int32_t& out) noexcept {
   const bool negative = !text.empty() && text[0] == '-';
   const std::string_view digits = text.substr(negative ? 1 : 0);
-  if (digits.empty() || digits.size() > 9 || (digits[0] == '0' && digits.size() > 1)) return false;
-  std::int32_t value = 0;
-  for (const char c : digits) {
-    const auto d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
-    if (d > 9) return false;
-    value = value * 10 + static_cast<std::int32_t>(d);
-  }
+  if (digits.empty() || digits.size() > 10 || (digits[0] == '0' && digits.size() > 1)) return false;
+  std::uint64_t value = 0;  // ten digits never overflow it
+  if (!parse_digits(digits.data(), digits.size(), value)) return false;
   if (negative && value == 0) return false;  // "-0" is not an integer's digits
-  out = negative ? -value : value;
+  constexpr std::uint64_t largest = std::numeric_limits<std::int32_t>::max();
+  if (value > largest + (negative ? 1 : 0)) return false;
+  const auto signed_value = static_cast<std::int64_t>(value);
+  out = static_cast<std::int32_t>(negative ? -signed_value : signed_value);
   return true;
 }
 
