@@ -956,6 +956,16 @@ TEST_CASE("a packed interaction keeps integer ids of 32 bits, whole seconds and 
   CHECK(parsed == 2147483647);
   for (const char* text : {"2147483648", "-2147483649", "9999999999", "12345678901", "0123", "-0"})
     CHECK_FALSE(cbf::detail::parse_short_decimal(text, parsed));
+  // A product id's value stands for it in the rows (packed_product_id): never 0, so INT32_MIN,
+  // which it would make 0, escapes.
+  LeanInteraction min_product = view;
+  min_product.product_id = "-2147483648";
+  CHECK(escaped(pack(min_product)));
+  for (const std::int32_t value : {0, 1, -1, 2147483647, -2147483647}) {
+    INFO(value);
+    CHECK(cbf::detail::packed_product_id(value) != cbf::detail::no_text);
+    CHECK(cbf::detail::packed_product_id(value) != cbf::detail::packed_product_id(value ^ 1));
+  }
   LeanInteraction far = view;
   far.created_at = cbf::TimeField{base - sec(std::int64_t{1} << 31) - sec(1)};
   CHECK(escaped(pack(far)));

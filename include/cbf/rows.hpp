@@ -38,7 +38,9 @@ struct InteractionRow {
   std::uint32_t input_index = 0;
   std::uint32_t session = no_session;  ///< index into CustomerContext::sessions
   TextId session_id = 0;               ///< texts.session_ids: exact
-  TextId product_id = 0;               ///< texts.product_ids: exact; product views only (else 0)
+  /// texts.product_ids, or a batch's packed_product_id: equal exactly when the product_ids are;
+  /// product views only (else 0)
+  TextId product_id = 0;
   TextId category_id = 0;   ///< texts.category_ids: exact; product and collection views only
   TextId search_query = 0;  ///< texts.queries: normalised, 0 when blank; searches only
   TextId device_type = 0;   ///< texts.labels: normalised, 0 when blank

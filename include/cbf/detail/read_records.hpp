@@ -825,6 +825,15 @@ template <class Raw>
   return true;
 }
 
+/// A packed product id as an interaction row's product_id: the value itself with its sign bit
+/// flipped, so equal exactly when the values are, and never 0 (a product id of INT32_MIN, which
+/// it would make 0, is not packed). A customer's product ids are only ever compared for
+/// equality (a session's compared_products), so its rows need not intern them into
+/// texts.product_ids: 1 in 3 rows of a shop are product views, and their ids mostly new.
+[[nodiscard, gnu::always_inline]] inline TextId packed_product_id(std::int32_t value) noexcept {
+  return static_cast<TextId>(value) ^ 0x80000000u;
+}
+
 /// The pool id of a packed id, as intern_NAME gives it for the record's own.
 [[nodiscard, gnu::always_inline]] inline TextId intern_packed_id(TextPool& pool,
                                                                  std::int32_t value) {
@@ -873,7 +882,8 @@ template <class Record>
     std::int32_t category = 0;
     if constexpr (has_product_id<Record>)
       if (*kind == EventKind::product_view) {
-        fits &= pack_id(raw_product_id(r), product, present);
+        fits &= pack_id(raw_product_id(r), product, present) &&
+                product != std::numeric_limits<std::int32_t>::min();  // packed_product_id
         if (present) p.flags |= PackedInteraction::has_product;
       }
     if constexpr (has_category_id<Record>)
@@ -915,9 +925,8 @@ template <class Record>
   const TextId session_id = (p.flags & PackedInteraction::has_session)
                                 ? intern_packed_id(texts.session_ids, p.session_id)
                                 : no_text;
-  const TextId product_id = (p.flags & PackedInteraction::has_product)
-                                ? intern_packed_id(texts.product_ids, p.product_id())
-                                : no_text;
+  const TextId product_id =
+      (p.flags & PackedInteraction::has_product) ? packed_product_id(p.product_id()) : no_text;
   const TextId category_id = (p.flags & PackedInteraction::has_category)
                                  ? intern_packed_id(texts.category_ids, p.category_id())
                                  : no_text;
@@ -926,6 +935,17 @@ template <class Record>
     ctx.scratch.deferred_queries.push_back(DeferredQuery{index, p.query()});
   write_interaction_row(*row, time, Duration::zero(), input_index, k, session_id, product_id,
                         category_id, no_text, no_text);
+}
+
+/// Gives the product views of a customer's packed rows the ids of texts.product_ids, which its
+/// escaped rows' product ids have (read from their records), in place of packed_product_id.
+inline void intern_packed_products(CustomerContext& ctx,
+                                   std::span<const PackedInteraction> packed) {
+  for (InteractionRow& row : ctx.interactions) {
+    const PackedInteraction& p = packed[row.input_index];
+    if (row.product_id != no_text && !(p.flags & PackedInteraction::escaped))
+      row.product_id = intern_packed_id(ctx.texts.product_ids, p.product_id());
+  }
 }
 
 /// read_interactions over one customer's packed rows of `records` (a contiguous range of the
@@ -937,15 +957,20 @@ void read_packed_interactions(CustomerContext& ctx, std::span<const PackedIntera
   InteractionRowSink sink{ctx.interactions, true};
   ctx.scratch.deferred_queries.clear();
   sink.rows.resize(packed.size());
+  bool escaped = false;
   for (std::size_t i = 0; i < packed.size(); ++i) {
     const PackedInteraction& p = packed[i];
     const auto input_index = static_cast<std::uint32_t>(i);
-    if (p.flags & PackedInteraction::escaped) [[unlikely]]
+    if (p.flags & PackedInteraction::escaped) [[unlikely]] {
+      escaped = true;
       read_interaction<true>(ctx, window, true, sink, records[p.record], input_index);
-    else
+    } else {
       read_packed_interaction(ctx, window, base, sink, p, input_index);
+    }
   }
   sink.finish();
+  if (escaped) [[unlikely]]
+    intern_packed_products(ctx, packed);
   if (!ctx.scratch.deferred_queries.empty()) intern_deferred_queries(ctx);
 }
 
