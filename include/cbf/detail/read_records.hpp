@@ -217,8 +217,9 @@ enum LabelField : std::size_t {
 CBF_DETAIL_ENGINE TextId intern_query(TextPool& pool, std::string& buffer, std::string_view raw) {
   const std::string_view t = trim(raw);
   // The last query, kept normalised: equal bytes are already in normal form.
+  if (t.empty()) return no_text;
   if (const TextId id = pool.remembered(t, 0); id != no_text) return id;
-  if (is_normal_query(t)) return pool.intern(t);
+  if (is_normal_query(t)) return pool.intern_past_memo(t, 0);
   buffer.clear();
   QueryCursor cursor{t};
   for (int c = cursor.next(); c >= 0; c = cursor.next()) buffer.push_back(static_cast<char>(c));
@@ -808,10 +809,14 @@ template <class Raw>
   if constexpr (number_id<std::remove_cvref_t<Raw>>) {
     present = number_parts(raw, bits, negative);
   } else {
+    // Digits first: an integer's digits are never blank (id_or_empty), and most ids are those.
+    if (const std::string_view digits = as_text(raw); parse_short_decimal(digits, out)) {
+      present = true;
+      return true;
+    }
     const std::string_view text = id_or_empty(as_text(raw));
     present = !text.empty();
     if (!present) return true;
-    if (parse_short_decimal(text, out)) return true;
     if (!TextPool::parse_decimal(text, bits, negative)) return false;
   }
   if (!present) return true;

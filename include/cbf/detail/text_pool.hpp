@@ -71,6 +71,14 @@ class TextPool {
     return last_[memo];
   }
 
+  /// The id of a non-empty `text` that `memo` does not remember (the caller compared it), in a
+  /// pool of many distinct texts (a customer's search queries): found by its hash at once, as a
+  /// scan of the first few texts would mostly miss. It becomes what `memo` remembers.
+  [[nodiscard]] TextId intern_past_memo(std::string_view text, std::size_t memo) {
+    last_[memo] = find_or_add(text, false);
+    return last_[memo];
+  }
+
   /// The id `memo` remembers when its text is exactly `text`, else 0: a caller that would
   /// normalise `text` before interning it can skip that when the text is already the kept one.
   [[nodiscard, gnu::always_inline]] TextId remembered(std::string_view text,
@@ -207,7 +215,9 @@ class TextPool {
   CBF_DETAIL_ENGINE void keep_text(TextId id, std::string_view text, std::uint64_t h,
                                    std::size_t slot);
 
-  [[nodiscard]] CBF_DETAIL_ENGINE TextId find_or_add(std::string_view text);
+  /// The id of a non-empty text, added when new; a pool of few texts is scanned first when
+  /// `scan_few`.
+  [[nodiscard]] CBF_DETAIL_ENGINE TextId find_or_add(std::string_view text, bool scan_few = true);
 
   [[nodiscard]] CBF_DETAIL_ENGINE TextId find_or_add_number(std::uint64_t bits, bool negative);
 
@@ -276,9 +286,9 @@ CBF_DETAIL_ENGINE bool TextPool::parse_decimal(std::string_view text, std::uint6
   return true;
 }
 
-CBF_DETAIL_ENGINE TextId TextPool::find_or_add(std::string_view text) {
+CBF_DETAIL_ENGINE TextId TextPool::find_or_add(std::string_view text, bool scan_few) {
   // A pool of a few texts (labels, a customer's categories) is scanned: cheaper than hashing.
-  if (texts_ <= small_pool)
+  if (scan_few && texts_ <= small_pool)
     for (std::size_t k = 0; k < entries_.size(); ++k) {
       const Entry& e = entries_[k];
       if (e.has_text && e.size == text.size() &&
