@@ -216,8 +216,8 @@ enum LabelField : std::size_t {
 #if CBF_DETAIL_ENGINE_DEFINITIONS
 CBF_DETAIL_ENGINE TextId intern_query(TextPool& pool, std::string& buffer, std::string_view raw) {
   const std::string_view t = trim(raw);
-  // The last query, kept normalised: equal bytes are already in normal form.
   if (t.empty()) return no_text;
+  // The last query, kept normalised: equal bytes are already in normal form.
   if (const TextId id = pool.remembered(t, 0); id != no_text) return id;
   if (is_normal_query(t)) return pool.intern_past_memo(t, 0);
   buffer.clear();
@@ -834,7 +834,7 @@ template <class Raw>
 /// flipped, so equal exactly when the values are, and never 0 (a product id of INT32_MIN, which
 /// it would make 0, is not packed). A customer's product ids are only ever compared for
 /// equality (a session's compared_products), so its rows need not intern them into
-/// texts.product_ids: 1 in 3 rows of a shop are product views, and their ids mostly new.
+/// texts.product_ids: a quarter of a shop's rows are product views, their ids mostly new.
 [[nodiscard, gnu::always_inline]] inline TextId packed_product_id(std::int32_t value) noexcept {
   return static_cast<TextId>(value) ^ 0x80000000u;
 }
