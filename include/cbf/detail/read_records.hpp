@@ -810,11 +810,12 @@ template <class Raw>
     present = number_parts(raw, bits, negative);
   } else {
     // Digits first: an integer's digits are never blank (id_or_empty), and most ids are those.
-    if (const std::string_view digits = as_text(raw); parse_short_decimal(digits, out)) {
+    const std::string_view raw_text = as_text(raw);
+    if (parse_short_decimal(raw_text, out)) {
       present = true;
       return true;
     }
-    const std::string_view text = id_or_empty(as_text(raw));
+    const std::string_view text = id_or_empty(raw_text);
     present = !text.empty();
     if (!present) return true;
     if (!TextPool::parse_decimal(text, bits, negative)) return false;
@@ -916,14 +917,14 @@ template <class Record>
                                                            InteractionRowSink& sink,
                                                            const PackedInteraction& p,
                                                            std::uint32_t input_index) {
-  const auto state = static_cast<TimeField::State>(p.flags & PackedInteraction::time_state);
+  const TimeField created = packed_time(
+      static_cast<TimeField::State>(p.flags & PackedInteraction::time_state), base, p.seconds);
   Reason reason = Reason::missing_field;
-  const Timestamp time = base + std::chrono::seconds(p.seconds);
-  if ((p.flags & PackedInteraction::has_kind) && state != TimeField::State::missing)
-    reason =
-        state == TimeField::State::valid ? window.check(TimeField(time)) : Reason::bad_timestamp;
+  if ((p.flags & PackedInteraction::has_kind) && !created.is_missing())
+    reason = window.check(created);
   count(ctx.diagnostics.interaction, reason);
   if (reason != Reason::used) return;
+  const Timestamp time = created.value();
 
   const EventKind k = p.kind;
   TextPools& texts = ctx.texts;
